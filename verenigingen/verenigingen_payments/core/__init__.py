@@ -1,0 +1,1 @@
+"""Framework-free core: models, errors, resilience, security and compliance primitives."""
