@@ -18,6 +18,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("VERENIGINGEN_SHARED_DIR", REPO_ROOT.parent / "shared"))
 MOLLIE_SPEC_PATH = SHARED_DIR / "mollie" / "openapi" / "specs.yaml"
 
+pytest_plugins = ["tests.plugins.sandbox_fixtures"]
+
 REDIS_URL = os.environ.get("VERENIGINGEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 MARIADB_SERVER_URL = os.environ.get("VERENIGINGEN_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306")
 
@@ -51,18 +53,20 @@ def redis_prefix(redis_url: str):
 
 
 @pytest.fixture(scope="session")
-def mariadb_url(worker_id: str) -> str:
+def mariadb_url(worker_id: str):
     """A fresh database on the real MariaDB for this xdist worker."""
     import sqlalchemy as sa
 
     _require_port("127.0.0.1", 3306, "MariaDB")
-    name = f"verenigingen_test_{worker_id}".replace("-", "_")
+    name = f"verenigingen_test_{worker_id}_{os.getpid()}".replace("-", "_")
     engine = sa.create_engine(MARIADB_SERVER_URL)
     with engine.begin() as conn:
         conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
         conn.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+    yield f"{MARIADB_SERVER_URL}/{name}?charset=utf8mb4"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
     engine.dispose()
-    return f"{MARIADB_SERVER_URL}/{name}?charset=utf8mb4"
 
 
 @pytest.fixture(scope="session")

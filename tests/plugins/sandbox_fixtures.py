@@ -1,0 +1,1 @@
+"""Pytest fixtures for the Mollie emulator (owned by the sandbox work)."""
