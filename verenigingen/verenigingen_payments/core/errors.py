@@ -2,7 +2,23 @@
 
 Callers catch by meaning (`RateLimitError`, `NotFoundError` …), never by HTTP code. Every error
 carries what Mollie said (status, title, detail, field, documentation link) and never a secret:
-messages pass through the redaction path before they are built.
+no constructor here accepts a key, and the transport builds messages from Mollie's body and the
+endpoint template only.
+
+    MollieError
+    ├── ConfigurationError          account disabled / missing key (raised before any I/O)
+    ├── ResponseParseError          a value from Mollie could not be parsed (`field` names it)
+    ├── APIError                    Mollie answered with an error status
+    │   ├── AuthenticationError     401
+    │   ├── PermissionDeniedError   403
+    │   ├── NotFoundError           404, 410 (GoneError)
+    │   ├── ValidationError         400, 405, 415, 422 (`field` names the input)
+    │   ├── IdempotencyError        409 (same Idempotency-Key, different request)
+    │   ├── RateLimitError          429 (also: the local limiter could not admit in time)
+    │   └── ServerError             5xx
+    ├── APIConnectionError          no answer: refused, reset, dropped (alias ConnectionError)
+    │   └── APITimeoutError         connect or read timeout (alias TimeoutError)
+    └── CircuitOpenError            the shared circuit breaker refused the call without I/O
 """
 
 from __future__ import annotations
@@ -34,6 +50,9 @@ class MollieError(Exception):
     def message(self) -> str:
         return str(self.args[0]) if self.args else ""
 
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}(status={self.status!r}, field={self.field!r}, message={self.message!r})"
+
 
 class ConfigurationError(MollieError):
     """The account or app is not configured to do this (missing key, feature switched off)."""
@@ -41,3 +60,74 @@ class ConfigurationError(MollieError):
 
 class ResponseParseError(MollieError):
     """A value from Mollie could not be parsed; `field` names it. Never turned into zero or None."""
+
+
+class APIError(MollieError):
+    """Mollie answered with an error status; `status`, `title`, `detail`, `field` are Mollie's."""
+
+    def __init__(self, message: str = "", *, retry_after: float | None = None, **kwargs) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+class AuthenticationError(APIError):
+    """401: the API key or token is missing, wrong or revoked."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the credentials are valid but may not reach this resource."""
+
+
+class NotFoundError(APIError):
+    """404: the object does not exist (for this key's mode and organization)."""
+
+
+class GoneError(NotFoundError):
+    """410: the object existed and was deleted."""
+
+
+class ValidationError(APIError):
+    """400/405/415/422: Mollie refused the request; `field` names the offending input if Mollie did."""
+
+
+class IdempotencyError(APIError):
+    """409: the Idempotency-Key was reused for a different request."""
+
+
+class RateLimitError(APIError):
+    """429 from Mollie, or the local shared limiter could not admit the call within its bound."""
+
+
+class ServerError(APIError):
+    """5xx: Mollie failed; retried for safe requests, counted by the circuit breaker."""
+
+
+class APIConnectionError(MollieError):
+    """No HTTP answer: connection refused, reset or dropped. `sent` says whether the request left."""
+
+    def __init__(self, message: str = "", *, sent: bool = True, **kwargs) -> None:
+        self.sent = sent
+        super().__init__(message, **kwargs)
+
+
+class APITimeoutError(APIConnectionError):
+    """The connect or read timeout elapsed."""
+
+
+class CircuitOpenError(MollieError):
+    """The circuit breaker for this API host and account is open; no request was sent."""
+
+    def __init__(self, message: str = "", *, retry_after: float | None = None, **kwargs) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+# The issue names these two; the API* names avoid shadowing Python's builtins on `import *`.
+ConnectionError = APIConnectionError  # noqa: A001
+TimeoutError = APITimeoutError  # noqa: A001
+
+__all__ = [
+    "MollieError", "ConfigurationError", "ResponseParseError", "APIError", "AuthenticationError",
+    "PermissionDeniedError", "NotFoundError", "GoneError", "ValidationError", "IdempotencyError",
+    "RateLimitError", "ServerError", "APIConnectionError", "APITimeoutError", "CircuitOpenError",
+]
