@@ -1,0 +1,74 @@
+"""The local payment ledger: one row per Mollie payment this association has.
+
+`LedgerPayment` is the record; `PaymentLedger` is the seam the reconciliation engine and the
+payment sync talk to. The SQL implementation is `store.sql_ledger.SqlPaymentLedger`; inside a
+Frappe site the `Mollie Payment` DocType implements the same protocol.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Iterable, Iterator, Protocol, runtime_checkable
+
+from ..core.models.money import Amount
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerPayment:
+    """What the association knows about one Mollie payment.
+
+    `settlement_id` is the settlement Mollie's payment object names; `settled_in` is the
+    settlement whose payment list the reconciliation actually found it in (None until then).
+    """
+
+    id: str
+    amount: Amount
+    status: str
+    created_at: datetime
+    method: str | None = None
+    sequence_type: str | None = None
+    customer_id: str | None = None
+    member_reference: str | None = None
+    subscription_id: str | None = None
+    mandate_id: str | None = None
+    paid_at: datetime | None = None
+    amount_refunded: Amount | None = None
+    amount_charged_back: Amount | None = None
+    settlement_id: str | None = None
+    settlement_amount: Amount | None = None
+    fees: Amount | None = None
+    settled_in: str | None = None
+
+    def with_settled_in(self, settlement_id: str) -> LedgerPayment:
+        return replace(self, settled_in=settlement_id)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncCursor:
+    """Where a resumable payment backfill stands: the next page's `from` id, or done."""
+
+    next_from: str | None = None
+    since: datetime | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    synced: int = 0
+
+
+@runtime_checkable
+class PaymentLedger(Protocol):
+    def upsert_payments(self, account: str, payments: Iterable[LedgerPayment]) -> int:
+        """Insert or update by id (keeping `settled_in`); returns how many rows were written."""
+
+    def get_payments(self, account: str, ids: Iterable[str]) -> dict[str, LedgerPayment]: ...
+
+    def mark_settled_in(self, account: str, settlement_id: str, payment_ids: Iterable[str]) -> None: ...
+
+    def iter_claimed_by_settlement(self, account: str, settlement_id: str) -> Iterator[LedgerPayment]:
+        """Payments whose Mollie object names `settlement_id`, streamed."""
+
+    def count(self, account: str) -> int: ...
+
+    def get_sync_cursor(self, account: str) -> SyncCursor: ...
+
+    def save_sync_cursor(self, account: str, cursor: SyncCursor) -> None: ...

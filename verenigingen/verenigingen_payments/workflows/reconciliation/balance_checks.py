@@ -1,0 +1,170 @@
+"""Does the balance add up? Mollie's balance report against its own balance transactions.
+
+For one balance and one period [from, until) in Europe/Amsterdam days:
+- continuity inside the report: open + movements = close, for pending and available apart;
+- per transaction category (payments, refunds, chargebacks, transfers, fee-prepayments,
+  corrections, capital, topups): the report's movement equals the transactions' sum. As in
+  Mollie's reports, a transaction's `initialAmount` counts in its own category and its
+  `deductions` (fees withheld) under fee-prepayments;
+- every movement is explained: a transaction needs a known type and the id of what caused it;
+  a difference between report and transactions that no named transaction explains is itself
+  an unexplained movement;
+- a movement booked twice (same type, same cause, same amount, different transaction ids) is a
+  duplicate. Keys are kept for `duplicate_window` only, so memory stays bounded on long periods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Iterable
+
+from ...core.models.money import Amount
+from .discrepancy import Discrepancy, DiscrepancyKind as K, make_discrepancy, money
+from .inputs import BalanceReport, BalanceTransaction
+from .tolerance import Tolerance
+
+CATEGORY_OF_TYPE: dict[str, str] = {
+    **dict.fromkeys(
+        ("payment", "capture", "failed-payment", "unauthorized-direct-debit", "split-payment",
+         "application-fee", "failed-platform-split-payment", "split-transaction"), "payments"),
+    **dict.fromkeys(
+        ("refund", "returned-refund", "platform-payment-refund", "returned-platform-payment-refund",
+         "refund-compensation", "returned-refund-compensation"), "refunds"),
+    **dict.fromkeys(
+        ("chargeback", "chargeback-reversal", "platform-payment-chargeback",
+         "reversed-platform-payment-chargeback", "chargeback-compensation",
+         "reversed-chargeback-compensation"), "chargebacks"),
+    **dict.fromkeys(
+        ("outgoing-transfer", "canceled-transfer", "returned-transfer", "incoming-transfer",
+         "outgoing-custom-amount-transfer"), "transfers"),
+    **dict.fromkeys(
+        ("fee-prepayment", "payment-fee", "invoice-compensation", "invoice-rounding-compensation",
+         "balance-charge-fee", "failed-split-payment-compensation"), "fee-prepayments"),
+    **dict.fromkeys(("loan", "repayment"), "capital"),
+    **dict.fromkeys(("topup", "balance-topup"), "topups"),
+    **dict.fromkeys(("balance-correction", "movement"), "corrections"),
+}
+# Types Mollie books without naming a cause; each one needs a human to explain it.
+UNEXPLAINED_BY_NATURE = frozenset({"balance-correction", "movement"})
+# Types whose context must name a payment, refund, chargeback, capture or settlement.
+NEEDS_REFERENCE = frozenset(t for t, c in CATEGORY_OF_TYPE.items() if c in {"payments", "refunds", "chargebacks", "transfers"})
+CATEGORIES = ("payments", "refunds", "chargebacks", "capital", "transfers", "fee-prepayments", "corrections", "topups")
+
+
+@dataclass
+class BalanceTransactionSums:
+    """Streams a balance's transactions for one period; keeps sums and findings, not the rows."""
+
+    balance_id: str
+    currency: str
+    scope: str
+    duplicate_window: timedelta = timedelta(days=2)
+    by_category: dict[str, Amount] = field(default_factory=dict)
+    result_total: Amount = field(init=False)
+    count: int = 0
+    findings: list[Discrepancy] = field(default_factory=list)
+    explained_by_category: dict[str, Amount] = field(default_factory=dict)
+    _recent: dict[tuple, tuple[str, datetime]] = field(default_factory=dict)
+    _last_pruned: datetime | None = None
+
+    def __post_init__(self) -> None:
+        self.result_total = Amount.zero(self.currency)
+
+    def add_many(self, transactions: Iterable[BalanceTransaction]) -> None:
+        for tx in transactions:
+            self.add(tx)
+
+    def add(self, tx: BalanceTransaction) -> None:
+        self.count += 1
+        category = CATEGORY_OF_TYPE.get(tx.type)
+        if self._is_duplicate(tx, category):
+            return
+        self.result_total = self.result_total + tx.result_amount
+        self._book(category or "corrections", tx.initial_amount)
+        if tx.deductions is not None and tx.deductions.value:
+            self._book("fee-prepayments", tx.deductions)
+        if category is None or tx.type in UNEXPLAINED_BY_NATURE or (
+            tx.type in NEEDS_REFERENCE and tx.reference_id is None
+        ):
+            self.findings.append(make_discrepancy(
+                K.UNEXPLAINED_BALANCE_MOVEMENT, tx.result_amount, (tx.id,), tx.id,
+                balance_id=self.balance_id, transaction_type=tx.type,
+                created_at=tx.created_at.isoformat(), reason=(
+                    "unknown transaction type" if category is None
+                    else "no cause named" if tx.type in UNEXPLAINED_BY_NATURE
+                    else "context names no payment, refund, chargeback or settlement"),
+            ))
+
+    def _book(self, category: str, amount: Amount) -> None:
+        self.by_category[category] = self.by_category.get(category, Amount.zero(self.currency)) + amount
+
+    def _is_duplicate(self, tx: BalanceTransaction, category: str | None) -> bool:
+        self._prune(tx.created_at)
+        if tx.reference_id is None:
+            return False
+        key = (tx.type, tx.reference_id, tx.result_amount)
+        first = self._recent.get(key)
+        if first is None:
+            self._recent[key] = (tx.id, tx.created_at)
+            return False
+        if first[0] == tx.id:
+            return True  # the same transaction served twice by paging: not a second movement
+        # Booked by Mollie, so it is in the report: count it, and note it as explained there.
+        self.result_total = self.result_total + tx.result_amount
+        self._book(category or "corrections", tx.initial_amount)
+        if tx.deductions is not None and tx.deductions.value:
+            self._book("fee-prepayments", tx.deductions)
+        self.findings.append(make_discrepancy(
+            K.DUPLICATE_BALANCE_TRANSACTION, tx.result_amount, (tx.id, first[0]), tx.reference_id,
+            balance_id=self.balance_id, transaction_type=tx.type, reference_id=tx.reference_id,
+            first_transaction=first[0], duplicate_transaction=tx.id,
+            created_at=tx.created_at.isoformat(),
+        ))
+        return True
+
+    def _prune(self, now: datetime) -> None:
+        if self._last_pruned is not None and abs(now - self._last_pruned) < self.duplicate_window:
+            return
+        self._recent = {k: v for k, v in self._recent.items() if abs(now - v[1]) <= self.duplicate_window}
+        self._last_pruned = now
+
+
+def check_balance_report(
+    report: BalanceReport, sums: BalanceTransactionSums, tolerance: Tolerance
+) -> list[Discrepancy]:
+    """Continuity of the report and agreement per category with the transactions."""
+    findings: list[Discrepancy] = list(sums.findings)
+    zero = Amount.zero(report.currency)
+    scope = f"{report.balance_id}:{report.from_date}:{report.until_date}"
+    cats = report.categories
+    pending_in = sum((c.pending for c in cats.values()), zero)
+    moved = sum((c.moved_to_available for c in cats.values()), zero)
+    immediate = sum((c.immediately_available for c in cats.values()), zero)
+    expected_pending = report.open_pending + pending_in - moved
+    expected_available = report.open_available + moved + immediate
+    for side, expected, actual in (
+        ("pending", expected_pending, report.close_pending),
+        ("available", expected_available, report.close_available),
+    ):
+        if not tolerance.agrees(expected, actual):
+            findings.append(make_discrepancy(
+                K.BALANCE_CONTINUITY_BREAK, tolerance.difference(expected, actual),
+                (report.balance_id, side), scope, side=side,
+                open=money(report.open_pending if side == "pending" else report.open_available),
+                expected_close=money(expected), reported_close=money(actual),
+            ))
+    for category in sorted(set(cats) | set(sums.by_category)):
+        reported = cats[category].movement if category in cats else zero
+        booked = sums.by_category.get(category, zero)
+        if not tolerance.agrees(booked, reported):
+            findings.append(make_discrepancy(
+                K.UNEXPLAINED_BALANCE_MOVEMENT, tolerance.difference(booked, reported),
+                (report.balance_id, category), scope, category=category,
+                reported_movement=money(reported), transactions_sum=money(booked),
+                transactions_counted=sums.count, period=f"[{report.from_date}, {report.until_date})",
+                reason="the report moved money that no balance transaction explains"
+                if abs(reported.value) > abs(booked.value) else
+                "balance transactions the report does not contain",
+            ))
+    return findings

@@ -1,0 +1,134 @@
+"""Does a settlement add up? Its lines and its `periods` against its amount.
+
+    lines:   payments + refunds + chargebacks + captures (Mollie's signs: refunds and
+             chargebacks negative) − costs (gross, i.e. net + VAT, from `periods`)
+    periods: revenue (gross) − costs (gross)
+
+Both must equal the settlement amount within the tolerance, and each cost line's net + VAT must
+equal its gross. Lines are summed as they stream by (`SettlementSums.add`), so a settlement of
+any size is checked in constant memory. Differences the matching step already explains (a
+payment the settlement should list but does not, a line listed twice) are passed in as
+`explained` so they are reported once, under their own kind, not again as a lines mismatch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...core.models.money import Amount
+from .discrepancy import Discrepancy, DiscrepancyKind, make_discrepancy, money
+from .inputs import LineKind, Settlement, SettlementLine
+from .tolerance import Tolerance
+
+
+@dataclass
+class SettlementSums:
+    """Running sums of one settlement's lines, in the settlement's currency."""
+
+    currency: str
+    by_kind: dict[LineKind, Amount] = field(default_factory=dict)
+    counts: dict[LineKind, int] = field(default_factory=dict)
+    foreign_currency_lines: list[str] = field(default_factory=list)
+    unsettled_lines: int = 0
+
+    def add(self, line: SettlementLine) -> None:
+        self.counts[line.kind] = self.counts.get(line.kind, 0) + 1
+        amount = line.settlement_amount
+        if amount is None:
+            self.unsettled_lines += 1
+            return
+        if amount.currency != self.currency:
+            self.foreign_currency_lines.append(line.id)
+            return
+        self.by_kind[line.kind] = self.by_kind.get(line.kind, Amount.zero(self.currency)) + amount
+
+    def of(self, kind: LineKind) -> Amount:
+        return self.by_kind.get(kind, Amount.zero(self.currency))
+
+    @property
+    def lines_total(self) -> Amount:
+        result = Amount.zero(self.currency)
+        for kind in LineKind:
+            result = result + self.of(kind)
+        return result
+
+
+@dataclass(frozen=True)
+class PeriodSums:
+    revenue_gross: Amount
+    costs_net: Amount
+    costs_vat: Amount
+    costs_gross: Amount
+    vat_breaks: tuple[str, ...]
+
+
+def sum_periods(settlement: Settlement, tolerance: Tolerance) -> PeriodSums:
+    zero = Amount.zero(settlement.currency)
+    revenue, net, vat, gross = zero, zero, zero, zero
+    breaks: list[str] = []
+    for period in settlement.periods:
+        label = f"{period.year:04d}-{period.month:02d}"
+        for line in period.revenue:
+            revenue = revenue + line.amount_gross
+        for line in period.costs:
+            line_vat = line.amount_vat or Amount.zero(line.amount_net.currency)
+            net, vat, gross = net + line.amount_net, vat + line_vat, gross + line.amount_gross
+            if not tolerance.agrees(line.amount_net + line_vat, line.amount_gross):
+                breaks.append(
+                    f"{label} costs '{line.description}': net {line.amount_net.value} + VAT "
+                    f"{line_vat.value} != gross {line.amount_gross.value}"
+                )
+    return PeriodSums(revenue, net, vat, gross, tuple(breaks))
+
+
+def check_settlement_arithmetic(
+    settlement: Settlement,
+    sums: SettlementSums,
+    tolerance: Tolerance,
+    explained: Amount | None = None,
+    explained_by: tuple[str, ...] = (),
+) -> Discrepancy | None:
+    """One `settlement_lines_mismatch` finding when the settlement does not add up, else None."""
+    currency = settlement.currency
+    explained = explained or Amount.zero(currency)
+    periods = sum_periods(settlement, tolerance)
+    from_lines = sums.lines_total - periods.costs_gross + explained
+    from_periods = periods.revenue_gross - periods.costs_gross
+    lines_diff = tolerance.difference(from_lines, settlement.amount)
+    periods_diff = tolerance.difference(from_periods, settlement.amount)
+    lines_ok = tolerance.agrees(from_lines, settlement.amount) and not sums.foreign_currency_lines
+    periods_ok = tolerance.agrees(from_periods, settlement.amount)
+    if lines_ok and periods_ok and not periods.vat_breaks:
+        return None
+    failed = [name for name, ok in (("lines", lines_ok), ("periods", periods_ok)) if not ok]
+    if periods.vat_breaks:
+        failed.append("vat")
+    amount = lines_diff if not lines_ok else periods_diff if not periods_ok else Amount.zero(currency)
+    evidence = {
+        "failed_checks": failed,
+        "settlement_amount": money(settlement.amount),
+        "payments": money(sums.of(LineKind.PAYMENT)),
+        "refunds": money(sums.of(LineKind.REFUND)),
+        "chargebacks": money(sums.of(LineKind.CHARGEBACK)),
+        "captures": money(sums.of(LineKind.CAPTURE)),
+        "line_counts": {kind.value: sums.counts.get(kind, 0) for kind in LineKind},
+        "costs_net": money(periods.costs_net),
+        "costs_vat": money(periods.costs_vat),
+        "costs_gross": money(periods.costs_gross),
+        "periods_revenue_gross": money(periods.revenue_gross),
+        "expected_from_lines": money(from_lines),
+        "expected_from_periods": money(from_periods),
+        "lines_difference": money(lines_diff),
+        "periods_difference": money(periods_diff),
+        "tolerance": f"{tolerance.for_currency(currency)}",
+    }
+    if explained.value:
+        evidence["explained_elsewhere"] = money(explained)
+        evidence["explained_by"] = list(explained_by)
+    if periods.vat_breaks:
+        evidence["vat_breaks"] = list(periods.vat_breaks)
+    if sums.foreign_currency_lines:
+        evidence["foreign_currency_lines"] = sums.foreign_currency_lines[:20]
+    return make_discrepancy(
+        DiscrepancyKind.SETTLEMENT_LINES_MISMATCH, amount, (settlement.id,), settlement.id, **evidence
+    )

@@ -1,0 +1,147 @@
+"""Matching one settlement's lines against the local ledger, batch by batch.
+
+The caller streams the settlement's lists in pages, looks the page's payment ids up in the
+ledger and hands both to `SettlementMatcher.match`; only the ids seen in this settlement are
+kept (to spot duplicates and what is missing), so memory is bounded by one settlement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable, Mapping
+
+from ...core.models.money import Amount
+from ...store.ledger import LedgerPayment
+from .discrepancy import Discrepancy, DiscrepancyKind as K, make_discrepancy, money
+from .inputs import LineKind, Settlement, SettlementLine
+from .settlement_arithmetic import SettlementSums
+
+
+def _line_money(line: SettlementLine, currency: str) -> Amount:
+    return line.settlement_amount or line.amount or Amount.zero(currency)
+
+
+@dataclass
+class SettlementMatcher:
+    """Accumulates one settlement's sums and findings; `finish` adds what the settlement lacks."""
+
+    settlement: Settlement
+    settlement_dates: Mapping[str, datetime | None] = field(default_factory=dict)
+    sums: SettlementSums = field(init=False)
+    findings: list[Discrepancy] = field(default_factory=list)
+    explained: Amount = field(init=False)
+    explained_by: list[str] = field(default_factory=list)
+    _seen: set[tuple[LineKind, str]] = field(default_factory=set)
+    _paid_listed: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.sums = SettlementSums(self.settlement.currency)
+        self.explained = Amount.zero(self.settlement.currency)
+
+    @property
+    def listed_payment_ids(self) -> set[str]:
+        return self._paid_listed
+
+    def match(self, lines: Iterable[SettlementLine], ledger: Mapping[str, LedgerPayment]) -> list[str]:
+        """Match a batch; returns the payment ids to mark as settled in this settlement."""
+        to_mark: list[str] = []
+        for line in lines:
+            key = (line.kind, line.id)
+            if key in self._seen:
+                self._duplicate(line)
+                continue
+            self._seen.add(key)
+            self.sums.add(line)
+            payment = ledger.get(line.payment_id)
+            if line.kind is LineKind.PAYMENT:
+                self._paid_listed.add(line.id)
+                if self._match_payment(line, payment):
+                    to_mark.append(line.id)
+            elif line.kind is LineKind.REFUND and payment is None:
+                self._without_payment(K.REFUND_WITHOUT_PAYMENT, line)
+            elif line.kind is LineKind.CHARGEBACK:
+                self._match_chargeback(line, payment)
+            elif line.kind is LineKind.CAPTURE and payment is None:
+                self._missing_locally(line)
+        return to_mark
+
+    def finish(self, claimed: Iterable[LedgerPayment]) -> None:
+        """Payments whose Mollie object names this settlement but which it does not list."""
+        sid, currency = self.settlement.id, self.settlement.currency
+        for payment in claimed:
+            if payment.id in self._paid_listed:
+                continue
+            amount = payment.settlement_amount or payment.amount
+            if amount.currency == currency:
+                self.explained = self.explained + amount
+                self.explained_by.append(payment.id)
+            self.findings.append(make_discrepancy(
+                K.PAYMENT_MISSING_FROM_SETTLEMENT, amount, (payment.id, sid), sid,
+                payment_settlement_id=sid, payment_status=payment.status,
+                payment_amount=money(payment.amount), settlement_lists_payment=False,
+            ))
+
+    def _match_payment(self, line: SettlementLine, payment: LedgerPayment | None) -> bool:
+        sid = self.settlement.id
+        if payment is None:
+            self._missing_locally(line)
+            return False
+        if payment.settled_in and payment.settled_in != sid:
+            self.findings.append(make_discrepancy(
+                K.SETTLED_TWICE, _line_money(line, self.settlement.currency),
+                (line.id, payment.settled_in, sid), line.id,
+                first_settlement=payment.settled_in, second_settlement=sid,
+            ))
+            return False
+        if line.amount is not None and line.amount != payment.amount:
+            self.findings.append(make_discrepancy(
+                K.AMOUNT_MISMATCH, line.amount - payment.amount if line.amount.currency == payment.amount.currency
+                else line.amount, (line.id,), line.id,
+                mollie_amount=money(line.amount), ledger_amount=money(payment.amount), settlement=sid,
+            ))
+        if line.status and line.status != payment.status:
+            self.findings.append(make_discrepancy(
+                K.STATUS_MISMATCH, payment.amount, (line.id,), line.id,
+                mollie_status=line.status, ledger_status=payment.status, settlement=sid,
+            ))
+        return True
+
+    def _match_chargeback(self, line: SettlementLine, payment: LedgerPayment | None) -> None:
+        if payment is None:
+            self._without_payment(K.CHARGEBACK_WITHOUT_PAYMENT, line)
+            return
+        earlier = payment.settled_in or payment.settlement_id
+        if not earlier or earlier == self.settlement.id:
+            return
+        settled_at = self.settlement_dates.get(earlier)
+        if settled_at is not None and line.created_at is not None and line.created_at < settled_at:
+            return
+        self.findings.append(make_discrepancy(
+            K.CHARGEBACK_AFTER_SETTLEMENT, _line_money(line, self.settlement.currency),
+            (line.id, line.payment_id), line.id,
+            payment_settled_in=earlier, payment_settled_at=settled_at.isoformat() if settled_at else None,
+            chargeback_created_at=line.created_at.isoformat() if line.created_at else None,
+            deducted_in=self.settlement.id,
+        ))
+
+    def _duplicate(self, line: SettlementLine) -> None:
+        """A repeated line is named once and left out of the sums, so it is not also a mismatch."""
+        amount = _line_money(line, self.settlement.currency)
+        self.findings.append(make_discrepancy(
+            K.DUPLICATE_SETTLEMENT_LINE, amount, (line.id, self.settlement.id), self.settlement.id,
+            line_kind=line.kind.value,
+        ))
+
+    def _without_payment(self, kind: K, line: SettlementLine) -> None:
+        self.findings.append(make_discrepancy(
+            kind, _line_money(line, self.settlement.currency), (line.id, line.payment_id), line.id,
+            payment_id=line.payment_id, found_in_settlement=self.settlement.id,
+        ))
+
+    def _missing_locally(self, line: SettlementLine) -> None:
+        self.findings.append(make_discrepancy(
+            K.PAYMENT_MISSING_LOCALLY, _line_money(line, self.settlement.currency),
+            (line.payment_id,), line.payment_id, found_in_settlement=self.settlement.id,
+            line_kind=line.kind.value,
+        ))
