@@ -1,4 +1,7 @@
-"""Frappe hooks of the Verenigingen app: plain data, no imports of frappe."""
+"""Frappe hooks of the Verenigingen app: plain data, no imports of frappe.
+
+tests/frappe_static/test_hooks.py checks that every dotted path named here resolves to a function.
+"""
 
 app_name = "verenigingen"
 app_title = "Verenigingen"
@@ -7,3 +10,13 @@ app_description = "Mollie finance operations for Dutch associations"
 app_email = "dev@verenigingen.local"
 app_license = "agpl-3.0"
 required_apps = []
+
+after_install = "verenigingen.utils.install.after_install"
+after_migrate = "verenigingen.utils.install.after_migrate"
+
+boot_session = "verenigingen.utils.boot.boot_session"
+
+# Short routes used by the deployment guide (/api/method/get_account_balance), beside their dotted paths.
+override_whitelisted_methods = {
+    "get_account_balance": "verenigingen.verenigingen_payments.api.accounts.get_account_balance",
+}

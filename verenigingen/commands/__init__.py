@@ -1,0 +1,9 @@
+"""Bench commands of the app. Frappe's bench helper imports this module and reads `commands`.
+
+Every Mollie command lives under one group: `bench --site SITE mollie <subcommand>`; later issues
+add their subcommands to `verenigingen.commands.mollie.mollie`.
+"""
+
+from verenigingen.commands.mollie import mollie
+
+commands = [mollie]

@@ -1,0 +1,24 @@
+"""Install and migrate steps: the app's roles exist with desk access, whatever synced first."""
+
+from __future__ import annotations
+
+import frappe
+
+from verenigingen.verenigingen_payments.frappe_integration.roles import APP_ROLES
+
+
+def ensure_roles() -> None:
+    """Create missing roles only, so a second migrate changes nothing."""
+    for role in APP_ROLES:
+        if not frappe.db.exists("Role", role):
+            frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+                ignore_permissions=True
+            )
+
+
+def after_install() -> None:
+    ensure_roles()
+
+
+def after_migrate() -> None:
+    ensure_roles()

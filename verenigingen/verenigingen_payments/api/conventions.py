@@ -1,0 +1,130 @@
+"""What every whitelisted Mollie endpoint does before and after its work.
+
+1. `require_role(...)` first: Guest and users without one of the roles get HTTP 403, in tests too
+   (`frappe.only_for` is a no-op while `frappe.flags.in_test` is set, so it cannot be tested).
+2. The work runs inside `mollie_errors_as_http(settings)`: a typed client error becomes one clear
+   `frappe.throw` message with a fitting HTTP status, never a stack trace and never a secret.
+3. The return value is a JSON-able dict; money is a Decimal-exact string with its currency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import frappe
+from frappe import _
+
+from verenigingen.verenigingen_payments.core import errors
+
+SETTINGS_DOCTYPE = "Mollie Settings"
+
+
+class MollieEndpointError(frappe.ValidationError):
+    """Base of the errors an endpoint reports about Mollie; each subclass fixes the HTTP status."""
+
+
+class MollieNotConfiguredError(MollieEndpointError):
+    http_status_code = 409  # the account exists but is switched off or lacks a credential
+
+
+class MollieRejectedCredentialsError(MollieEndpointError):
+    http_status_code = 502  # Mollie refused our key: a gateway problem for the caller
+
+
+class MollieRejectedRequestError(MollieEndpointError):
+    http_status_code = 422
+
+
+class MollieObjectNotFoundError(MollieEndpointError):
+    http_status_code = 404
+
+
+class MollieRateLimitedError(MollieEndpointError):
+    http_status_code = 429
+
+
+class MollieUnavailableError(MollieEndpointError):
+    http_status_code = 503  # Mollie down, unreachable or the circuit breaker is open
+
+
+class MollieBadResponseError(MollieEndpointError):
+    http_status_code = 502
+
+
+# Most specific first: the first matching class decides the HTTP status.
+_HTTP_ERRORS: tuple[tuple[type[errors.MollieError], type[MollieEndpointError]], ...] = (
+    (errors.ConfigurationError, MollieNotConfiguredError),
+    (errors.AuthenticationError, MollieRejectedCredentialsError),
+    (errors.PermissionDeniedError, MollieRejectedCredentialsError),
+    (errors.NotFoundError, MollieObjectNotFoundError),
+    (errors.ValidationError, MollieRejectedRequestError),
+    (errors.IdempotencyError, MollieRejectedRequestError),
+    (errors.RateLimitError, MollieRateLimitedError),
+    (errors.ServerError, MollieUnavailableError),
+    (errors.APIConnectionError, MollieUnavailableError),
+    (errors.CircuitOpenError, MollieUnavailableError),
+    (errors.ResponseParseError, MollieBadResponseError),
+)
+
+
+def endpoint_error_for(exc: errors.MollieError) -> type[MollieEndpointError]:
+    return next((target for source, target in _HTTP_ERRORS if isinstance(exc, source)), MollieBadResponseError)
+
+
+def describe(exc: errors.MollieError, settings: str | None) -> str:
+    """One line for the user: which account, what Mollie (or our client) said."""
+    where = f"Mollie account {settings!r}" if settings else "Mollie"
+    field = f" (field: {exc.field})" if exc.field else ""
+    return f"{where}: {exc.message}{field}"
+
+
+def _refuse(message: str, exc: type[Exception], title: str) -> None:
+    frappe.local.flags.disable_traceback = True
+    frappe.throw(message, exc, title=title)
+
+
+def require_role(roles: Iterable[str]) -> None:
+    """Refuse Guest and every user holding none of `roles` with HTTP 403."""
+    roles = tuple(roles)
+    user = frappe.session.user
+    if user == "Guest" or set(roles).isdisjoint(frappe.get_roles(user)):
+        _refuse(
+            _("This needs one of the roles: {0}.").format(", ".join(roles)),
+            frappe.PermissionError,
+            _("Not Permitted"),
+        )
+
+
+def resolve_settings_name(settings: str | None) -> str:
+    """The record the caller named, or the only enabled one when there is exactly one."""
+    if settings:
+        if not frappe.db.exists(SETTINGS_DOCTYPE, settings):
+            _refuse(
+                _("There is no Mollie Settings record named {0}.").format(repr(settings)),
+                frappe.DoesNotExistError,
+                _("Not Found"),
+            )
+        return settings
+    enabled = frappe.get_all(SETTINGS_DOCTYPE, filters={"enable_backend_api": 1}, pluck="name", order_by="name")
+    if len(enabled) == 1:
+        return enabled[0]
+    choices = ", ".join(enabled) or _("none is enabled")
+    _refuse(
+        _("Name the Mollie account with the settings parameter (enabled accounts: {0}).").format(choices),
+        frappe.ValidationError,
+        _("Which Mollie account?"),
+    )
+
+
+@contextmanager
+def mollie_errors_as_http(settings: str | None) -> Iterator[None]:
+    try:
+        yield
+    except errors.MollieError as exc:
+        target = endpoint_error_for(exc)
+        if target.http_status_code >= 500:
+            frappe.log_error(
+                title=f"Mollie: {type(exc).__name__}", message=describe(exc, settings), defer_insert=True
+            )
+        _refuse(describe(exc, settings), target, _("Mollie"))
