@@ -1,0 +1,146 @@
+"""`PaymentLedger` on the local SQL store (SQLite file or MariaDB).
+
+Upserts go one page at a time (Mollie's 250): existing ids are read in one query, then inserted
+or updated, so a backfill of 600,000 payments is 2,400 small transactions, never the year in RAM.
+An update never clears `settled_in`, which only the reconciliation sets.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Iterable, Iterator
+
+import sqlalchemy as sa
+
+from ...core.models.money import Amount
+from ..ledger import LedgerPayment, SyncCursor
+from .retry import retry_on_lock_conflict
+from .schema import ensure_schema
+from .tables.ledger import mollie_payment as t, mollie_payment_sync as sync
+
+TABLES_MODULE = "verenigingen.verenigingen_payments.store.sql.tables.ledger"
+_ID_CHUNK = 500
+
+
+def _text(amount: Amount | None) -> str | None:
+    return None if amount is None else f"{amount.value:f}"
+
+
+def _row(account: str, p: LedgerPayment, now: datetime) -> dict:
+    settlement_currency = p.settlement_amount.currency if p.settlement_amount else None
+    return {
+        "account": account, "payment_id": p.id, "currency": p.amount.currency, "amount": _text(p.amount),
+        "status": p.status, "method": p.method, "sequence_type": p.sequence_type, "customer_id": p.customer_id,
+        "member_reference": p.member_reference, "subscription_id": p.subscription_id,
+        "mandate_id": p.mandate_id, "created_at": p.created_at, "paid_at": p.paid_at,
+        "amount_refunded": _text(p.amount_refunded), "amount_charged_back": _text(p.amount_charged_back),
+        "settlement_id": p.settlement_id, "settlement_currency": settlement_currency,
+        "settlement_amount": _text(p.settlement_amount), "fees": _text(p.fees), "synced_at": now,
+    }
+
+
+def _amount(value: str | None, currency: str | None) -> Amount | None:
+    return None if value is None or currency is None else Amount(Decimal(value), currency)
+
+
+def _payment(r: sa.Row) -> LedgerPayment:
+    return LedgerPayment(
+        id=r.payment_id, amount=Amount(Decimal(r.amount), r.currency), status=r.status,
+        created_at=r.created_at, method=r.method, sequence_type=r.sequence_type, customer_id=r.customer_id,
+        member_reference=r.member_reference, subscription_id=r.subscription_id, mandate_id=r.mandate_id,
+        paid_at=r.paid_at, amount_refunded=_amount(r.amount_refunded, r.currency),
+        amount_charged_back=_amount(r.amount_charged_back, r.currency), settlement_id=r.settlement_id,
+        settlement_amount=_amount(r.settlement_amount, r.settlement_currency),
+        fees=_amount(r.fees, r.settlement_currency or r.currency), settled_in=r.settled_in,
+    )
+
+
+class SqlPaymentLedger:
+    def __init__(self, engine: sa.Engine, *, clock=lambda: datetime.now(timezone.utc)) -> None:
+        self._engine = engine
+        self._clock = clock
+        ensure_schema(engine, [TABLES_MODULE])
+
+    def upsert_payments(self, account: str, payments: Iterable[LedgerPayment]) -> int:
+        rows = {p.id: _row(account, p, self._clock()) for p in payments}
+        if not rows:
+            return 0
+
+        def work() -> int:
+            with self._engine.begin() as conn:
+                existing = set(conn.scalars(sa.select(t.c.payment_id).where(
+                    t.c.account == account, t.c.payment_id.in_(list(rows)))))
+                fresh = [r for pid, r in rows.items() if pid not in existing]
+                if fresh:
+                    conn.execute(t.insert(), fresh)
+                if existing:
+                    values = {c: sa.bindparam(f"v_{c}") for c in rows[next(iter(existing))] if c not in ("account", "payment_id")}
+                    stmt = t.update().where(t.c.account == sa.bindparam("k_account"),
+                                            t.c.payment_id == sa.bindparam("k_payment_id")).values(values)
+                    conn.execute(stmt, [
+                        {"k_account": account, "k_payment_id": pid, **{f"v_{c}": v for c, v in rows[pid].items()
+                                                                          if c not in ("account", "payment_id")}}
+                        for pid in existing])
+                return len(rows)
+
+        return retry_on_lock_conflict(work)
+
+    def get_payments(self, account: str, ids: Iterable[str]) -> dict[str, LedgerPayment]:
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, LedgerPayment] = {}
+        with self._engine.connect() as conn:
+            for i in range(0, len(wanted), _ID_CHUNK):
+                chunk = wanted[i:i + _ID_CHUNK]
+                for r in conn.execute(sa.select(t).where(t.c.account == account, t.c.payment_id.in_(chunk))):
+                    found[r.payment_id] = _payment(r)
+        return found
+
+    def mark_settled_in(self, account: str, settlement_id: str, payment_ids: Iterable[str]) -> None:
+        ids = list(payment_ids)
+        if not ids:
+            return
+
+        def work() -> None:
+            with self._engine.begin() as conn:
+                for i in range(0, len(ids), _ID_CHUNK):
+                    conn.execute(t.update().where(t.c.account == account, t.c.payment_id.in_(ids[i:i + _ID_CHUNK]))
+                                 .values(settled_in=settlement_id))
+
+        retry_on_lock_conflict(work)
+
+    def iter_claimed_by_settlement(self, account: str, settlement_id: str) -> Iterator[LedgerPayment]:
+        last = ""
+        while True:
+            with self._engine.connect() as conn:
+                rows = conn.execute(sa.select(t).where(
+                    t.c.account == account, t.c.settlement_id == settlement_id, t.c.payment_id > last,
+                ).order_by(t.c.payment_id).limit(_ID_CHUNK)).all()
+            if not rows:
+                return
+            for r in rows:
+                yield _payment(r)
+            last = rows[-1].payment_id
+
+    def count(self, account: str) -> int:
+        with self._engine.connect() as conn:
+            return conn.scalar(sa.select(sa.func.count()).select_from(t).where(t.c.account == account))
+
+    def get_sync_cursor(self, account: str) -> SyncCursor:
+        with self._engine.connect() as conn:
+            r = conn.execute(sa.select(sync).where(sync.c.account == account)).one_or_none()
+        if r is None:
+            return SyncCursor()
+        return SyncCursor(r.next_from, r.since, r.started_at, r.completed_at, r.synced)
+
+    def save_sync_cursor(self, account: str, cursor: SyncCursor) -> None:
+        values = {"next_from": cursor.next_from, "since": cursor.since, "started_at": cursor.started_at,
+                  "completed_at": cursor.completed_at, "synced": cursor.synced}
+
+        def work() -> None:
+            with self._engine.begin() as conn:
+                done = conn.execute(sync.update().where(sync.c.account == account).values(**values)).rowcount
+                if not done:
+                    conn.execute(sync.insert().values(account=account, **values))
+
+        retry_on_lock_conflict(work)

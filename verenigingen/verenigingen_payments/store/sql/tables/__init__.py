@@ -1,0 +1,5 @@
+"""The registry of table modules: a feature adds ONE line here for its `tables/<feature>.py`."""
+
+TABLE_MODULES: tuple[str, ...] = (
+    "verenigingen.verenigingen_payments.store.sql.tables.audit",
+)
