@@ -1,0 +1,63 @@
+"""Fixtures of the webhook tests: a log store on SQLite and MariaDB, and a real HTTP server."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from verenigingen.verenigingen_payments.store.webhook_log import WebhookLogStore
+from verenigingen.verenigingen_payments.webhooks import WEBHOOK_PATH
+
+CLASSIC_SECRET = "classic-secret-0123456789abcdef"
+SIGNING_SECRET = "signing-secret-fedcba9876543210"
+
+
+@pytest.fixture
+def webhook_store(sql_store_url) -> Iterator[WebhookLogStore]:
+    store = WebhookLogStore.from_url(sql_store_url)
+    yield store
+    store.engine.dispose()
+
+
+class FrozenClock:
+    """A settable clock for the code under test (never sleeps)."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta) -> None:
+        self.now = self.now + delta
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """Serve a WSGI app on a loopback port in a thread; yields the webhook URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}{WEBHOOK_PATH}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def http() -> Iterator[requests.Session]:
+    session = requests.Session()
+    yield session
+    session.close()

@@ -1,0 +1,92 @@
+"""What a delivery says, once authenticated: the classic form id or the next-gen event.
+
+The body is only an address (which resource, which event): the effect is decided later from the
+resource as fetched from Mollie. Any field that cannot be read is a rejection naming it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import parse_qs
+
+from dateutil.parser import isoparse
+
+from .rejections import WebhookRejected
+from .resource_ids import resource_type_of
+
+CLASSIC = "classic"
+NEXT_GEN = "next-gen"
+
+# Fields of an embedded entity that name its parent (needed to address refunds, chargebacks,
+# subscriptions); only used to build the fetch URL, never trusted for the effect.
+_PARENT_FIELDS = ("paymentId", "customerId")
+
+
+@dataclass(frozen=True)
+class DeliveredReference:
+    resource_type: str
+    resource_id: str
+    event_id: str | None = None
+    event_type: str | None = None
+    created_at: datetime | None = None
+    parent_id: str | None = None
+
+
+def parse_classic_form(raw_body: bytes) -> DeliveredReference:
+    try:
+        form = parse_qs(raw_body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(raw_body))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise WebhookRejected("malformed_id", "the form body cannot be read") from exc
+    values = form.get("id", [])
+    if len(values) > 1:
+        raise WebhookRejected("malformed_id", "the form carries more than one id")
+    resource_id = values[0] if values else None
+    return DeliveredReference(resource_type_of(resource_id), resource_id)
+
+
+def parse_event(raw_body: bytes) -> DeliveredReference:
+    try:
+        event = json.loads(raw_body)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise WebhookRejected("malformed_json", "the body is not valid JSON") from exc
+    if not isinstance(event, dict):
+        raise WebhookRejected("invalid_event", "the event is not a JSON object")
+    event_id = _required_str(event, "id")
+    event_type = _required_str(event, "type")
+    created_at = _timestamp(event, "createdAt")
+    entity_id = event.get("entityId")
+    resource_type = resource_type_of(entity_id, "entityId")
+    return DeliveredReference(
+        resource_type, entity_id, event_id, event_type, created_at, _parent_id(event)
+    )
+
+
+def _required_str(event: dict, field: str) -> str:
+    value = event.get(field)
+    if not isinstance(value, str) or not value:
+        raise WebhookRejected("invalid_event", f"the event has no {field}")
+    return value
+
+
+def _timestamp(event: dict, field: str) -> datetime:
+    raw = _required_str(event, field)
+    try:
+        value = isoparse(raw)
+    except (ValueError, OverflowError) as exc:
+        raise WebhookRejected("invalid_event", f"cannot parse {field}: {raw!r}") from exc
+    if value.tzinfo is None:
+        raise WebhookRejected("invalid_event", f"{field} has no timezone: {raw!r}")
+    return value
+
+
+def _parent_id(event: dict) -> str | None:
+    entity = (event.get("_embedded") or {}).get("entity") if isinstance(event.get("_embedded"), dict) else None
+    if not isinstance(entity, dict):
+        return None
+    for name in _PARENT_FIELDS:
+        value = entity.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return None

@@ -1,0 +1,36 @@
+"""Mollie resource ids as they arrive in webhooks: which prefix names which resource type."""
+
+from __future__ import annotations
+
+import re
+
+from .rejections import WebhookRejected
+
+RESOURCE_TYPES_BY_PREFIX: dict[str, str] = {
+    "tr": "payment",
+    "re": "refund",
+    "chb": "chargeback",
+    "sub": "subscription",
+    "stl": "settlement",
+    "ord": "order",
+    "pl": "payment-link",
+    "cpt": "capture",
+    "po": "payout",
+}
+
+_ID_RE = re.compile(r"^([a-z]{2,5})_[A-Za-z0-9]{1,64}$")
+
+
+def resource_type_of(resource_id: object, field: str = "id") -> str:
+    """The resource type of a webhook's id; a missing, malformed or unknown id is a rejection."""
+    if resource_id is None or resource_id == "":
+        raise WebhookRejected("missing_id", f"the webhook has no {field}")
+    if not isinstance(resource_id, str):
+        raise WebhookRejected("malformed_id", f"{field} is not a string")
+    match = _ID_RE.match(resource_id)
+    if match is None:
+        raise WebhookRejected("malformed_id", f"{field} is not a Mollie resource id")
+    resource_type = RESOURCE_TYPES_BY_PREFIX.get(match.group(1))
+    if resource_type is None:
+        raise WebhookRejected("unknown_prefix", f"{field} has an unknown prefix {match.group(1)!r}")
+    return resource_type

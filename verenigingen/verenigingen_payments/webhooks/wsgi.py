@@ -1,0 +1,70 @@
+"""The ingest service over real HTTP outside Frappe: a small werkzeug WSGI app.
+
+Serves `POST /api/method/verenigingen.utils.payment_gateways.mollie_webhook` (the path the
+deployment guide's nginx block names), reading at most the body cap plus one byte so an oversized
+body is refused without being buffered. No exception escapes as a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from .ingest import IncomingDelivery, WebhookIngestService
+from .settings import WEBHOOK_PATH
+
+logger = logging.getLogger(__name__)
+
+
+def read_capped_body(request: Request, cap: int) -> bytes | None:
+    """The raw body, or None if it (or its declared length) exceeds `cap` bytes."""
+    if request.content_length is not None and request.content_length > cap:
+        return None
+    body = request.stream.read(cap + 1)
+    return None if len(body) > cap else body
+
+
+def delivery_from_request(request: Request, cap: int) -> IncomingDelivery:
+    return IncomingDelivery(
+        method=request.method,
+        content_type=request.headers.get("Content-Type", ""),
+        headers=dict(request.headers.items()),
+        body=read_capped_body(request, cap),
+        query=request.args.to_dict(flat=True),
+        client_ip=request.remote_addr or "",
+    )
+
+
+class WebhookApp:
+    """WSGI callable: `make_server(host, port, WebhookApp(service), threaded=True)`."""
+
+    def __init__(self, service: WebhookIngestService, path: str = WEBHOOK_PATH) -> None:
+        self._service = service
+        self._urls = Map([Rule(path, endpoint="webhook")])
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        try:
+            response = self._dispatch(request)
+        except Exception:  # last line of defence: never a 500 with a traceback
+            logger.exception("webhook endpoint failed")
+            response = _json(503, {"status": "unavailable"})
+        return response(environ, start_response)
+
+    def _dispatch(self, request: Request) -> Response:
+        try:
+            self._urls.bind_to_environ(request.environ).match()
+        except NotFound:
+            return _json(404, {"status": "not_found"})
+        except HTTPException as exc:  # pragma: no cover - only one rule, no redirects
+            return _json(exc.code or 400, {"status": "rejected"})
+        result = self._service.ingest(delivery_from_request(request, self._service.settings.max_body_bytes))
+        return _json(result.http_status, result.body)
+
+
+def _json(status: int, body: dict) -> Response:
+    return Response(json.dumps(body), status=status, mimetype="application/json")
