@@ -2,9 +2,9 @@
 
 A logger's filters do not apply to records of its child loggers, so installing a Filter on
 "verenigingen" alone would miss "verenigingen.verenigingen_payments.clients". The installer
-therefore wraps the log-record factory (every record of the namespaces is redacted as it is made,
-whatever handler later writes it) and also puts `RedactingFilter` on the namespace loggers, so
-`extra=` fields, which are attached after the factory ran, are redacted too.
+therefore wraps `logging.Logger.makeRecord`: every record of the namespaces is redacted as it is
+made, `extra=` fields included, whatever handler (Frappe's, a file, Sentry) later writes it.
+`RedactingFilter` is for handlers or foreign loggers (werkzeug access logs carry query strings).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ _STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), No
 
 _lock = threading.Lock()
 _namespaces: set[str] = set()
-_factory_installed = False
+_make_record_wrapped = False
 
 
 def redact_record(record: logging.LogRecord) -> logging.LogRecord:
@@ -58,21 +58,18 @@ def _in_namespaces(name: str) -> bool:
 
 def install_log_redaction(namespaces: Iterable[str] = (APP_LOGGER_NAMESPACE,)) -> None:
     """Redact every record logged under `namespaces` (idempotent; call at app start)."""
-    global _factory_installed
+    global _make_record_wrapped
     with _lock:
-        for namespace in namespaces:
-            if namespace not in _namespaces:
-                _namespaces.add(namespace)
-                logging.getLogger(namespace).addFilter(RedactingFilter())
-        if _factory_installed:
+        _namespaces.update(namespaces)
+        if _make_record_wrapped:
             return
-        previous = logging.getLogRecordFactory()
+        original = logging.Logger.makeRecord
 
-        def factory(*args, **kwargs):
-            record = previous(*args, **kwargs)
-            if _in_namespaces(record.name):
+        def make_record(self, name, *args, **kwargs):
+            record = original(self, name, *args, **kwargs)
+            if _in_namespaces(name):
                 redact_record(record)
             return record
 
-        logging.setLogRecordFactory(factory)
-        _factory_installed = True
+        logging.Logger.makeRecord = make_record
+        _make_record_wrapped = True

@@ -35,7 +35,7 @@ _QUERY_SECRET = re.compile(
 _IBAN = re.compile(
     r"(?i)(?<![A-Za-z0-9])([A-Z]{2}\d{2})"
     r"((?:[A-Z0-9]{11,30})|(?:\s[A-Z0-9]{4}){2,7}(?:\s[A-Z0-9]{1,4})?)(?![A-Za-z0-9])")
-_CARD = re.compile(r"(?<![\d])([2-6](?:[ -]?\d){12,18})(?![\d])")
+_CARD = re.compile(r"(?<![\d])(\d(?:[ -]?\d){12,40})(?![\d])")
 _EMAIL = re.compile(r"(?i)(?<![A-Z0-9._%+-])[A-Z0-9._%+-]+@((?:[A-Z0-9-]+\.)+[A-Z]{2,})")
 
 
@@ -57,9 +57,16 @@ def mask_iban_text(iban: str) -> str:
 
 
 def _mask_card(match: re.Match) -> str:
+    """Mask the run if any 13–19 digit window in it is a Luhn-valid card number (a card followed
+    by another digit must not escape)."""
     digits = re.sub(r"\D", "", match.group(1))
-    if 13 <= len(digits) <= 19 and luhn_valid(digits):
-        return f"[card ****{digits[-4:]}]"
+    for start, first in enumerate(digits):
+        if first not in "23456":
+            continue
+        for length in range(min(19, len(digits) - start), 12, -1):
+            window = digits[start:start + length]
+            if luhn_valid(window):
+                return f"[card ****{window[-4:]}]"
     return match.group(0)
 
 
