@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from ..core.errors import NotFoundError
 from ..core.security.redaction import redact_exception
 from ..store.webhook_log import WebhookLogRecord, WebhookLogStore, WebhookStatus
+from .fetching import UnaddressableResourceError
 from .handlers import HandlerRegistry, WebhookEffect
 from .resource_state import ResourceState
 from .retry_policy import RetryPolicy
@@ -107,6 +108,8 @@ class WebhookProcessor:
             )
         except NotFoundError:
             return _Outcome(WebhookStatus.IGNORED, note=f"{record.resource_id} is unknown to Mollie")
+        except UnaddressableResourceError as exc:
+            return _Outcome(WebhookStatus.IGNORED, note=str(exc))
         state = ResourceState.of(record.resource_type, record.resource_id, resource)
         if not self._registry.handlers_for(state.resource_type):
             return _Outcome(WebhookStatus.IGNORED, state.effect_key, f"no handler for {state.resource_type}")
