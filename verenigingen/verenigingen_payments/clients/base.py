@@ -63,10 +63,14 @@ class MollieClient:
                 self._resolved_at = self._clock()
             return self._transport
 
-    def _testmode(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _uses_organization_token(self) -> bool:
         config = self.transport.config
-        if config.testmode is not None and (self.prefers_organization_token or not config.api_key):
-            params.setdefault("testmode", config.testmode)
+        return bool(config.organization_token) and (self.prefers_organization_token or not config.api_key)
+
+    def _testmode(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Mollie wants `testmode` with an organization token (an API key already implies its mode)."""
+        if self.transport.config.testmode is not None and self._uses_organization_token():
+            params.setdefault("testmode", self.transport.config.testmode)
         return params
 
     def _call(self, method: str, template: str, path: Mapping[str, str], *, params=None, body=None,
@@ -108,9 +112,8 @@ class MollieClient:
 
     def _write(self, method: str, model: type[M] | None, template: str, body: Mapping[str, Any] | None,
                idempotency_key: str | None, **path: str) -> M | None:
-        if body is not None and self.transport.config.testmode is not None and (
-                self.prefers_organization_token or not self.transport.config.api_key):
-            body = {**body, "testmode": self.transport.config.testmode}
+        if body is not None:
+            body = self._testmode(dict(body))
         data = self._call(method, template, path, body=body, idempotency_key=idempotency_key)
         if data is None or model is None:
             return None

@@ -77,7 +77,9 @@ class ListenerRegistry:
     def emit(self, method_name: str, event: object) -> None:
         for listener in tuple(self._listeners):
             try:
-                getattr(listener, method_name)(event)
+                handler = getattr(listener, method_name, None)
+                if handler is not None:
+                    handler(event)
             except Exception:  # noqa: BLE001 - a broken metrics hook must not fail the call
                 logger.exception("resilience listener %r failed on %s", listener, method_name)
 
