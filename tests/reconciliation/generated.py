@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -24,7 +24,6 @@ class Case:
     settlement: Settlement
     lines: list[SettlementLine]
     ledger: dict[str, LedgerPayment]
-    earlier: dict[str, datetime] = field(default_factory=dict)
 
 
 def _money(draw, currency: str, low: int, high: int) -> Amount:

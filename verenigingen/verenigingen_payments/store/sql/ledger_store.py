@@ -122,6 +122,24 @@ class SqlPaymentLedger:
                 yield _payment(r)
             last = rows[-1].payment_id
 
+    def iter_unsettled_paid(self, account: str, paid_after: datetime | None, paid_before: datetime
+                            ) -> Iterator[LedgerPayment]:
+        last = ""
+        while True:
+            query = sa.select(t).where(
+                t.c.account == account, t.c.status == "paid", t.c.settlement_id.is_(None), t.c.settled_in.is_(None),
+                t.c.paid_at <= paid_before, t.c.payment_id > last,
+            ).order_by(t.c.payment_id).limit(_ID_CHUNK)
+            if paid_after is not None:
+                query = query.where(t.c.paid_at > paid_after)
+            with self._engine.connect() as conn:
+                rows = conn.execute(query).all()
+            if not rows:
+                return
+            for r in rows:
+                yield _payment(r)
+            last = rows[-1].payment_id
+
     def count(self, account: str) -> int:
         with self._engine.connect() as conn:
             return conn.scalar(sa.select(sa.func.count()).select_from(t).where(t.c.account == account))

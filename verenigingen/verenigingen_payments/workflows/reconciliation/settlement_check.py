@@ -6,7 +6,6 @@ the workflow drives `SettlementMatcher` page by page itself to keep memory flat.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Callable, Iterable, Mapping
 
 from ...store.ledger import LedgerPayment
@@ -30,11 +29,10 @@ def check_settlement(
     lines: Iterable[SettlementLine],
     ledger: Mapping[str, LedgerPayment],
     tolerance: Tolerance = Tolerance(),
-    settlement_dates: Mapping[str, datetime | None] | None = None,
     on_settled: Callable[[list[str]], None] | None = None,
 ) -> list[Discrepancy]:
     """All findings for one settlement against an in-memory ledger (payment id → record)."""
-    matcher = SettlementMatcher(settlement, settlement_dates or {})
+    matcher = SettlementMatcher(settlement)
     marked = matcher.match(lines, ledger)
     if on_settled:
         on_settled(marked)

@@ -8,7 +8,6 @@ kept (to spot duplicates and what is missing), so memory is bounded by one settl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Iterable, Mapping
 
 from ...core.models.money import Amount
@@ -27,7 +26,6 @@ class SettlementMatcher:
     """Accumulates one settlement's sums and findings; `finish` adds what the settlement lacks."""
 
     settlement: Settlement
-    settlement_dates: Mapping[str, datetime | None] = field(default_factory=dict)
     sums: SettlementSums = field(init=False)
     findings: list[Discrepancy] = field(default_factory=list)
     explained: Amount = field(init=False)
@@ -108,22 +106,10 @@ class SettlementMatcher:
         return True
 
     def _match_chargeback(self, line: SettlementLine, payment: LedgerPayment | None) -> None:
+        """A chargeback deducted in a later settlement than its payment's is normal (SEPA allows
+        eight weeks); one deducted by no settlement is found by `settlement_windows`."""
         if payment is None:
             self._without_payment(K.CHARGEBACK_WITHOUT_PAYMENT, line)
-            return
-        earlier = payment.settled_in or payment.settlement_id
-        if not earlier or earlier == self.settlement.id:
-            return
-        settled_at = self.settlement_dates.get(earlier)
-        if settled_at is not None and line.created_at is not None and line.created_at < settled_at:
-            return
-        self.findings.append(make_discrepancy(
-            K.CHARGEBACK_AFTER_SETTLEMENT, _line_money(line, self.settlement.currency),
-            (line.id, line.payment_id), line.id,
-            payment_settled_in=earlier, payment_settled_at=settled_at.isoformat() if settled_at else None,
-            chargeback_created_at=line.created_at.isoformat() if line.created_at else None,
-            deducted_in=self.settlement.id,
-        ))
 
     def _duplicate(self, line: SettlementLine) -> None:
         """A repeated line is named once and left out of the sums, so it is not also a mismatch."""

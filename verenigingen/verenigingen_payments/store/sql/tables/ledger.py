@@ -43,6 +43,7 @@ mollie_payment = sa.Table(
     sa.Column("synced_at", UtcDateTime(), nullable=False),
     sa.Index("idx_mollie_payment_settlement", "account", "settlement_id"),
     sa.Index("idx_mollie_payment_created", "account", "created_at"),
+    sa.Index("idx_mollie_payment_paid", "account", "paid_at"),
 )
 
 mollie_payment_sync = sa.Table(
