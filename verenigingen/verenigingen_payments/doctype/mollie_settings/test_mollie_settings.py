@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import frappe
 from frappe.model.document import Document
 from frappe.tests.utils import FrappeTestCase
@@ -38,21 +40,15 @@ def make_guide_settings(name: str = GUIDE_NAME, **overrides) -> Document:
     return mollie_settings.insert()
 
 
-class _site_conf:
-    """Temporarily set site config keys in this process (frappe.conf is per-site, per-process)."""
-
-    def __init__(self, **values):
-        self.values = values
-        self.saved = {}
-
-    def __enter__(self):
-        for key, value in self.values.items():
-            self.saved[key] = frappe.conf.get(key)
-            frappe.conf[key] = value
-
-    def __exit__(self, *exc):
-        for key, value in self.saved.items():
-            frappe.conf[key] = value
+@contextmanager
+def site_conf(**values):
+    """Temporarily set site config keys in this process (`frappe.conf` is per site and process)."""
+    saved = {key: frappe.conf.get(key) for key in values}
+    frappe.conf.update(values)
+    try:
+        yield
+    finally:
+        frappe.conf.update(saved)
 
 
 class RollbackEachTest(FrappeTestCase):
@@ -130,10 +126,10 @@ class TestMollieSettings(RollbackEachTest):
                 self.assertNotIn(value, message)
 
     def test_api_base_url_needs_the_site_flag(self):
-        with _site_conf(mollie_allow_custom_api_base_url=0, developer_mode=0):
+        with site_conf(mollie_allow_custom_api_base_url=0, developer_mode=0):
             with self.assertRaises(frappe.ValidationError):
                 make_guide_settings(name="_Test Base URL", api_base_url="http://127.0.0.1:9/v2")
-        with _site_conf(mollie_allow_custom_api_base_url=1):
+        with site_conf(mollie_allow_custom_api_base_url=1):
             doc = make_guide_settings(name="_Test Base URL", api_base_url="http://127.0.0.1:9/v2")
             self.assertEqual(FrappeSettingsProvider().get_config(doc.name).base_url, "http://127.0.0.1:9/v2")
 

@@ -1,0 +1,72 @@
+"""The Mollie Finance workspace: valid JSON, its blocks refer to what it defines, links reach our DocTypes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.frappe_static.app_layout import MODULE_NAME, doctype_json_paths, load, workspace_json_paths
+from verenigingen.verenigingen_payments.frappe_integration.roles import APP_ROLES, SYSTEM_MANAGER
+
+WORKSPACES = workspace_json_paths()
+APP_DOCTYPES = {load(path)["name"] for path in doctype_json_paths()}
+
+
+def _ids(paths):
+    return [p.stem for p in paths]
+
+
+def test_mollie_finance_workspace_exists():
+    assert "mollie_finance" in _ids(WORKSPACES)
+    doc = load(next(p for p in WORKSPACES if p.stem == "mollie_finance"))
+    assert doc["name"] == doc["label"] == doc["title"] == "Mollie Finance"
+    assert doc["public"] == 1
+
+
+@pytest.mark.parametrize("path", WORKSPACES, ids=_ids(WORKSPACES))
+def test_workspace_header_and_roles(path):
+    doc = load(path)
+    assert doc["doctype"] == "Workspace"
+    assert doc["module"] == MODULE_NAME
+    assert {r["role"] for r in doc["roles"]} == {*APP_ROLES, SYSTEM_MANAGER}
+
+
+@pytest.mark.parametrize("path", WORKSPACES, ids=_ids(WORKSPACES))
+def test_content_blocks_refer_to_defined_shortcuts_and_cards(path):
+    doc = load(path)
+    blocks = json.loads(doc["content"])
+    shortcuts = {s["label"] for s in doc["shortcuts"]}
+    cards = {link["label"] for link in doc["links"] if link["type"] == "Card Break"}
+    charts = {c.get("label") for c in doc.get("charts", [])}
+    number_cards = {c.get("label") for c in doc.get("number_cards", [])}
+    assert len({b["id"] for b in blocks}) == len(blocks), "block ids must be unique"
+    for block in blocks:
+        data = block["data"]
+        if block["type"] == "shortcut":
+            assert data["shortcut_name"] in shortcuts
+        elif block["type"] == "card":
+            assert data["card_name"] in cards
+        elif block["type"] == "chart":
+            assert data["chart_name"] in charts
+        elif block["type"] == "number_card":
+            assert data["number_card_name"] in number_cards
+        else:
+            assert block["type"] in {"header", "spacer", "paragraph", "onboarding", "quick_list", "custom_block"}
+
+
+@pytest.mark.parametrize("path", WORKSPACES, ids=_ids(WORKSPACES))
+def test_doctype_links_and_shortcuts_reach_this_apps_doctypes(path):
+    doc = load(path)
+    targets = [link["link_to"] for link in doc["links"] if link.get("link_type") == "DocType"]
+    targets += [s["link_to"] for s in doc["shortcuts"] if s["type"] == "DocType"]
+    assert targets and set(targets) <= APP_DOCTYPES
+    card_sizes = {}
+    current = None
+    for link in doc["links"]:
+        if link["type"] == "Card Break":
+            current = link["label"]
+            card_sizes[current] = link.get("link_count", 0)
+        else:
+            card_sizes[current] -= 1
+    assert all(remaining == 0 for remaining in card_sizes.values()), "link_count must match each card's links"
