@@ -1,0 +1,1 @@
+"""Compliance primitives (framework-free): IBAN/BIC validation and GDPR export/erasure/retention."""
