@@ -23,14 +23,14 @@ from .redaction import redact
 _MAX_DEPTH = 20
 
 
-def _normalise(value, path: str, depth: int = 0):
+def normalise_json_value(value, path: str, depth: int = 0):
     if depth > _MAX_DEPTH:
         raise AuditChainError(f"audit details nest deeper than {_MAX_DEPTH} levels at {path}",
                               field=path)
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, Enum):
-        return _normalise(value.value, path, depth + 1)
+        return normalise_json_value(value.value, path, depth + 1)
     if isinstance(value, int):
         return value
     if isinstance(value, float):
@@ -48,9 +48,9 @@ def _normalise(value, path: str, depth: int = 0):
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return {str(k): _normalise(v, f"{path}.{k}", depth + 1) for k, v in value.items()}
+        return {str(k): normalise_json_value(v, f"{path}.{k}", depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_normalise(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
+        return [normalise_json_value(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
     raise AuditChainError(f"audit detail {path} has unsupported type {type(value).__name__}",
                           field=path)
 
@@ -66,7 +66,7 @@ def canonical_details(details: Mapping | None) -> str:
         details = {}
     if not isinstance(details, Mapping):
         raise AuditChainError("audit details must be a mapping", field="details")
-    return canonical_json(_normalise(redact(dict(details)), "details"))
+    return canonical_json(normalise_json_value(redact(dict(details)), "details"))
 
 
 def canonical_created(created: datetime) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -71,11 +72,10 @@ def _utcnow() -> datetime:
 
 
 def _frappe_seam(name: str):
-    try:
-        import frappe  # noqa: F401  (only to know whether a site can provide the seam)
-    except ImportError:
+    """Inside a site (Frappe already imported, as in `bench console`) the Frappe layer provides it."""
+    if sys.modules.get("frappe") is None:
         raise ConfigurationError(
-            f"MollieSecurityManager needs a {name}: pass one, or run inside a Frappe site") from None
+            f"MollieSecurityManager needs a {name}: pass one, or run inside a Frappe site")
     return getattr(importlib.import_module(FRAPPE_SEAMS), name)()
 
 
