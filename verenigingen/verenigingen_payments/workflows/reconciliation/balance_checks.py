@@ -116,7 +116,7 @@ class BalanceTransactionSums:
         if tx.deductions is not None and tx.deductions.value:
             self._book("fee-prepayments", tx.deductions)
         self.findings.append(make_discrepancy(
-            K.DUPLICATE_BALANCE_TRANSACTION, tx.result_amount, (tx.id, first[0]), tx.reference_id,
+            K.DUPLICATE_BALANCE_TRANSACTION, tx.result_amount, (tx.reference_id, first[0], tx.id), tx.reference_id,
             balance_id=self.balance_id, transaction_type=tx.type, reference_id=tx.reference_id,
             first_transaction=first[0], duplicate_transaction=tx.id,
             created_at=tx.created_at.isoformat(),

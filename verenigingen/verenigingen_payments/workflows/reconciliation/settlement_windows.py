@@ -1,8 +1,8 @@
 """What no settlement paid out: payments and chargebacks that fall in a closed settlement's window
 but that no settlement lists.
 
-A closed settlement covers the money booked after the previous settlement closed, up to its own
-`createdAt`. A paid payment in that window which neither Mollie's payment object nor any
+A closed settlement covers the money booked from the moment the previous settlement closed up to
+(not including) its own `createdAt`. A paid payment in that window which neither Mollie's payment object nor any
 settlement's list places in a settlement was never paid out (`payment_missing_from_settlement`).
 A chargeback in such a window that no settlement deducts, on a payment that was already paid
 out, is money Mollie took back outside the settlements (`chargeback_after_settlement`).
@@ -10,7 +10,7 @@ out, is money Mollie took back outside the settlements (`chargeback_after_settle
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
@@ -43,11 +43,11 @@ def windows_of(settlements: Iterable[Settlement]) -> list[SettlementWindow]:
 
 def window_for(windows: list[SettlementWindow], moment: datetime) -> SettlementWindow | None:
     """The closed settlement whose window holds `moment`, or None (still open, or before all)."""
-    index = bisect_left([w.closes_at for w in windows], moment)
+    index = bisect_right([w.closes_at for w in windows], moment)
     if index >= len(windows):
         return None
     window = windows[index]
-    return window if window.opens_after is None or moment > window.opens_after else None
+    return window if window.opens_after is None or moment >= window.opens_after else None
 
 
 def unsettled_payments(window: SettlementWindow, payments: Iterable[LedgerPayment]) -> list[Discrepancy]:
@@ -55,8 +55,8 @@ def unsettled_payments(window: SettlementWindow, payments: Iterable[LedgerPaymen
         make_discrepancy(
             K.PAYMENT_MISSING_FROM_SETTLEMENT, p.settlement_amount or p.amount, (p.id, window.settlement_id), p.id,
             paid_at=p.paid_at.isoformat() if p.paid_at else None, payment_amount=money(p.amount),
-            settlement_window=f"({window.opens_after.isoformat() if window.opens_after else '…'}, "
-                              f"{window.closes_at.isoformat()}]",
+            settlement_window=f"[{window.opens_after.isoformat() if window.opens_after else '…'}, "
+                              f"{window.closes_at.isoformat()})",
             expected_settlement=window.settlement_id, payment_settlement_id=None, listed_by_a_settlement=False,
         )
         for p in payments

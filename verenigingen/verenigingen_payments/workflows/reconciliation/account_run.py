@@ -1,0 +1,255 @@
+"""One account's reconciliation for one period, through the clients, resumable from checkpoints.
+
+Phases, each recorded in the run's checkpoint as it completes: sync the ledger, reconcile each
+settlement closed in the period (and the open one when the period reaches today), find
+chargebacks no settlement deducts, check each balance's report against its transactions.
+Only one settlement's lines (a page at a time) or one page of transactions is in memory.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time as dtime, timezone
+from typing import Callable, Iterable, Iterator
+from zoneinfo import ZoneInfo
+
+from ...core.errors import NotFoundError
+from ...store.ledger import LedgerPayment, PaymentLedger
+from ...store.reconciliation_runs import COMPLETED, ReconciliationStore, RunRecord
+from .balance_checks import BalanceTransactionSums, check_balance_report
+from .discrepancy import Discrepancy, DiscrepancyKind as K, make_discrepancy
+from .inputs import Settlement, SettlementLine
+from .mollie_inputs import (
+    capture_line, chargeback_line, ledger_payment_from, payment_line, refund_line, report_from, settlement_from,
+    transaction_from,
+)
+from .payment_sync import sync_payments
+from .settlement_check import finish_settlement
+from .settlement_matching import SettlementMatcher
+from .settlement_windows import CLOSED, unsettled_chargeback, unsettled_payments, window_for, windows_of
+from .tolerance import Tolerance
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+BATCH = 250
+
+
+def amsterdam_midnight(day: date) -> datetime:
+    return datetime.combine(day, dtime(0), AMSTERDAM)
+
+
+@dataclass
+class MollieClients:
+    payments: object
+    settlements: object
+    balances: object
+    chargebacks: object
+
+    @classmethod
+    def for_config(cls, config) -> MollieClients:
+        from ...clients import BalancesClient, ChargebacksClient, PaymentsClient, SettlementsClient
+
+        return cls(PaymentsClient(config), SettlementsClient(config), BalancesClient(config), ChargebacksClient(config))
+
+
+@dataclass
+class AccountReconciliation:
+    """The state of one run while it goes; `reconcile` drives it."""
+
+    account: str
+    clients: MollieClients
+    ledger: PaymentLedger
+    runs: ReconciliationStore
+    period_from: date
+    period_until: date
+    tolerance: Tolerance = field(default_factory=Tolerance)
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    sync_ledger: bool = True
+    run: RunRecord | None = None
+    checkpoint: dict = field(default_factory=dict)
+    settlement_summaries: list[dict] = field(default_factory=list)
+    transactions_checked: int = 0
+
+    def reconcile(self) -> RunRecord:
+        started = time.perf_counter()
+        self.run = self.runs.start_run(self.account, self.period_from, self.period_until, self.clock())
+        self.checkpoint = dict(self.run.checkpoint)
+        self.settlement_summaries = list(self.checkpoint.get("settlements", []))
+        try:
+            if self.sync_ledger and not self.checkpoint.get("ledger_synced"):
+                sync_payments(self.clients.payments, self.ledger, self.account, clock=self.clock)
+                self._save(ledger_synced=True)
+            settlements = [settlement_from(s) for s in self.clients.settlements.iter_settlements()]
+            windows = windows_of(settlements)
+            chosen = self._settlements_in_period(settlements)
+            for settlement in chosen:
+                if settlement.id not in self.checkpoint.get("settlements_done", []):
+                    self._reconcile_settlement(settlement, windows)
+            if not self.checkpoint.get("chargebacks_done"):
+                self._unsettled_chargebacks(windows, {s.id for s in chosen})
+                self._save(chargebacks_done=True)
+            for balance in self.clients.balances.list_balances():
+                if balance.id not in self.checkpoint.get("balances_done", []):
+                    self._reconcile_balance(balance)
+        except Exception as exc:  # recorded on the run, then raised for the caller's log
+            self.runs.finish_run(self.run.run_id, "failed", self.clock(), error=f"{type(exc).__name__}: {exc}",
+                                 settlements_checked=len(self.settlement_summaries),
+                                 transactions_checked=self.transactions_checked)
+            raise
+        totals = {"settlements": self.settlement_summaries,
+                  "elapsed_seconds": round(time.perf_counter() - started, 3)}
+        return self.runs.finish_run(self.run.run_id, COMPLETED, self.clock(),
+                                    settlements_checked=len(self.settlement_summaries),
+                                    transactions_checked=self.transactions_checked, totals=totals)
+
+    def _save(self, **changes) -> None:
+        self.checkpoint.update(changes)
+        self.runs.save_checkpoint(self.run.run_id, self.checkpoint)
+
+    def _record(self, findings: Iterable[Discrepancy]) -> None:
+        findings = list(findings)
+        if findings:
+            self.runs.record_discrepancies(self.account, self.run.run_id, findings, self.clock())
+
+    def _settlements_in_period(self, settlements: list[Settlement]) -> list[Settlement]:
+        start, end = amsterdam_midnight(self.period_from), amsterdam_midnight(self.period_until)
+        chosen = [s for s in settlements if s.status in CLOSED and s.created_at and start <= s.created_at < end]
+        if end > self.clock():
+            try:
+                chosen.append(settlement_from(self.clients.settlements.get_open()))
+            except NotFoundError:
+                pass
+        return sorted(chosen, key=lambda s: (s.created_at or end, s.id))
+
+    def _reconcile_settlement(self, settlement: Settlement, windows) -> None:
+        matcher = SettlementMatcher(settlement)
+        client = self.clients.settlements
+        streams = ((client.iter_payments, payment_line), (client.iter_refunds, refund_line),
+                   (client.iter_chargebacks, chargeback_line), (client.iter_captures, capture_line))
+        for listing, to_line in streams:
+            for batch in _batches((to_line(item), item) for item in listing(settlement.id)):
+                lines = [line for line, _ in batch]
+                known = self._ledger_for(lines, {line.id: item for line, item in batch})
+                marked = matcher.match(lines, known)
+                self.ledger.mark_settled_in(self.account, settlement.id, marked)
+        claimed = self.ledger.iter_claimed_by_settlement(self.account, settlement.id)
+        findings = finish_settlement(matcher, claimed, self.tolerance)
+        window = next((w for w in windows if w.settlement_id == settlement.id), None)
+        if window is not None:
+            findings += unsettled_payments(window, self.ledger.iter_unsettled_paid(
+                self.account, window.opens_after, window.closes_at))
+        self._record(findings)
+        self.settlement_summaries.append({
+            "id": settlement.id, "status": settlement.status, "amount": f"{settlement.amount.value:f}",
+            "currency": settlement.currency, "lines_total": f"{matcher.sums.lines_total.value:f}",
+            "adds_up": not any(f.kind is K.SETTLEMENT_LINES_MISMATCH for f in findings),
+            "discrepancies": len(findings),
+        })
+        self._save(settlements_done=self.checkpoint.get("settlements_done", []) + [settlement.id],
+                   settlements=self.settlement_summaries)
+
+    def _ledger_for(self, lines: list[SettlementLine], items: dict) -> dict[str, LedgerPayment]:
+        """Ledger rows for the lines' payments; a payment line not yet in the ledger is added from
+        Mollie's own object and named as missing locally; other unknown payments are looked up."""
+        known = self.ledger.get_payments(self.account, {line.payment_id for line in lines if line.payment_id})
+        added, findings = [], []
+        for line in lines:
+            if line.payment_id in known or not line.payment_id:
+                continue
+            if line.kind.value == "payment":
+                payment = ledger_payment_from(items[line.id])
+            else:
+                payment = self._fetch_payment(line.payment_id)
+                if payment is None:
+                    continue
+            known[payment.id] = payment
+            added.append(payment)
+            findings.append(make_discrepancy(
+                K.PAYMENT_MISSING_LOCALLY, payment.amount, (payment.id,), payment.id,
+                found_in=line.kind.value, line_id=line.id, added_to_ledger=True))
+        if added:
+            self.ledger.upsert_payments(self.account, added)
+            self._record(findings)
+        return known
+
+    def _fetch_payment(self, payment_id: str) -> LedgerPayment | None:
+        try:
+            return ledger_payment_from(self.clients.payments.get_payment(payment_id))
+        except NotFoundError:
+            return None
+
+    def _unsettled_chargebacks(self, windows, reconciled: set[str]) -> None:
+        def relevant() -> Iterator[SettlementLine]:
+            for item in self.clients.chargebacks.iter_chargebacks():
+                line = chargeback_line(item)
+                window = window_for(windows, line.created_at) if line.created_at else None
+                if not line.settlement_id and window is not None and window.settlement_id in reconciled:
+                    yield line
+
+        for batch in _batches(relevant()):
+            known = self.ledger.get_payments(self.account, {line.payment_id for line in batch})
+            findings = [f for f in (unsettled_chargeback(line, windows, known.get(line.payment_id)) for line in batch) if f]
+            self._record(findings)
+
+    def _reconcile_balance(self, balance) -> None:
+        start, end = amsterdam_midnight(self.period_from), amsterdam_midnight(self.period_until)
+        currency = balance.currency
+        scope = f"{balance.id}:{self.period_from}:{self.period_until}"
+        sums = BalanceTransactionSums(balance.id, currency, scope)
+        in_period = (transaction_from(t) for t in self.clients.balances.iter_transactions(balance.id))
+        for batch in _batches(_between(in_period, start, end)):
+            sums.add_many(batch)
+            self._record(self._transactions_without_payment(batch))
+        self.transactions_checked += sums.count
+        report = report_from(self.clients.balances.get_report(balance.id, self.period_from, self.period_until), currency)
+        self._record(check_balance_report(report, sums, self.tolerance))
+        self._save(balances_done=self.checkpoint.get("balances_done", []) + [balance.id])
+
+    def _transactions_without_payment(self, batch) -> list[Discrepancy]:
+        kinds = {"refund": K.REFUND_WITHOUT_PAYMENT, "chargeback": K.CHARGEBACK_WITHOUT_PAYMENT}
+        named = [tx for tx in batch if tx.payment_id and tx.type in (*kinds, "payment")]
+        if not named:
+            return []
+        known = self.ledger.get_payments(self.account, {tx.payment_id for tx in named})
+        findings = []
+        for tx in named:
+            if tx.payment_id in known or self._fetch_and_store(tx.payment_id, known):
+                continue
+            if tx.type == "payment":
+                findings.append(make_discrepancy(K.UNEXPLAINED_BALANCE_MOVEMENT, tx.result_amount, (tx.id,), tx.id,
+                                                 reason="payment transaction for a payment Mollie does not have",
+                                                 payment_id=tx.payment_id))
+            else:
+                own = tx.refund_id or tx.chargeback_id or tx.id
+                findings.append(make_discrepancy(kinds[tx.type], tx.result_amount, (own, tx.payment_id), own,
+                                                 payment_id=tx.payment_id, balance_transaction=tx.id))
+        return findings
+
+    def _fetch_and_store(self, payment_id: str, known: dict) -> bool:
+        payment = self._fetch_payment(payment_id)
+        if payment is None:
+            return False
+        self.ledger.upsert_payments(self.account, [payment])
+        known[payment_id] = payment
+        return True
+
+
+def _between(transactions, start: datetime, end: datetime):
+    """Transactions (newest first) with start <= createdAt < end; stops once past `start`."""
+    for tx in transactions:
+        if tx.created_at >= end:
+            continue
+        if tx.created_at < start:
+            return
+        yield tx
+
+
+def _batches(items, size: int = BATCH):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
