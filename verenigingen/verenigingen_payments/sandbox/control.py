@@ -1,0 +1,141 @@
+"""The control surface under `/_sandbox/`: ground truth, faults, the request log, the simulated
+clock, state-change triggers and the webhook delivery log. JSON in, JSON out; no auth (loopback)."""
+
+from __future__ import annotations
+
+import json
+
+from werkzeug.wrappers import Request, Response
+
+from .lifecycle import advance, charge_subscription, create_chargeback, create_refund, set_payment_status
+from .render_payments import render_chargeback, render_mandate, render_payment, render_refund
+from .store import CHARGEBACK_REASONS, MANDATE_STATUSES, PAYMENT_STATUSES, SUBSCRIPTION_STATUSES
+
+PAYMENT_OUTCOMES = ("paid", "failed", "expired", "canceled", "pending")
+
+
+class ControlError(Exception):
+    pass
+
+
+class ControlSurface:
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def handle(self, req: Request) -> Response:
+        route = (req.method, req.path.rstrip("/").removeprefix("/_sandbox"))
+        try:
+            body = json.loads(req.get_data() or b"{}") if req.method in ("POST", "PUT") else {}
+            handler = {
+                ("GET", "/info"): self.info,
+                ("GET", "/faults"): lambda b: self.app.faults.list(),
+                ("POST", "/faults"): lambda b: self.app.faults.add(**b).as_dict(),
+                ("DELETE", "/faults"): lambda b: self.app.faults.clear(),
+                ("GET", "/requests"): lambda b: list(self.app.log),
+                ("DELETE", "/requests"): lambda b: self.app.log.clear(),
+                ("GET", "/ground-truth"): lambda b: list(self.app.world.ground_truth),
+                ("GET", "/clock"): self.clock,
+                ("POST", "/clock"): self.advance_clock,
+                ("POST", "/trigger"): self.trigger,
+                ("GET", "/webhook-deliveries"): lambda b: list(self.app.dispatcher.log),
+                ("POST", "/webhooks/deliver"): self.deliver,
+                ("POST", "/webhooks/wait"): lambda b: {"idle": self.app.dispatcher.wait_idle(float(b.get("timeout", 10)))},
+            }.get(route)
+            if handler is None:
+                return _json({"error": f"no control endpoint {route[0]} {route[1]}"}, 404)
+            return _json(handler(body), 200)
+        except (ControlError, ValueError, TypeError, KeyError) as exc:
+            return _json({"error": str(exc)}, 400)
+
+    def info(self, _body) -> dict:
+        app = self.app
+        return {"base_url": app.ctx.base, "api_key": app.api_key, "organization_token": app.organization_token,
+                "scenario": app.options.scenario, "seed": app.options.seed, "now": self.clock(None)["now"]}
+
+    def clock(self, _body) -> dict:
+        from .clock import iso
+
+        return {"now": iso(self.app.world.now)}
+
+    def advance_clock(self, body: dict) -> dict:
+        days, seconds = float(body.get("days", 0)), float(body.get("seconds", 0))
+        if days < 0 or seconds < 0:
+            raise ControlError("the clock only moves forward")
+        w = self.app.world
+        with w.lock:
+            advance(w, w.now + int(days * 86400 + seconds))
+        return self.clock(None)
+
+    def trigger(self, body: dict) -> dict:
+        """{"action": "payment.paid"|"payment.failed"|"payment.expired"|"payment.canceled"|"payment.refund"|
+        "payment.chargeback"|"subscription.payment"|"mandate.invalid", "id": ..., "amount": "12.50",
+        "reason": "AM04", "status": "paid"}"""
+        action, ident = body.get("action"), body.get("id")
+        w, ctx = self.app.world, self.app.ctx
+        with w.lock:
+            if action and action.startswith("payment."):
+                row = w.payments.find(ident)
+                if row is None:
+                    raise ControlError(f"no payment {ident}")
+                what = action.split(".", 1)[1]
+                status = PAYMENT_STATUSES[w.payments["status"][row]]
+                if what in PAYMENT_OUTCOMES:
+                    if status not in ("open", "pending", "authorized"):
+                        raise ControlError(f"payment {ident} is {status}; only open or pending payments change status")
+                    set_payment_status(w, row, what, w.now)
+                    return {"payment": render_payment(ctx, row)}
+                if status != "paid":
+                    raise ControlError(f"payment {ident} is {status}, not paid")
+                remaining = w.payments["amount"][row] - w.payments["refunded"][row] - w.payments["charged_back"][row]
+                amount = _minor(body.get("amount"), remaining)
+                if not 0 < amount <= remaining:
+                    raise ControlError(f"amount must be between 0.01 and the remaining {remaining} cents")
+                if what == "refund":
+                    return {"refund": render_refund(ctx, create_refund(w, row, amount, w.now))}
+                if what == "chargeback":
+                    codes = [c for c, _ in CHARGEBACK_REASONS]
+                    reason = codes.index(body.get("reason", "MD06"))
+                    return {"chargeback": render_chargeback(ctx, create_chargeback(w, row, amount, reason, w.now))}
+            if action == "subscription.payment":
+                sub = w.tables["subscriptions"].find(ident)
+                if sub is None:
+                    raise ControlError(f"no subscription {ident}")
+                outcome = body.get("status")
+                if outcome not in (None, *PAYMENT_OUTCOMES):
+                    raise ControlError(f"status must be one of {PAYMENT_OUTCOMES}")
+                return {"payment": render_payment(ctx, charge_subscription(w, sub, w.now, outcome))}
+            if action == "mandate.invalid":
+                m = w.tables["mandates"].find(ident)
+                if m is None:
+                    raise ControlError(f"no mandate {ident}")
+                w.tables["mandates"]["status"][m] = MANDATE_STATUSES.index("invalid")
+                subs = w.tables["subscriptions"]
+                for s in w.subscriptions_of.get(w.tables["mandates"]["customer"][m], []):
+                    if subs["mandate"][s] == m and SUBSCRIPTION_STATUSES[subs["status"][s]] == "active":
+                        subs["status"][s] = SUBSCRIPTION_STATUSES.index("suspended")
+                return {"mandate": render_mandate(ctx, m)}
+        raise ControlError(f"unknown trigger action {action!r}")
+
+    def deliver(self, body: dict) -> dict:
+        """Send a classic webhook for `id` to `url` (or to the resource's own webhookUrl)."""
+        ident, url = body["id"], body.get("url")
+        if url is None:
+            row = self.app.world.payments.find(ident)
+            url = self.app.world.payments.extras.get(row, {}).get("webhookUrl") if row is not None else None
+        if not url:
+            raise ControlError("no url given and the resource has no webhookUrl")
+        for _ in range(int(body.get("count", 1))):
+            self.app.dispatcher.classic(url, ident)
+        return {"queued": int(body.get("count", 1))}
+
+
+def _minor(value, default: int) -> int:
+    if value is None:
+        return default
+    from decimal import Decimal
+
+    return int(Decimal(str(value)) * 100)
+
+
+def _json(data, status: int) -> Response:
+    return Response(json.dumps(data), status=status, content_type="application/json")

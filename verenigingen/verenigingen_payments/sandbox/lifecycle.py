@@ -1,0 +1,148 @@
+"""State changes after the scenario is built: API writes, control-surface triggers, the clock.
+
+Every change keeps the books consistent the way Mollie does: a paid payment books a balance
+transaction (amount less fee with VAT) and joins the settlement period of its payment time; a
+refund or chargeback books a negative transaction in the period it happens; a settlement whose
+payout time passes pays out its amount.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import insort
+from array import array
+from datetime import datetime
+
+from .clock import AMSTERDAM
+from .fees import fee_net, fee_vat
+from .settling import build_invoices, pay_out
+from .store import PAYMENT_STATUSES, World
+
+DAY = 86400
+STATUS = {name: i for i, name in enumerate(PAYMENT_STATUSES)}
+
+
+def _notify(world: World, kind: str, row: int, event: str) -> None:
+    if world.notify is not None:
+        world.notify(kind, row, event)
+
+
+def create_payment(world: World, at: int, amount: int, method: int, seq: int = 0, customer: int = -1,
+                   mandate: int = -1, subscription: int = -1, extras: dict | None = None, status: str = "open") -> int:
+    p = world.payments
+    member = world.tables["customers"]["member"][customer] if customer >= 0 else -1
+    row = p.add(created=at, paid=0, done=0, amount=amount, method=method, status=STATUS[status], seq=seq,
+                customer=customer, subscription=subscription, mandate=mandate, settlement=-1, fee_net=0, fee_vat=0,
+                refunded=0, charged_back=0, member=max(member, 0))
+    if extras:
+        p.extras[row] = extras
+    if customer >= 0:
+        world.by_customer.setdefault(customer, array("l")).append(row)
+    if subscription >= 0:
+        world.by_subscription.setdefault(subscription, array("l")).append(row)
+    return row
+
+
+def set_payment_status(world: World, row: int, status: str, at: int) -> None:
+    """Move a payment to `status` ("paid", "failed", "expired", "canceled", "pending")."""
+    p = world.payments
+    p["status"][row] = STATUS[status]
+    if status == "paid":
+        method = max(p["method"][row], 0)
+        if p["method"][row] < 0:
+            p["method"][row] = method
+        net = fee_net(method, p["amount"][row])
+        p["fee_net"][row], p["fee_vat"][row], p["paid"][row] = net, fee_vat(net), at
+        s = world.settlement_at(at)
+        if s is not None:
+            p["settlement"][row] = s.index
+            insort(s.payments, row)
+            s.touch()
+        world.add_transaction(at, "payment", row, p["amount"][row], -(net + fee_vat(net)))
+    elif status != "pending":
+        p["done"][row] = at
+    _notify(world, "payment", row, f"payment.{status}")
+
+
+def create_refund(world: World, row: int, amount: int, at: int, extras: dict | None = None) -> int:
+    p, refunds = world.payments, world.tables["refunds"]
+    s = world.settlement_at(at)
+    r = refunds.add(created=at, payment=row, amount=amount, status=1, settlement=s.index if s else -1)
+    if extras:
+        refunds.extras[r] = extras
+    if s is not None:
+        s.refunds.append(r)
+        s.touch()
+    p["refunded"][row] += amount
+    world.refunds_of.setdefault(row, []).append(r)
+    world.add_transaction(at, "refund", r, -amount)
+    _notify(world, "refund", r, "refund.pending")
+    return r
+
+
+def create_chargeback(world: World, row: int, amount: int, reason: int, at: int) -> int:
+    p, cbs = world.payments, world.tables["chargebacks"]
+    s = world.settlement_at(at)
+    c = cbs.add(created=at, payment=row, amount=amount, reason=reason, settlement=s.index if s else -1, reversed=0)
+    if s is not None:
+        s.chargebacks.append(c)
+        s.touch()
+    p["charged_back"][row] += amount
+    world.chargebacks_of.setdefault(row, []).append(c)
+    world.add_transaction(at, "chargeback", c, -amount)
+    _notify(world, "chargeback", c, "chargeback.received")
+    return c
+
+
+def charge_subscription(world: World, sub: int, at: int, outcome: str | None = None) -> int:
+    """Create the subscription's next recurring direct-debit payment (pending, settled 3 days later)."""
+    subs = world.tables["subscriptions"]
+    extra = subs.extras.get(sub, {})
+    extras = {"description": f"{extra.get('description', 'Contributie')} ({_ams_date(at)})"}
+    if extra.get("webhookUrl"):
+        extras["webhookUrl"] = extra["webhookUrl"]
+    row = create_payment(world, at, subs["amount"][sub], 0, seq=2, customer=subs["customer"][sub],
+                         mandate=subs["mandate"][sub], subscription=sub, extras=extras, status="pending")
+    _notify(world, "payment", row, "payment.pending")
+    if outcome is None:
+        heapq.heappush(world.schedule, (at + 3 * DAY, "settle-payment", row))
+    elif outcome != "pending":
+        set_payment_status(world, row, outcome, at)
+    subs["next"][sub] = _add_months(subs["next"][sub] or at, subs["months"][sub])
+    return row
+
+
+def _add_months(ts: int, months: int) -> int:
+    d = datetime.fromtimestamp(ts, AMSTERDAM)
+    y, m = divmod(d.month - 1 + months, 12)
+    return int(d.replace(year=d.year + y, month=m + 1, day=min(d.day, 28)).timestamp())
+
+
+def _ams_date(ts: int) -> str:
+    return datetime.fromtimestamp(ts, AMSTERDAM).date().isoformat()
+
+
+def advance(world: World, new_now: int) -> None:
+    """Run everything due up to `new_now` in time order: payouts, direct debits settling, charges."""
+    payouts = [(s.payout_at, "payout", s.index) for s in world.settlements
+               if not s.paid_out and world.now < s.payout_at <= new_now]
+    for item in payouts:
+        heapq.heappush(world.schedule, item)
+    subs = world.tables["subscriptions"]
+    while world.schedule and world.schedule[0][0] <= new_now:
+        at, action, row = heapq.heappop(world.schedule)
+        world.now = max(world.now, at)
+        if action == "payout":
+            if not world.settlements[row].paid_out:
+                pay_out(world, world.settlements[row])
+        elif action == "settle-payment":
+            if PAYMENT_STATUSES[world.payments["status"][row]] == "pending":
+                set_payment_status(world, row, "paid", at)
+        elif action == "charge-subscription":
+            if subs["status"][row] == 1 and subs["next"][row] == at:
+                charge_subscription(world, row, at)
+                heapq.heappush(world.schedule, (subs["next"][row], "charge-subscription", row))
+    world.now = new_now
+    build_invoices(world, new_now)
+
+

@@ -1,0 +1,214 @@
+"""Payments-side resources as Mollie renders them: payments, refunds, chargebacks, customers,
+mandates and subscriptions. Every function takes a row number and returns the JSON-ready dict."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .clock import AMSTERDAM, iso
+from .money import amount
+from .render_common import Ctx, doc_link
+from .store import (
+    CHARGEBACK_REASONS, MANDATE_STATUSES, METHODS, PAYMENT_STATUSES, REFUND_STATUSES, SEQUENCE_TYPES,
+    SUBSCRIPTION_STATUSES,
+)
+from .render_finance import settlement_id_of_row
+
+FIRST = ("Jan", "Els", "Pieter", "Anna", "Kees", "Sanne", "Willem", "Fleur", "Daan", "Noor", "Bram", "Lotte")
+LAST = ("de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "Vos")
+DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+                "oktober", "november", "december")
+
+
+def member_name(member: int) -> str:
+    return f"{FIRST[member % len(FIRST)]} {LAST[(member // len(FIRST)) % len(LAST)]}"
+
+
+def iban(member: int) -> str:
+    return f"NL{(member % 89) + 10:02d}INGB{member:010d}"
+
+
+def payment_description(world, row: int) -> str:
+    p = world.payments
+    extra = p.extras.get(row)
+    if extra and "description" in extra:
+        return extra["description"]
+    when = datetime.fromtimestamp(p["created"][row], AMSTERDAM)
+    return f"Contributie {DUTCH_MONTHS[when.month - 1]} {when.year} lid {p['member'][row] + 1001}"
+
+
+def render_payment(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
+    w = ctx.world
+    p = w.payments
+    pid = p.id(row)
+    status = PAYMENT_STATUSES[p["status"][row]]
+    value = p["amount"][row]
+    extra = p.extras.get(row, {})
+    currency = extra.get("currency", "EUR")
+    created = p["created"][row]
+    out = {
+        "resource": "payment", "id": pid, "mode": "live" if settlement_view else ctx.mode,
+        "createdAt": iso(created), "amount": amount(value, currency),
+        "description": payment_description(w, row),
+        "metadata": extra.get("metadata"), "status": status, "isCancelable": status == "open",
+        "profileId": ctx.profile_id, "sequenceType": SEQUENCE_TYPES[p["seq"][row]],
+        "redirectUrl": extra.get("redirectUrl"), "webhookUrl": extra.get("webhookUrl"),
+    }
+    if p["method"][row] >= 0:
+        out["method"] = METHODS[p["method"][row]]
+    links = {"self": ctx.link(f"/payments/{pid}"), "dashboard": ctx.dashboard(f"payments/{pid}")}
+    if status == "paid":
+        refunded, charged_back = p["refunded"][row], p["charged_back"][row]
+        out["paidAt"] = iso(p["paid"][row])
+        out["amountRefunded"] = amount(refunded, currency)
+        out["amountRemaining"] = amount(max(value - refunded - charged_back, 0), currency)
+        if charged_back:
+            out["amountChargedBack"] = amount(charged_back, currency)
+            links["chargebacks"] = ctx.link(f"/payments/{pid}/chargebacks")
+        if refunded:
+            links["refunds"] = ctx.link(f"/payments/{pid}/refunds")
+        sid = settlement_id_of_row(w, p["settlement"][row])
+        if sid:
+            out["settlementId"] = sid
+            out["settlementAmount"] = amount(value, currency)
+            links["settlement"] = ctx.link(f"/settlements/{sid}")
+    elif status == "open":
+        out["expiresAt"] = iso(created + 15 * 60 if p["method"][row] != 0 else created + 28 * 86400)
+        links["checkout"] = {"href": f"https://www.mollie.com/checkout/select-method/{pid[3:]}", "type": "text/html"}
+    elif status in ("failed", "canceled", "expired"):
+        out[{"failed": "failedAt", "canceled": "canceledAt", "expired": "expiredAt"}[status]] = iso(p["done"][row])
+    if p["method"][row] == 0 and not settlement_view:
+        out["details"] = {"consumerName": member_name(p["member"][row]), "consumerAccount": iban(p["member"][row]),
+                          "consumerBic": "INGBNL2A"}
+    for key, table, col in (("customerId", "customers", "customer"), ("mandateId", "mandates", "mandate"),
+                            ("subscriptionId", "subscriptions", "subscription")):
+        ref = p[col][row]
+        if ref >= 0:
+            rid = w.tables[table].id(ref)
+            out[key] = rid
+            if key == "customerId":
+                links["customer"] = ctx.link(f"/customers/{rid}")
+            elif key == "mandateId":
+                links["mandate"] = ctx.link(f"/customers/{w.tables['customers'].id(p['customer'][row])}/mandates/{rid}")
+            else:
+                links["subscription"] = ctx.link(f"/customers/{w.tables['customers'].id(p['customer'][row])}/subscriptions/{rid}")
+    links["documentation"] = doc_link("get-payment")
+    out["_links"] = links
+    return out
+
+
+def render_refund(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
+    w = ctx.world
+    r = w.tables["refunds"]
+    rid, pay = r.id(row), r["payment"][row]
+    pid = w.payments.id(pay)
+    extra = r.extras.get(row, {})
+    out = {
+        "resource": "refund", "id": rid, "mode": "live" if settlement_view else ctx.mode,
+        "description": extra.get("description", "Terugbetaling contributie"),
+        "amount": amount(r["amount"][row], extra.get("currency", "EUR")), "metadata": extra.get("metadata"),
+        "paymentId": pid, "status": REFUND_STATUSES[r["status"][row]], "createdAt": iso(r["created"][row]),
+        "_links": {"self": ctx.link(f"/payments/{pid}/refunds/{rid}"), "payment": ctx.link(f"/payments/{pid}"),
+                   "documentation": doc_link("get-refund")},
+    }
+    sid = settlement_id_of_row(w, r["settlement"][row])
+    if sid:
+        out["settlementId"] = sid
+        out["settlementAmount"] = amount(-r["amount"][row])
+        out["_links"]["settlement"] = ctx.link(f"/settlements/{sid}")
+    return out
+
+
+def render_chargeback(ctx: Ctx, row: int) -> dict:
+    w = ctx.world
+    c = w.tables["chargebacks"]
+    cid, pay = c.id(row), c["payment"][row]
+    pid = w.payments.id(pay)
+    code, text = CHARGEBACK_REASONS[c["reason"][row]]
+    sid = settlement_id_of_row(w, c["settlement"][row])
+    out = {
+        "resource": "chargeback", "id": cid, "amount": amount(c["amount"][row]),
+        "settlementAmount": amount(-c["amount"][row]), "reason": {"code": code, "description": text},
+        "paymentId": pid, "createdAt": iso(c["created"][row]),
+        "reversedAt": iso(c["reversed"][row]) if c["reversed"][row] else None,
+        "_links": {"self": ctx.link(f"/payments/{pid}/chargebacks/{cid}"), "payment": ctx.link(f"/payments/{pid}"),
+                   "documentation": doc_link("get-chargeback")},
+    }
+    if sid:
+        out["settlementId"] = sid
+        out["_links"]["settlement"] = ctx.link(f"/settlements/{sid}")
+    return out
+
+
+def render_customer(ctx: Ctx, row: int) -> dict:
+    w = ctx.world
+    c = w.tables["customers"]
+    cid, member = c.id(row), c["member"][row]
+    extra = c.extras.get(row)
+    if extra is None:
+        extra = {"name": member_name(member), "email": f"lid{member + 1001}@example.org", "locale": "nl_NL",
+                 "metadata": {"memberNumber": str(member + 1001)}}
+    links = {"self": ctx.link(f"/customers/{cid}"), "dashboard": ctx.dashboard(f"customers/{cid}")}
+    if row in w.by_customer:
+        links["payments"] = ctx.link(f"/customers/{cid}/payments")
+    if row in w.mandates_of:
+        links["mandates"] = ctx.link(f"/customers/{cid}/mandates")
+    if row in w.subscriptions_of:
+        links["subscriptions"] = ctx.link(f"/customers/{cid}/subscriptions")
+    links["documentation"] = doc_link("get-customer")
+    return {"resource": "customer", "id": cid, "mode": ctx.mode, "name": extra.get("name"),
+            "email": extra.get("email"), "locale": extra.get("locale"), "metadata": extra.get("metadata"),
+            "createdAt": iso(c["created"][row]), "_links": links}
+
+
+def render_mandate(ctx: Ctx, row: int) -> dict:
+    w = ctx.world
+    m = w.tables["mandates"]
+    mid, cust = m.id(row), m["customer"][row]
+    cid = w.tables["customers"].id(cust)
+    member = w.tables["customers"]["member"][cust]
+    extra = m.extras.get(row, {})
+    name = extra.get("consumerName", member_name(member))
+    account = extra.get("consumerAccount", iban(member))
+    created = m["created"][row]
+    return {
+        "resource": "mandate", "id": mid, "mode": ctx.mode, "method": "directdebit",
+        "details": {"consumerName": name, "consumerAccount": account, "consumerBic": extra.get("consumerBic", "INGBNL2A")},
+        "signatureDate": datetime.fromtimestamp(created, AMSTERDAM).date().isoformat(),
+        "mandateReference": extra.get("mandateReference", f"VER-{member + 1001:06d}"),
+        "status": MANDATE_STATUSES[m["status"][row]], "customerId": cid, "createdAt": iso(created),
+        "_links": {"self": ctx.link(f"/customers/{cid}/mandates/{mid}"), "customer": ctx.link(f"/customers/{cid}"),
+                   "documentation": doc_link("get-mandate")},
+    }
+
+
+def render_subscription(ctx: Ctx, row: int) -> dict:
+    w = ctx.world
+    s = w.tables["subscriptions"]
+    sid, cust = s.id(row), s["customer"][row]
+    cid = w.tables["customers"].id(cust)
+    extra = s.extras.get(row, {})
+    status = SUBSCRIPTION_STATUSES[s["status"][row]]
+    out = {
+        "resource": "subscription", "id": sid, "mode": ctx.mode, "status": status,
+        "amount": amount(s["amount"][row], extra.get("currency", "EUR")),
+        "times": extra.get("times"), "timesRemaining": extra.get("times"),
+        "interval": extra.get("interval", f"{s['months'][row]} month" + ("s" if s["months"][row] > 1 else "")),
+        "startDate": datetime.fromtimestamp(s["start"][row], AMSTERDAM).date().isoformat(),
+        "description": extra.get("description", f"Contributie lid {w.tables['customers']['member'][cust] + 1001}"),
+        "method": extra.get("method"), "mandateId": w.tables["mandates"].id(s["mandate"][row]) if s["mandate"][row] >= 0 else None,
+        "webhookUrl": extra.get("webhookUrl"), "metadata": extra.get("metadata"), "customerId": cid,
+        "createdAt": iso(s["created"][row]),
+        "_links": {"self": ctx.link(f"/customers/{cid}/subscriptions/{sid}"), "customer": ctx.link(f"/customers/{cid}"),
+                   "profile": ctx.link(f"/profiles/{ctx.profile_id}"), "documentation": doc_link("get-subscription")},
+    }
+    if status in ("active", "pending"):
+        nxt = s["next"][row] or s["start"][row]
+        out["nextPaymentDate"] = datetime.fromtimestamp(nxt, AMSTERDAM).date().isoformat()
+    if status == "canceled":
+        out["canceledAt"] = iso(s["canceled"][row] or s["created"][row])
+    if row in w.by_subscription:
+        out["_links"]["payments"] = ctx.link(f"/customers/{cid}/subscriptions/{sid}/payments")
+    return out
+
+

@@ -1,0 +1,288 @@
+"""Deterministic scenarios: an association's members paying dues through Mollie.
+
+Every member is a Mollie customer who pays monthly: most by SEPA direct debit on a mandate and a
+subscription (some with a one-month trial, some canceled, a few with a mandate gone invalid and the
+subscription suspended), others by iDEAL or card one-offs. Paid payments carry fees with VAT,
+some are refunded or charged back (SEPA reason codes), settlements are paid out twice a month,
+invoices are issued monthly, and the balance transactions are the ledger all of that moves through.
+Same name + seed -> the same data, byte for byte.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from array import array
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .clock import AMSTERDAM
+from .fees import fee_net, fee_vat
+from .planting import Planter
+from .settling import build_invoices, pay_out
+from .store import CHARGEBACK_REASONS, PAID, PAYMENT_STATUSES, Settlement, World, new_tables
+
+DAY = 86400
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    members: int
+    months: int
+    start: datetime
+    plants_per_kind: int
+
+
+SCENARIOS = {
+    "association-small": ScenarioSpec(members=300, months=3, start=datetime(2025, 1, 1, tzinfo=AMSTERDAM), plants_per_kind=1),
+    "association-large": ScenarioSpec(members=50_000, months=12, start=datetime(2025, 1, 1, tzinfo=AMSTERDAM), plants_per_kind=3),
+}
+FUTURE_MONTHS = 36  # settlement periods kept ready beyond the scenario for advancing the clock
+STATUS = {name: i for i, name in enumerate(PAYMENT_STATUSES)}
+
+
+def month_start(start: datetime, k: int) -> datetime:
+    y, m = divmod(start.month - 1 + k, 12)
+    return start.replace(year=start.year + y, month=m + 1, day=1)
+
+
+def scenario_now(spec: ScenarioSpec) -> int:
+    """Scenario 'now': four days before the last month ends, midday in Amsterdam."""
+    end = month_start(spec.start, spec.months)
+    return int((end - timedelta(days=4)).replace(hour=12).timestamp())
+
+
+def build_settlement_periods(spec: ScenarioSpec) -> list[Settlement]:
+    periods = []
+    for k in range(spec.months + FUTURE_MONTHS):
+        first = month_start(spec.start, k)
+        mid = first.replace(day=16)
+        nxt = month_start(spec.start, k + 1)
+        for a, b in ((first, mid), (mid, nxt)):
+            end = int(b.timestamp())
+            periods.append(Settlement(len(periods), int(a.timestamp()), end, end + 2 * DAY + 10 * 3600))
+    return periods
+
+
+def generate(name: str, seed: int, discrepancies: bool = True) -> tuple[World, int]:
+    """Build the scenario's world; returns it and the scenario's 'now' (epoch seconds)."""
+    if name not in SCENARIOS:
+        raise ValueError(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}")
+    spec = SCENARIOS[name]
+    rng = random.Random(f"{name}:{seed}")
+    now = scenario_now(spec)
+    start = int(spec.start.timestamp())
+    world = World(seed=seed, start=start, tables=new_tables(seed), settlements=build_settlement_periods(spec), now=now)
+    members = _members(spec, rng, start)
+    _customers_mandates_subscriptions(world, members)
+    _write_payments(world, _payment_plan(spec, rng, members, now), members)
+    refunds, chargebacks = _plan_refunds_chargebacks(world, rng, now)
+    planter = Planter(world, rng, now, spec.plants_per_kind) if discrepancies else None
+    if planter:
+        planter.before_ledger(refunds, chargebacks)
+    events = _write_refunds_chargebacks(world, refunds, chargebacks)
+    if planter:
+        events += planter.extra_events()
+    events += [(s.payout_at, 3, s.index, 0) for s in world.settlements if s.payout_at <= now]
+    _write_transactions(world, events)
+    if planter:
+        planter.record_truth()
+    for s in world.settlements:
+        s.payments = array("l", sorted(s.payments))
+    build_invoices(world, now)
+    _schedule_subscriptions(world, members, now)
+    return world, now
+
+
+def _members(spec: ScenarioSpec, rng: random.Random, start: int) -> list[dict]:
+    out = []
+    for m in range(spec.members):
+        r = rng.random()
+        kind = 0 if r < 0.7 else (1 if r < 0.9 else 2)  # directdebit, ideal, creditcard
+        join_month = 0 if rng.random() < 0.85 or spec.months < 2 else rng.randrange(1, spec.months)
+        created = start - rng.randrange(30, 900) * DAY if join_month == 0 else None
+        out.append({
+            "member": m, "kind": kind, "join": join_month, "created": created, "day": rng.randrange(1, 29),
+            "second": rng.randrange(8 * 3600, 20 * 3600), "dues": rng.choice((1000, 1250, 1500, 2000, 2500)),
+            "trial": kind == 0 and rng.random() < 0.08,
+            "cancel_at": (rng.randrange(1, spec.months) if spec.months > 1 and rng.random() < 0.05 else None),
+            "suspend_at": None,
+        })
+    sepa = [m for m in out if m["kind"] == 0 and m["cancel_at"] is None and spec.months > 1]
+    for m in rng.sample(sepa, max(1, len(sepa) // 150)):
+        m["suspend_at"] = rng.randrange(1, spec.months)
+    for m in out:
+        if m["created"] is None:
+            m["created"] = int(month_start(spec.start, m["join"]).timestamp()) + (m["day"] - 1) * DAY + m["second"] - 3600
+    return out
+
+
+def _customers_mandates_subscriptions(world: World, members: list[dict]) -> None:
+    customers, mandates, subs = world.tables["customers"], world.tables["mandates"], world.tables["subscriptions"]
+    for m in sorted(members, key=lambda m: (m["created"], m["member"])):
+        m["customer"] = customers.add(created=m["created"], member=m["member"])
+    for m in sorted(members, key=lambda m: (m["created"], m["member"])):
+        if m["kind"] != 0:
+            continue
+        status = 2 if m["suspend_at"] is not None else 0
+        m["mandate"] = mandates.add(created=m["created"] + 60, customer=m["customer"], status=status, method=0)
+        world.mandates_of.setdefault(m["customer"], []).append(m["mandate"])
+    for m in sorted(members, key=lambda m: (m["created"], m["member"])):
+        if m["kind"] != 0:
+            continue
+        first = max(m["created"] + 120, world.start)
+        start_date = _billing_ts(world.start, m, m["join"] + (1 if m["trial"] else 0))
+        status = 1
+        if m["cancel_at"] is not None:
+            status = 2
+        elif m["suspend_at"] is not None:
+            status = 3
+        m["subscription"] = subs.add(
+            created=min(first, start_date - DAY), customer=m["customer"], mandate=m["mandate"], amount=m["dues"],
+            months=1, start=start_date, status=status, canceled=0, next=0,
+        )
+        world.subscriptions_of.setdefault(m["customer"], []).append(m["subscription"])
+
+
+def _billing_ts(start: int, m: dict, k: int) -> int:
+    base = month_start(datetime.fromtimestamp(start, AMSTERDAM), k)
+    return int(base.timestamp()) + (m["day"] - 1) * DAY + m["second"]
+
+
+def _payment_plan(spec: ScenarioSpec, rng: random.Random, members: list[dict], now: int) -> list[tuple]:
+    plan = []
+    for m in members:
+        first_month = m["join"] + (1 if m["trial"] else 0)
+        for k in range(first_month, spec.months):
+            if m["cancel_at"] is not None and k >= m["cancel_at"]:
+                break
+            created = _billing_ts(int(spec.start.timestamp()), m, k)
+            if created > now:
+                break
+            if m["kind"] == 0:
+                seq = 1 if (k == first_month and m["join"] > 0) else 2
+                method = 1 if seq == 1 else 0
+            else:
+                seq, method = 0, m["kind"]
+            suspended = m["suspend_at"] is not None and k >= m["suspend_at"]
+            status = _outcome(rng, method, suspended)
+            delay = 3 * DAY if method == 0 else rng.randrange(30, 600)
+            paid = created + delay if status == "paid" else 0
+            if status == "paid" and paid > now:
+                status, paid = "pending", 0
+            plan.append((created, m["member"], method, seq, STATUS[status], paid, m["dues"], k))
+            if suspended:
+                break
+    plan.sort()
+    return plan
+
+
+def _outcome(rng: random.Random, method: int, suspended: bool) -> str:
+    if suspended:
+        return "failed"
+    r = rng.random()
+    if method == 0:
+        return "failed" if r < 0.04 else "paid"
+    if method == 1:
+        return "expired" if r < 0.04 else ("canceled" if r < 0.08 else "paid")
+    return "failed" if r < 0.05 else "paid"
+
+
+def _write_payments(world: World, plan: list[tuple], members: list[dict]) -> None:
+    payments = world.payments
+    by_member = {m["member"]: m for m in members}
+    for created, member, method, seq, status, paid, dues, _k in plan:
+        m = by_member[member]
+        net = fee_net(method, dues) if status == PAID else 0
+        settlement = world.settlement_at(paid) if status == PAID else None
+        row = payments.add(
+            created=created, paid=paid, done=paid or (created + 900 if status != STATUS["pending"] else 0),
+            amount=dues, method=method, status=status, seq=seq, customer=m["customer"],
+            subscription=m.get("subscription", -1) if seq == 2 else -1, mandate=m.get("mandate", -1) if seq else -1,
+            settlement=settlement.index if settlement else -1, fee_net=net, fee_vat=fee_vat(net) if net else 0,
+            refunded=0, charged_back=0, member=member,
+        )
+        if settlement:
+            settlement.payments.append(row)
+        if status == STATUS["pending"]:
+            heapq.heappush(world.schedule, (created + 3 * DAY, "settle-payment", row))
+        world.by_customer.setdefault(m["customer"], array("l")).append(row)
+        if seq == 2 and "subscription" in m:
+            world.by_subscription.setdefault(m["subscription"], array("l")).append(row)
+
+
+def _plan_refunds_chargebacks(world: World, rng: random.Random, now: int) -> tuple[list, list]:
+    """Refund some card/iDEAL payments, charge back some direct debits (tuples, not yet rows)."""
+    p = world.payments
+    refunds, chargebacks = [], []
+    for row in range(p.n):
+        if p["status"][row] != PAID:
+            continue
+        paid, amount = p["paid"][row], p["amount"][row]
+        if p["method"][row] != 0 and rng.random() < 0.03:
+            at = paid + rng.randrange(DAY, 20 * DAY)
+            if at <= now:
+                refunds.append((at, row, amount if rng.random() < 0.6 else amount // 2, True))
+        elif p["method"][row] == 0 and rng.random() < 0.02:
+            at = paid + rng.randrange(3 * DAY, 40 * DAY)
+            if at <= now:
+                chargebacks.append((at, row, amount, rng.randrange(len(CHARGEBACK_REASONS)), True))
+    return refunds, chargebacks
+
+
+def _write_refunds_chargebacks(world: World, refunds: list, chargebacks: list) -> list[tuple]:
+    """Write refund and chargeback rows in time order; returns every ledger event (time, kind, row, amount)."""
+    p = world.payments
+    events = [(p["paid"][row], 0, row, 0) for row in range(p.n) if p["status"][row] == PAID]
+    for at, row, amount, settle in sorted(refunds):
+        s = world.settlement_at(at) if settle else None
+        r = world.tables["refunds"].add(created=at, payment=row, amount=amount, status=3, settlement=s.index if s else -1)
+        if s:
+            s.refunds.append(r)
+        if row < p.n:
+            p["refunded"][row] += amount
+        world.refunds_of.setdefault(row, []).append(r)
+        events.append((at, 1, r, 0))
+    for at, row, amount, reason, settle in sorted(chargebacks):
+        s = world.settlement_at(at) if settle else None
+        c = world.tables["chargebacks"].add(
+            created=at, payment=row, amount=amount, reason=reason, settlement=s.index if s else -1, reversed=0
+        )
+        if s:
+            s.chargebacks.append(c)
+        p["charged_back"][row] += amount
+        world.chargebacks_of.setdefault(row, []).append(c)
+        events.append((at, 2, c, 0))
+    return events
+
+
+def _write_transactions(world: World, events: list[tuple]) -> None:
+    p, r, c = world.payments, world.tables["refunds"], world.tables["chargebacks"]
+    for at, kind, row, amount in sorted(events):
+        if kind == 0:
+            world.add_transaction(at, "payment", row, p["amount"][row], -(p["fee_net"][row] + p["fee_vat"][row]))
+        elif kind == 1:
+            world.add_transaction(at, "refund", row, -r["amount"][row])
+        elif kind == 2:
+            world.add_transaction(at, "chargeback", row, -c["amount"][row])
+        elif kind == 3:
+            pay_out(world, world.settlements[row])
+        else:
+            world.add_transaction(at, "balance-correction", row, amount)
+
+
+def _schedule_subscriptions(world: World, members: list[dict], now: int) -> None:
+    """Next payment dates of active subscriptions; cancellation times of canceled ones."""
+    subs = world.tables["subscriptions"]
+    for m in members:
+        row = m.get("subscription")
+        if row is None:
+            continue
+        k = 0
+        while _billing_ts(world.start, m, k) <= max(now, subs["start"][row] - 1):
+            k += 1
+        if subs["status"][row] in (0, 1):
+            subs["next"][row] = _billing_ts(world.start, m, k)
+            heapq.heappush(world.schedule, (subs["next"][row], "charge-subscription", row))
+        elif m["cancel_at"] is not None:
+            subs["canceled"][row] = _billing_ts(world.start, m, m["cancel_at"]) - 5 * DAY

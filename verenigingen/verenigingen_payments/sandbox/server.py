@@ -1,0 +1,153 @@
+"""`MollieEmulator`: the emulator on a free loopback port in a background thread, plus the small
+HTTP client of its control surface."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+import requests
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from .app import EmulatorApp, Options
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log on stderr: the request log lives in the control surface."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+    def log(self, type: str, message: str, *args) -> None:
+        if type == "error":
+            super().log(type, message, *args)
+
+
+class ControlClient:
+    """Talks to `/_sandbox/…` over HTTP, so tests drive the emulator the way another process would."""
+
+    def __init__(self, control_url: str) -> None:
+        self.url = control_url
+        self._session = requests.Session()
+
+    def _call(self, method: str, path: str, json: dict | None = None, timeout: float = 30):
+        resp = self._session.request(method, self.url + path, json=json, timeout=timeout)
+        data = resp.json() if resp.content else None
+        if resp.status_code != 200:
+            raise RuntimeError(f"emulator control {method} {path} failed: {data}")
+        return data
+
+    def info(self) -> dict:
+        return self._call("GET", "/info")
+
+    def inject_fault(self, **spec) -> dict:
+        """method, path (glob), status, retry_after, delay, drop, malformed, count or probability."""
+        return self._call("POST", "/faults", spec)
+
+    def faults(self) -> list[dict]:
+        return self._call("GET", "/faults")
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/faults")
+
+    def request_log(self) -> list[dict]:
+        return self._call("GET", "/requests")
+
+    def clear_request_log(self) -> None:
+        self._call("DELETE", "/requests")
+
+    def ground_truth(self) -> list[dict]:
+        return self._call("GET", "/ground-truth")
+
+    def now(self) -> str:
+        return self._call("GET", "/clock")["now"]
+
+    def advance_clock(self, days: float = 0, seconds: float = 0) -> str:
+        return self._call("POST", "/clock", {"days": days, "seconds": seconds})["now"]
+
+    def trigger(self, action: str, id: str, **params) -> dict:
+        """action: payment.paid|failed|expired|canceled|pending, payment.refund (amount),
+        payment.chargeback (amount, reason e.g. "AM04"), subscription.payment (status), mandate.invalid."""
+        return self._call("POST", "/trigger", {"action": action, "id": id, **params})
+
+    def webhook_deliveries(self) -> list[dict]:
+        return self._call("GET", "/webhook-deliveries")
+
+    def deliver_webhook(self, id: str, url: str | None = None, count: int = 1) -> dict:
+        return self._call("POST", "/webhooks/deliver", {"id": id, "url": url, "count": count})
+
+    def wait_for_webhooks(self, timeout: float = 10) -> bool:
+        return self._call("POST", "/webhooks/wait", {"timeout": timeout}, timeout=timeout + 5)["idle"]
+
+    def close(self) -> None:
+        self._session.close()
+
+
+class MollieEmulator:
+    """with MollieEmulator(scenario="association-small", seed=1) as emu: emu.base_url, emu.api_key …"""
+
+    def __init__(self, scenario: str = "association-small", seed: int = 1, host: str = "127.0.0.1", port: int = 0,
+                 discrepancies: bool = True, mode: str = "test", webhook_secret: str | None = None,
+                 time_scale: float = 1.0) -> None:
+        self.options = Options(scenario=scenario, seed=seed, discrepancies=discrepancies, mode=mode,
+                               webhook_secret=webhook_secret, time_scale=time_scale)
+        self.host, self._port = host, port
+        self.app: EmulatorApp | None = None
+        self._server = None
+        self._thread: threading.Thread | None = None
+        self.control: ControlClient | None = None
+        self.start_seconds: float | None = None
+
+    def start(self) -> MollieEmulator:
+        t0 = time.perf_counter()
+        self.app = EmulatorApp(replace(self.options))
+        self._server = make_server(self.host, self._port, self.app, threaded=True, request_handler=_QuietHandler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_port
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        self.origin = f"http://{host}:{self.port}"
+        self.app.ctx.base = self.base_url
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="mollie-emulator", daemon=True)
+        self._thread.start()
+        self.control = ControlClient(self.control_url)
+        self.start_seconds = time.perf_counter() - t0
+        return self
+
+    @property
+    def base_url(self) -> str:
+        return self.origin + "/v2"
+
+    @property
+    def control_url(self) -> str:
+        return self.origin + "/_sandbox"
+
+    @property
+    def api_key(self) -> str:
+        return self.app.api_key
+
+    @property
+    def organization_token(self) -> str:
+        return self.app.organization_token
+
+    def add_observer(self, observer) -> None:
+        """observer(request, status, headers, body_bytes) after every /v2 response without an injected fault."""
+        self.app.observers.append(observer)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = None
+        if self.control is not None:
+            self.control.close()
+        if self.app is not None:
+            self.app.close()
+
+    def __enter__(self) -> MollieEmulator:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

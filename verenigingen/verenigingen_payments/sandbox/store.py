@@ -1,0 +1,178 @@
+"""The emulator's state: compact column arrays per resource type, rendered to JSON on demand.
+
+A row is an index into parallel `array` columns (a few bytes per field), so a year of 600,000
+payments costs tens of MB instead of a dict per payment. Rows are appended in creation order, so
+row order is time order and an id decodes to its row (see `ids.IdCodec`). Free-text fields of
+rows created through the API (description, webhookUrl, metadata …) live in a per-row `extras`
+dict; that is the whole "mutation overlay", because state changes write straight into columns.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from dataclasses import dataclass, field
+
+from .ids import IdCodec
+
+METHODS = ("directdebit", "ideal", "creditcard")
+METHOD_LABELS = {"directdebit": "SEPA Direct Debit", "ideal": "iDEAL", "creditcard": "Credit card"}
+PAYMENT_STATUSES = ("open", "pending", "authorized", "paid", "canceled", "expired", "failed")
+SEQUENCE_TYPES = ("oneoff", "first", "recurring")
+MANDATE_STATUSES = ("valid", "pending", "invalid")
+SUBSCRIPTION_STATUSES = ("pending", "active", "canceled", "suspended", "completed")
+REFUND_STATUSES = ("queued", "pending", "processing", "refunded", "failed", "canceled")
+TX_KINDS = ("payment", "refund", "chargeback", "outgoing-transfer", "balance-correction")
+PAID = PAYMENT_STATUSES.index("paid")
+PHANTOM_ROW = 10**12  # row numbers from here on name payments that do not exist (planted)
+OPEN = PAYMENT_STATUSES.index("open")
+PENDING = PAYMENT_STATUSES.index("pending")
+
+# SEPA reversal reason codes Mollie reports on direct-debit chargebacks.
+CHARGEBACK_REASONS = (
+    ("AC04", "Account closed"),
+    ("AM04", "Insufficient funds"),
+    ("MD06", "Refund request by end customer"),
+    ("MS02", "Refused by debtor"),
+    ("MD01", "No mandate"),
+)
+
+
+class Table:
+    """Parallel columns of one resource type. `typecodes` maps column -> array typecode or "o"."""
+
+    def __init__(self, prefix: str, salt: int, typecodes: dict[str, str]) -> None:
+        self.codec = IdCodec(prefix, salt)
+        self.cols: dict[str, object] = {
+            name: ([] if tc == "o" else array(tc)) for name, tc in typecodes.items()
+        }
+        self._defaults = {name: (None if tc == "o" else (-1 if tc in "il" else 0)) for name, tc in typecodes.items()}
+        self.extras: dict[int, dict] = {}
+        self.n = 0
+
+    def __len__(self) -> int:
+        return self.n
+
+    def add(self, **values) -> int:
+        for name, column in self.cols.items():
+            column.append(values.get(name, self._defaults[name]))
+        self.n += 1
+        return self.n - 1
+
+    def id(self, row: int) -> str:
+        return self.codec.encode(row)
+
+    def find(self, ident: object) -> int | None:
+        row = self.codec.decode(ident)
+        return row if row is not None and row < self.n else None
+
+    def __getitem__(self, name: str):
+        return self.cols[name]
+
+
+def new_tables(salt: int) -> dict[str, Table]:
+    return {
+        "payments": Table("tr_", salt, {
+            "created": "q", "paid": "q", "done": "q", "amount": "l", "method": "b", "status": "b",
+            "seq": "b", "customer": "l", "subscription": "l", "mandate": "l", "settlement": "l",
+            "fee_net": "l", "fee_vat": "l", "refunded": "l", "charged_back": "l", "member": "l",
+        }),
+        "customers": Table("cst_", salt, {"created": "q", "member": "l"}),
+        "mandates": Table("mdt_", salt, {"created": "q", "customer": "l", "status": "b", "method": "b"}),
+        "subscriptions": Table("sub_", salt, {
+            "created": "q", "customer": "l", "mandate": "l", "amount": "l", "months": "b", "start": "q",
+            "status": "b", "canceled": "q", "next": "q",
+        }),
+        "refunds": Table("re_", salt, {"created": "q", "payment": "l", "amount": "l", "status": "b", "settlement": "l"}),
+        "chargebacks": Table("chb_", salt, {
+            "created": "q", "payment": "l", "amount": "l", "reason": "b", "settlement": "l", "reversed": "q",
+        }),
+        "transactions": Table("baltr_", salt, {
+            "created": "q", "kind": "b", "ref": "l", "initial": "l", "deduction": "l",
+        }),
+    }
+
+
+@dataclass
+class Settlement:
+    """One half-month settlement period; its lines are rows of payments/refunds/chargebacks."""
+
+    index: int
+    start: int
+    end: int
+    payout_at: int
+    payments: array = field(default_factory=lambda: array("l"))
+    refunds: array = field(default_factory=lambda: array("l"))
+    chargebacks: array = field(default_factory=lambda: array("l"))
+    amount_delta: int = 0  # planted: a settlement whose lines don't add up to its amount
+    paid_out: bool = False
+    payout_tx: int = -1
+    totals: dict | None = None  # cache of settling.settlement_totals; reset when lines change
+
+    def touch(self) -> None:
+        self.totals = None
+
+
+@dataclass
+class Invoice:
+    index: int
+    month: str  # "2025-01"
+    issued_at: int
+    lines: dict  # method -> [count, net, vat]
+
+
+@dataclass
+class World:
+    """Everything the emulator serves; guarded by `lock` (requests and the clock both write)."""
+
+    seed: int
+    start: int
+    tables: dict[str, Table]
+    settlements: list[Settlement]
+    invoices: list[Invoice] = field(default_factory=list)
+    ground_truth: list[dict] = field(default_factory=list)
+    by_customer: dict[int, array] = field(default_factory=dict)  # customer row -> payment rows
+    by_subscription: dict[int, array] = field(default_factory=dict)
+    mandates_of: dict[int, list] = field(default_factory=dict)
+    subscriptions_of: dict[int, list] = field(default_factory=dict)
+    refunds_of: dict[int, list] = field(default_factory=dict)
+    chargebacks_of: dict[int, list] = field(default_factory=dict)
+    balance_total: int = 0
+    webhooks: list[dict] = field(default_factory=list)
+    events: dict[str, dict] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    schedule: list = field(default_factory=list)  # heap of (time, action, row): pending -> paid, subscription charges
+    notify: object = None  # callable(kind, row, event_type) set by the app to deliver webhooks
+    now: int = 0  # the simulated clock, epoch seconds; moved by the app when the clock advances
+    _codecs: dict = field(default_factory=dict)
+
+    def codec(self, prefix: str) -> IdCodec:
+        """Id codec for resources that are not table rows (settlements, invoices, balances …)."""
+        if prefix not in self._codecs:
+            self._codecs[prefix] = IdCodec(prefix, self.seed)
+        return self._codecs[prefix]
+
+    @property
+    def payments(self) -> Table:
+        return self.tables["payments"]
+
+    def add_transaction(self, created: int, kind: str, ref: int, initial: int, deduction: int = 0) -> int:
+        row = self.tables["transactions"].add(
+            created=created, kind=TX_KINDS.index(kind), ref=ref, initial=initial, deduction=deduction
+        )
+        self.balance_total += initial + deduction
+        return row
+
+    def settlement_at(self, ts: int) -> Settlement | None:
+        """The settlement period that contains `ts`."""
+        lo, hi = 0, len(self.settlements) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            s = self.settlements[mid]
+            if ts < s.start:
+                hi = mid - 1
+            elif ts >= s.end:
+                lo = mid + 1
+            else:
+                return s
+        return None
