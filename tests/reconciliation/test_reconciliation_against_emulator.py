@@ -119,3 +119,18 @@ def test_one_failing_account_does_not_stop_the_others(planted, stores):
     assert results["good"].status == COMPLETED
     assert results["good"].period_from == date(2025, 3, 18) and results["good"].period_until == date(2025, 3, 19)
     assert stores.runs.list_runs("broken")[0].status == FAILED
+
+
+def test_the_finance_report_names_each_settlement_and_discrepancy(planted, stores):
+    from verenigingen.verenigingen_payments.workflows.reconciliation.finance_report import render_markdown
+
+    run = reconcile_account(config_for(planted), stores, SCENARIO_PERIOD)
+    found = findings(stores)
+    text = render_markdown(run, found, score([(f.kind, f.ids) for f in found], planted.control.ground_truth()))
+    truth = planted.control.ground_truth()
+    mismatched = next(t for t in truth if t["kind"] == "settlement_lines_mismatch")["ids"][0]
+    assert f"| {mismatched} | paidout |" in text and "| **no** |" in text
+    assert text.count("| yes |") == 4
+    for t in truth:
+        assert t["ids"][0] in text
+    assert "| 1.00 | 1.00 |" in text and "what to do:" in text

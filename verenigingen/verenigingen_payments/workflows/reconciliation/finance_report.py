@@ -1,0 +1,57 @@
+"""What finance staff read after a run, as Markdown: per settlement whether it adds up, each
+discrepancy with its evidence and the suggested action, and (against the emulator) the score.
+
+Used by the README's main job and by scripts; the Frappe script reports read the same records.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+from ...store.reconciliation_runs import RunRecord, StoredDiscrepancy
+
+
+def _evidence_lines(evidence: Mapping) -> list[str]:
+    lines = []
+    for key, value in evidence.items():
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in value[:10]) + (" …" if len(value) > 10 else "")
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        lines.append(f"    - {key.replace('_', ' ')}: {value}")
+    return lines
+
+
+def render_markdown(run: RunRecord, discrepancies: Iterable[StoredDiscrepancy], scores: Mapping | None = None) -> str:
+    discrepancies = list(discrepancies)
+    out = [
+        f"# Reconciliation {run.account}: {run.period_from} – {run.period_until}",
+        "",
+        f"Run `{run.run_id}`: **{run.status}**, {run.settlements_checked} settlements and "
+        f"{run.transactions_checked} balance transactions checked, {len(discrepancies)} discrepancies"
+        + (f", {run.duration_ms / 1000:.1f} s." if run.duration_ms is not None else "."),
+        "",
+        "## Settlements",
+        "",
+        "| settlement | status | amount | lines total | adds up | discrepancies |",
+        "| --- | --- | ---: | ---: | :---: | ---: |",
+    ]
+    for s in run.totals.get("settlements", []):
+        out.append(f"| {s['id']} | {s['status']} | {s['currency']} {s['amount']} | {s['currency']} {s['lines_total']} "
+                   f"| {'yes' if s['adds_up'] else '**no**'} | {s['discrepancies']} |")
+    out += ["", "## Discrepancies", ""]
+    if not discrepancies:
+        out.append("Everything adds up: no discrepancies.")
+    for d in discrepancies:
+        status = "resolved" if d.status == "resolved" else "open"
+        out.append(f"- **{d.kind.replace('_', ' ')}** ({status}) {d.currency} {d.amount} — {', '.join(d.ids)}")
+        out += _evidence_lines(d.evidence)
+        out.append(f"    - what to do: {d.suggested_action}")
+        if d.resolution_note:
+            out.append(f"    - resolved by {d.resolved_by}: {d.resolution_note}")
+    if scores:
+        out += ["", "## Score against the scenario's ground truth", "",
+                "| kind | planted | reported | precision | recall |", "| --- | ---: | ---: | ---: | ---: |"]
+        for kind, s in sorted(scores.items()):
+            out.append(f"| {kind} | {s.planted} | {s.reported} | {s.precision:.2f} | {s.recall:.2f} |")
+    return "\n".join(out) + "\n"
