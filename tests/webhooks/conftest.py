@@ -61,3 +61,28 @@ def http() -> Iterator[requests.Session]:
     session = requests.Session()
     yield session
     session.close()
+
+
+class RecordingHandler:
+    """A handler of the test's own: counts the effects it was given (thread-safe)."""
+
+    def __init__(self) -> None:
+        self.effects = []
+        self._lock = threading.Lock()
+
+    def __call__(self, effect) -> None:
+        with self._lock:
+            self.effects.append(effect)
+
+    def keys_for(self, resource_id: str) -> list[str]:
+        return [e.effect_key for e in self.effects if e.resource_id == resource_id]
+
+
+def emulator_config(emulator, **overrides):
+    from verenigingen.verenigingen_payments.clients.config import MollieConfig
+
+    values = dict(api_key=emulator.api_key, organization_token=emulator.organization_token,
+                  base_url=emulator.base_url, account="Production", retry_max_attempts=1,
+                  rate_limit_requests_per_second=1000.0, circuit_breaker_failure_threshold=1000)
+    values.update(overrides)
+    return MollieConfig(**values)

@@ -12,32 +12,16 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..core.models import Payment
-from ..store.ledger import LedgerPayment, PaymentLedger
+from ..store.ledger import PaymentLedger
+from ..workflows.reconciliation.mollie_inputs import ledger_payment_from
 from .handlers import HandlerRegistry, WebhookEffect
 from .processing import ResourceFetcher
 
 DEFAULT_ACCOUNT = "default"
 
 
-def ledger_payment_from(resource: Mapping[str, Any]) -> LedgerPayment:
-    """The ledger's view of a fetched Mollie payment (parse errors name the field)."""
-    payment = Payment(dict(resource)).validate()
-    return LedgerPayment(
-        id=payment.id,
-        amount=payment.amount,
-        status=str(payment.status.value),
-        created_at=payment.created_at,
-        method=payment.method.value if payment.method is not None else None,
-        sequence_type=payment.sequence_type.value if payment.sequence_type is not None else None,
-        customer_id=payment.customer_id,
-        subscription_id=payment.subscription_id,
-        mandate_id=payment.mandate_id,
-        paid_at=payment.paid_at,
-        amount_refunded=payment.amount_refunded,
-        amount_charged_back=payment.amount_charged_back,
-        settlement_id=payment.settlement_id,
-        settlement_amount=payment.settlement_amount,
-    )
+def _ledger_payment(resource: Mapping[str, Any]):
+    return ledger_payment_from(Payment(dict(resource)).validate())
 
 
 class LedgerEffects:
@@ -48,7 +32,7 @@ class LedgerEffects:
         self._fetcher = fetcher
 
     def on_payment(self, effect: WebhookEffect) -> None:
-        self._ledger.upsert_payments(effect.account or DEFAULT_ACCOUNT, [ledger_payment_from(effect.resource)])
+        self._ledger.upsert_payments(effect.account or DEFAULT_ACCOUNT, [_ledger_payment(effect.resource)])
 
     def on_payment_child(self, effect: WebhookEffect) -> None:
         """A refund or chargeback: bring its payment's refunded / charged-back amounts up to date."""
@@ -56,7 +40,7 @@ class LedgerEffects:
         if not isinstance(payment_id, str) or not payment_id:
             return
         payment = self._fetcher.fetch(effect.account, "payment", payment_id, None)
-        self._ledger.upsert_payments(effect.account or DEFAULT_ACCOUNT, [ledger_payment_from(payment)])
+        self._ledger.upsert_payments(effect.account or DEFAULT_ACCOUNT, [_ledger_payment(payment)])
 
 
 def register_builtin_handlers(

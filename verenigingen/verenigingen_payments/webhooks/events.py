@@ -16,6 +16,7 @@ from dateutil.parser import isoparse
 from .rejections import WebhookRejected
 from .resource_ids import resource_type_of
 
+PING_EVENT_TYPE = "webhook.ping"
 CLASSIC = "classic"
 NEXT_GEN = "next-gen"
 
@@ -32,6 +33,10 @@ class DeliveredReference:
     event_type: str | None = None
     created_at: datetime | None = None
     parent_id: str | None = None
+
+    @property
+    def is_ping(self) -> bool:
+        return self.event_type == PING_EVENT_TYPE
 
 
 def parse_classic_form(raw_body: bytes) -> DeliveredReference:
@@ -55,6 +60,9 @@ def parse_event(raw_body: bytes) -> DeliveredReference:
         raise WebhookRejected("invalid_event", "the event is not a JSON object")
     event_id = _required_str(event, "id")
     event_type = _required_str(event, "type")
+    if event_type == PING_EVENT_TYPE:  # `register`/`ping` test: nothing to fetch or apply
+        entity = event.get("entityId")
+        return DeliveredReference("webhook", entity if isinstance(entity, str) else "", event_id, event_type)
     created_at = _timestamp(event, "createdAt")
     entity_id = event.get("entityId")
     resource_type = resource_type_of(entity_id, "entityId")

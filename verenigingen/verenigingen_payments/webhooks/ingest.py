@@ -99,6 +99,8 @@ class WebhookIngestService:
             self._authenticate_and_read(delivery, facts, now)
         except WebhookRejected as rejection:
             return self._reject(delivery, facts, rejection, now)
+        if facts.reference.is_ping:
+            return self._acknowledge_ping(delivery, facts, now)
         try:
             record = self._store.record(self._new_row(delivery, facts, now, WebhookStatus.RECEIVED, 200))
         except DuplicateEventError:
@@ -134,12 +136,21 @@ class WebhookIngestService:
             facts.reference = parse_classic_form(delivery.body)
             return
         facts.reference = parse_event(delivery.body)
+        if facts.reference.is_ping:
+            return
         check_event_age(
             facts.reference.created_at,
             now=now,
             max_age=self._settings.event_max_age,
             operator_replay=delivery.operator_replay,
         )
+
+    def _acknowledge_ping(self, delivery: IncomingDelivery, facts: _Facts, now: datetime) -> IngestResponse:
+        try:
+            self._store.record(self._new_row(delivery, facts, now, WebhookStatus.IGNORED, 200, dedupe=False))
+        except Exception:
+            logger.exception("could not log a webhook ping")
+        return IngestResponse(200, {"status": "pong"})
 
     def _reject(
         self, delivery: IncomingDelivery, facts: _Facts, rejection: WebhookRejected, now: datetime
