@@ -12,22 +12,61 @@ MODULE_DIR = APP_DIR / "verenigingen_payments"
 MODULE_NAME = "Verenigingen Payments"
 
 # DocField.fieldtype options of Frappe v15 (frappe/core/doctype/docfield/docfield.json).
-FRAPPE_V15_FIELDTYPES = frozenset({
-    "Attach", "Attach Image", "Autocomplete", "Barcode", "Button", "Check", "Code", "Color",
-    "Column Break", "Currency", "Data", "Date", "Datetime", "Duration", "Dynamic Link", "Float", "Fold",
-    "Geolocation", "HTML", "HTML Editor", "Heading", "Icon", "Image", "Int", "JSON", "Link",
-    "Long Text", "Markdown Editor", "Password", "Percent", "Phone", "Rating", "Read Only",
-    "Section Break", "Select", "Signature", "Small Text", "Tab Break", "Table", "Table MultiSelect",
-    "Text", "Text Editor", "Time",
-})
-LAYOUT_FIELDTYPES = frozenset({"Section Break", "Column Break", "Tab Break", "Fold", "Heading", "HTML", "Button"})
+FRAPPE_V15_FIELDTYPES = frozenset(
+    {
+        "Attach",
+        "Attach Image",
+        "Autocomplete",
+        "Barcode",
+        "Button",
+        "Check",
+        "Code",
+        "Color",
+        "Column Break",
+        "Currency",
+        "Data",
+        "Date",
+        "Datetime",
+        "Duration",
+        "Dynamic Link",
+        "Float",
+        "Fold",
+        "Geolocation",
+        "HTML",
+        "HTML Editor",
+        "Heading",
+        "Icon",
+        "Image",
+        "Int",
+        "JSON",
+        "Link",
+        "Long Text",
+        "Markdown Editor",
+        "Password",
+        "Percent",
+        "Phone",
+        "Rating",
+        "Read Only",
+        "Section Break",
+        "Select",
+        "Signature",
+        "Small Text",
+        "Tab Break",
+        "Table",
+        "Table MultiSelect",
+        "Text",
+        "Text Editor",
+        "Time",
+    }
+)
+LAYOUT_FIELDTYPES = frozenset(
+    {"Section Break", "Column Break", "Tab Break", "Fold", "Heading", "HTML", "Button"}
+)
 
 
 def doctype_json_paths() -> list[Path]:
     """Every `<module>/doctype/<snake>/<snake>.json` of the app."""
-    return sorted(
-        path for path in APP_DIR.glob("*/doctype/*/*.json") if path.stem == path.parent.name
-    )
+    return sorted(path for path in APP_DIR.glob("*/doctype/*/*.json") if path.stem == path.parent.name)
 
 
 def workspace_json_paths() -> list[Path]:

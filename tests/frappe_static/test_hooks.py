@@ -64,14 +64,16 @@ HOOK_PATHS = sorted(set(_dotted_paths(_hooks())))
 
 
 def test_hooks_import_without_frappe():
-    script = "import sys; sys.modules['frappe'] = None; import importlib; importlib.import_module('verenigingen.hooks')"
+    script = "import sys; sys.modules['frappe'] = None; import verenigingen.hooks"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
 
 
 def test_hooks_are_plain_data():
     tree = ast.parse(HOOKS_PATH.read_text())
-    assert not [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef)]
+    assert not [
+        n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef)
+    ]
     assert _hooks()["app_name"] == "verenigingen"
 
 
@@ -112,7 +114,8 @@ def test_bench_command_group_imports_without_frappe():
         "from verenigingen.commands import commands\n"
         "group = {c.name: c for c in commands}['mollie']\n"
         "assert {'test-connection', 'balances'} <= set(group.commands), group.commands\n"
-        "assert all('settings' in [p.name for p in group.commands[n].params] for n in ('test-connection', 'balances'))\n"
+        "for name in ('test-connection', 'balances'):\n"
+        "    assert 'settings' in [p.name for p in group.commands[name].params]\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

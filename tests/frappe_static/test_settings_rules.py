@@ -85,14 +85,20 @@ def test_recipients_are_split_and_each_address_checked():
 
 
 def test_custom_api_base_url_needs_the_site_flag_and_a_real_url():
-    assert rules.ALLOW_CUSTOM_BASE_URL_FLAG in rules.api_base_url_problem("http://127.0.0.1:8765/v2", allowed=False)
+    assert rules.ALLOW_CUSTOM_BASE_URL_FLAG in rules.api_base_url_problem(
+        "http://127.0.0.1:8765/v2", allowed=False
+    )
     assert rules.api_base_url_problem("http://127.0.0.1:8765/v2", allowed=True) is None
     assert "http(s)" in rules.api_base_url_problem("ftp://host/v2", allowed=True)
 
 
 def test_the_guides_record_maps_to_a_config():
     config = build_config(
-        GUIDE_RECORD, api_key="live_xxx", organization_token=None, base_url_allowed=False, redis_url="redis://x:1"
+        GUIDE_RECORD,
+        api_key="live_xxx",
+        organization_token=None,
+        base_url_allowed=False,
+        redis_url="redis://x:1",
     )
     assert config.account == "Production"
     assert config.api_key == "live_xxx" and config.organization_token is None
@@ -119,13 +125,24 @@ def test_switching_the_backend_api_off_disables_the_config():
 
 def test_a_custom_base_url_is_used_only_where_allowed():
     record = {**GUIDE_RECORD, "api_base_url": "http://127.0.0.1:8765/v2/"}
-    config = build_config(record, api_key=None, organization_token="access_a", base_url_allowed=True, redis_url=None)
+    config = build_config(
+        record, api_key=None, organization_token="access_a", base_url_allowed=True, redis_url=None
+    )
     assert config.base_url == "http://127.0.0.1:8765/v2"
     with pytest.raises(ConfigurationError, match="does not allow"):
-        build_config(record, api_key=None, organization_token="access_a", base_url_allowed=False, redis_url=None)
+        build_config(
+            record, api_key=None, organization_token="access_a", base_url_allowed=False, redis_url=None
+        )
 
 
 def test_empty_numbers_fall_back_to_the_clients_defaults():
-    record = {"name": "Test", "enable_backend_api": 1, "retry_max_attempts": 0, "circuit_breaker_timeout": None}
-    config = build_config(record, api_key=None, organization_token=None, base_url_allowed=False, redis_url=None)
+    record = {
+        "name": "Test",
+        "enable_backend_api": 1,
+        "retry_max_attempts": 0,
+        "circuit_breaker_timeout": None,
+    }
+    config = build_config(
+        record, api_key=None, organization_token=None, base_url_allowed=False, redis_url=None
+    )
     assert config.retry_max_attempts == 3 and config.circuit_breaker_timeout == 60.0

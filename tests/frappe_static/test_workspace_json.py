@@ -52,7 +52,14 @@ def test_content_blocks_refer_to_defined_shortcuts_and_cards(path):
         elif block["type"] == "number_card":
             assert data["number_card_name"] in number_cards
         else:
-            assert block["type"] in {"header", "spacer", "paragraph", "onboarding", "quick_list", "custom_block"}
+            assert block["type"] in {
+                "header",
+                "spacer",
+                "paragraph",
+                "onboarding",
+                "quick_list",
+                "custom_block",
+            }
 
 
 @pytest.mark.parametrize("path", WORKSPACES, ids=_ids(WORKSPACES))

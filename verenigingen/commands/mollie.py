@@ -60,7 +60,9 @@ def _settings_name(settings: str | None) -> str:
 
     if settings:
         return settings
-    enabled = frappe.get_all("Mollie Settings", filters={"enable_backend_api": 1}, pluck="name", order_by="name")
+    enabled = frappe.get_all(
+        "Mollie Settings", filters={"enable_backend_api": 1}, pluck="name", order_by="name"
+    )
     if len(enabled) != 1:
         raise ConfigurationError(
             f"name the account with --settings (enabled accounts: {', '.join(enabled) or 'none'})"
@@ -68,7 +70,9 @@ def _settings_name(settings: str | None) -> str:
     return enabled[0]
 
 
-settings_option = click.option("--settings", "settings", default=None, help="Name of the Mollie Settings record.")
+settings_option = click.option(
+    "--settings", "settings", default=None, help="Name of the Mollie Settings record."
+)
 
 
 @click.group("mollie")
@@ -105,7 +109,9 @@ def balances(settings: str | None):
         for b in fetch_balances(name)
     ]
     click.echo(f"Mollie balances of {name!r}")
-    click.echo(render_table(["Balance", "Currency", "Status", "Available", "Pending"], rows, right_aligned={3, 4}))
+    click.echo(
+        render_table(["Balance", "Currency", "Status", "Available", "Pending"], rows, right_aligned={3, 4})
+    )
 
 
 def render_report(report) -> str:
@@ -117,4 +123,3 @@ def render_report(report) -> str:
         [[r.credential, r.resource, "ok" if r.ok else "FAILED", r.detail] for r in report.results],
     )
     return "\n".join([*lines, table])
-

@@ -69,7 +69,9 @@ _HTTP_ERRORS: tuple[tuple[type[errors.MollieError], type[MollieEndpointError]], 
 
 
 def endpoint_error_for(exc: errors.MollieError) -> type[MollieEndpointError]:
-    return next((target for source, target in _HTTP_ERRORS if isinstance(exc, source)), MollieBadResponseError)
+    return next(
+        (target for source, target in _HTTP_ERRORS if isinstance(exc, source)), MollieBadResponseError
+    )
 
 
 def describe(exc: errors.MollieError, settings: str | None) -> str:
@@ -106,7 +108,9 @@ def resolve_settings_name(settings: str | None) -> str:
                 _("Not Found"),
             )
         return settings
-    enabled = frappe.get_all(SETTINGS_DOCTYPE, filters={"enable_backend_api": 1}, pluck="name", order_by="name")
+    enabled = frappe.get_all(
+        SETTINGS_DOCTYPE, filters={"enable_backend_api": 1}, pluck="name", order_by="name"
+    )
     if len(enabled) == 1:
         return enabled[0]
     choices = ", ".join(enabled) or _("none is enabled")

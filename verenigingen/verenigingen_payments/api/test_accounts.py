@@ -98,8 +98,11 @@ class TestAccountEndpoints(FrappeTestCase):
         self.assertEqual(report["status"], "Connected", report)
         self.assertEqual(
             {(c["credential"], c["resource"]) for c in report["checks"]},
-            {("API key", "payments"), ("Organization access token", "organization"),
-             ("Organization access token", "balances")},
+            {
+                ("API key", "payments"),
+                ("Organization access token", "organization"),
+                ("Organization access token", "balances"),
+            },
         )
         status, last_ok = frappe.db.get_value(
             "Mollie Settings", ACCOUNT, ["connection_status", "last_successful_connection"]
@@ -140,7 +143,9 @@ class TestAccountEndpoints(FrappeTestCase):
         self.assertIn("disabled", str(caught.exception))
         report = accounts.test_connection(settings="_Test Switched Off")
         self.assertEqual(report["status"], "Failed")
-        self.assertEqual(len(self.emulator.control.request_log()), before, "a switched-off account must not reach Mollie")
+        self.assertEqual(
+            len(self.emulator.control.request_log()), before, "a switched-off account must not reach Mollie"
+        )
 
     def test_an_unreachable_api_is_a_503_without_a_stack_trace(self):
         make_guide_settings(

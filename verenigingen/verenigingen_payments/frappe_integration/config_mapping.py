@@ -42,9 +42,7 @@ def build_config(
             f"Mollie Settings {name!r} sets an API Base URL, which this site does not allow "
             f"(enable developer mode or {ALLOW_CUSTOM_BASE_URL_FLAG} in site_config.json)."
         )
-    numbers = {
-        field: cast(record[field]) for field, cast in RESILIENCE_FIELDS.items() if record.get(field)
-    }
+    numbers = {field: cast(record[field]) for field, cast in RESILIENCE_FIELDS.items() if record.get(field)}
     mode = mode_of_api_key(api_key)
     return MollieConfig(
         api_key=api_key or None,

@@ -85,7 +85,9 @@ def check_connection(config: MollieConfig, probes: Sequence[Probe]) -> Connectio
         try:
             results.append(ProbeResult(probe.credential, probe.resource, True, probe.run(quick)))
         except MollieError as exc:
-            results.append(ProbeResult(probe.credential, probe.resource, False, exc.message, type(exc).__name__))
+            results.append(
+                ProbeResult(probe.credential, probe.resource, False, exc.message, type(exc).__name__)
+            )
     if not configured:
         results.append(ProbeResult("-", "-", False, "No API key or organization access token is configured."))
     return ConnectionReport(config.account, config.enabled, config.base_url, configured, tuple(results))

@@ -67,7 +67,9 @@ def api_key_problem(api_key: str | None) -> str | None:
 
 def organization_token_problem(token: str | None) -> str | None:
     if token and not ORGANIZATION_TOKEN_PATTERN.match(token):
-        return "Organization Access Token must start with access_ followed by letters, digits and underscores."
+        return (
+            "Organization Access Token must start with access_ followed by letters, digits and underscores."
+        )
     return None
 
 

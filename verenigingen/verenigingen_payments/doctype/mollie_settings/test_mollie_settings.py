@@ -103,7 +103,9 @@ class TestMollieSettings(RollbackEachTest):
     def test_the_guides_set_value_lines_work(self):
         make_guide_settings()
         frappe.db.set_value("Mollie Settings", GUIDE_NAME, "api_key_rotation_days", 90)
-        frappe.db.set_value("Mollie Settings", GUIDE_NAME, {"enable_backend_api": False, "auto_reconcile": False})
+        frappe.db.set_value(
+            "Mollie Settings", GUIDE_NAME, {"enable_backend_api": False, "auto_reconcile": False}
+        )
         values = frappe.db.get_value(
             "Mollie Settings", GUIDE_NAME, ["api_key_rotation_days", "enable_backend_api", "auto_reconcile"]
         )
