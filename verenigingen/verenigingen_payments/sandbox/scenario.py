@@ -144,9 +144,15 @@ def _customers_mandates_subscriptions(world: World, members: list[dict]) -> None
         world.subscriptions_of.setdefault(m["customer"], []).append(m["subscription"])
 
 
+_MONTH_STARTS: dict[tuple[int, int], int] = {}
+
+
 def _billing_ts(start: int, m: dict, k: int) -> int:
-    base = month_start(datetime.fromtimestamp(start, AMSTERDAM), k)
-    return int(base.timestamp()) + (m["day"] - 1) * DAY + m["second"]
+    """Member m's billing moment in month k (its day of month, its time of day)."""
+    base = _MONTH_STARTS.get((start, k))
+    if base is None:
+        base = _MONTH_STARTS[(start, k)] = int(month_start(datetime.fromtimestamp(start, AMSTERDAM), k).timestamp())
+    return base + (m["day"] - 1) * DAY + m["second"]
 
 
 def _payment_plan(spec: ScenarioSpec, rng: random.Random, members: list[dict], now: int) -> list[tuple]:
@@ -190,25 +196,61 @@ def _outcome(rng: random.Random, method: int, suspended: bool) -> str:
 
 def _write_payments(world: World, plan: list[tuple], members: list[dict]) -> None:
     payments = world.payments
-    by_member = {m["member"]: m for m in members}
-    for created, member, method, seq, status, paid, dues, _k in plan:
-        m = by_member[member]
-        net = fee_net(method, dues) if status == PAID else 0
-        settlement = world.settlement_at(paid) if status == PAID else None
-        row = payments.add(
-            created=created, paid=paid, done=paid or (created + 900 if status != STATUS["pending"] else 0),
-            amount=dues, method=method, status=status, seq=seq, customer=m["customer"],
-            subscription=m.get("subscription", -1) if seq == 2 else -1, mandate=m.get("mandate", -1) if seq else -1,
-            settlement=settlement.index if settlement else -1, fee_net=net, fee_vat=fee_vat(net) if net else 0,
-            refunded=0, charged_back=0, member=member,
-        )
-        if settlement:
+    pending = STATUS["pending"]
+    base = payments.n
+    by_customer, by_subscription = world.by_customer, world.by_subscription
+    customer_of = [m["customer"] for m in members]
+    subscription_of = [m.get("subscription", -1) for m in members]
+    mandate_of = [m.get("mandate", -1) for m in members]
+    fees = {(method, dues): fee_net(method, dues) for method in (0, 1, 2) for dues in {p[6] for p in plan}}
+    created_c, paid_c, done_c, amount_c, method_c, status_c, seq_c = ([] for _ in range(7))
+    customer_c, subscription_c, mandate_c, settlement_c, net_c, vat_c, member_c = ([] for _ in range(7))
+    settlement_at = world.settlement_at
+    for offset, (created, member, method, seq, status, paid, dues, _k) in enumerate(plan):
+        row = base + offset
+        customer = customer_of[member]
+        subscription = subscription_of[member] if seq == 2 else -1
+        if status == PAID:
+            net = fees[(method, dues)]
+            settlement = settlement_at(paid)
             settlement.payments.append(row)
-        if status == STATUS["pending"]:
-            heapq.heappush(world.schedule, (created + 3 * DAY, "settle-payment", row))
-        world.by_customer.setdefault(m["customer"], array("l")).append(row)
-        if seq == 2 and "subscription" in m:
-            world.by_subscription.setdefault(m["subscription"], array("l")).append(row)
+            settlement_c.append(settlement.index)
+            net_c.append(net)
+            vat_c.append(fee_vat(net))
+            done_c.append(paid)
+        else:
+            settlement_c.append(-1)
+            net_c.append(0)
+            vat_c.append(0)
+            if status == pending:
+                done_c.append(0)
+                heapq.heappush(world.schedule, (created + 3 * DAY, "settle-payment", row))
+            else:
+                done_c.append(created + 900)
+        created_c.append(created)
+        paid_c.append(paid)
+        amount_c.append(dues)
+        method_c.append(method)
+        status_c.append(status)
+        seq_c.append(seq)
+        customer_c.append(customer)
+        subscription_c.append(subscription)
+        mandate_c.append(mandate_of[member] if seq else -1)
+        member_c.append(member)
+        rows = by_customer.get(customer)
+        if rows is None:
+            rows = by_customer[customer] = array("l")
+        rows.append(row)
+        if subscription >= 0:
+            rows = by_subscription.get(subscription)
+            if rows is None:
+                rows = by_subscription[subscription] = array("l")
+            rows.append(row)
+    zeros = [0] * len(plan)
+    payments.bulk({"created": created_c, "paid": paid_c, "done": done_c, "amount": amount_c, "method": method_c,
+                   "status": status_c, "seq": seq_c, "customer": customer_c, "subscription": subscription_c,
+                   "mandate": mandate_c, "settlement": settlement_c, "fee_net": net_c, "fee_vat": vat_c,
+                   "refunded": zeros, "charged_back": zeros, "member": member_c}, len(plan))
 
 
 def _plan_refunds_chargebacks(world: World, rng: random.Random, now: int) -> tuple[list, list]:
@@ -257,18 +299,37 @@ def _write_refunds_chargebacks(world: World, refunds: list, chargebacks: list) -
 
 
 def _write_transactions(world: World, events: list[tuple]) -> None:
+    """Book the ledger in time order; payouts need the balance so far, so they flush the batch first."""
     p, r, c = world.payments, world.tables["refunds"], world.tables["chargebacks"]
+    tx = world.tables["transactions"]
+    cols = {"created": [], "kind": [], "ref": [], "initial": [], "deduction": []}
+    amount_col, net_col, vat_col = p["amount"], p["fee_net"], p["fee_vat"]
+
+    def flush() -> None:
+        world.balance_total += sum(cols["initial"]) + sum(cols["deduction"])
+        tx.bulk(cols, len(cols["created"]))
+        for values in cols.values():
+            values.clear()
+
     for at, kind, row, amount in sorted(events):
-        if kind == 0:
-            world.add_transaction(at, "payment", row, p["amount"][row], -(p["fee_net"][row] + p["fee_vat"][row]))
-        elif kind == 1:
-            world.add_transaction(at, "refund", row, -r["amount"][row])
-        elif kind == 2:
-            world.add_transaction(at, "chargeback", row, -c["amount"][row])
-        elif kind == 3:
+        if kind == 3:
+            flush()
             pay_out(world, world.settlements[row])
+            continue
+        if kind == 0:
+            initial, deduction = amount_col[row], -(net_col[row] + vat_col[row])
+        elif kind == 1:
+            initial, deduction = -r["amount"][row], 0
+        elif kind == 2:
+            initial, deduction = -c["amount"][row], 0
         else:
-            world.add_transaction(at, "balance-correction", row, amount)
+            initial, deduction = amount, 0
+        cols["created"].append(at)
+        cols["kind"].append(kind)  # event kinds are TX_KINDS indices
+        cols["ref"].append(row)
+        cols["initial"].append(initial)
+        cols["deduction"].append(deduction)
+    flush()
 
 
 def _schedule_subscriptions(world: World, members: list[dict], now: int) -> None:
