@@ -67,6 +67,10 @@ class Wired:
     def settle(self, timeout: float = 20.0) -> None:
         """Wait until the emulator delivered everything and every queued row was processed."""
         assert self.emulator.control.wait_for_webhooks(timeout=timeout)
+        self.drain(timeout)
+
+    def drain(self, timeout: float = 20.0) -> None:
+        """Wait until every queued row was processed."""
         deadline = time.monotonic() + timeout
         while self.runtime.queue.pending() and time.monotonic() < deadline:
             time.sleep(0.01)
