@@ -7,6 +7,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_url
 
+from verenigingen.verenigingen_payments.frappe_integration import audit_events
 from verenigingen.verenigingen_payments.frappe_integration import settings_rules as rules
 from verenigingen.verenigingen_payments.frappe_integration.settings_provider import custom_base_url_allowed
 
@@ -33,6 +34,15 @@ class MollieSettings(Document):
             frappe.throw("<br>".join(problems), title=_("Invalid Mollie Settings"))
         self.alert_recipients = ", ".join(rules.split_recipients(self.alert_recipients)) or None
         self._derive_mode()
+
+    def before_save(self):
+        audit_events.before_settings_save(self)
+
+    def on_update(self):
+        audit_events.after_settings_save(self)
+
+    def on_trash(self):
+        audit_events.after_settings_delete(self)
 
     def _new_secret(self, fieldname: str) -> str | None:
         """The plain value typed in this save, or None when the field holds the stored dummy (*****)."""
