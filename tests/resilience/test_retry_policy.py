@@ -27,7 +27,8 @@ POLICY = RetryPolicy(max_attempts=4, backoff_base=0.5, backoff_cap=4.0, retry_af
     (ValidationError(status=422), None, None, None),
     (NotFoundError(status=404), None, None, None),
     (AuthenticationError(status=401), None, None, None),
-    (IdempotencyError(status=409), None, None, None),
+    (IdempotencyError(status=409), None, "409", None),
+    (IdempotencyError(status=400, field="Idempotency-Key"), None, None, None),
     (CircuitOpenError(), None, None, None),
 ])
 def test_retry_reason_by_error_and_method(error, get, write_with_key, write_without_key):

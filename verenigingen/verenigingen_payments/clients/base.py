@@ -12,6 +12,7 @@ import time
 from typing import Any, Callable, Mapping, TypeVar
 
 from ..core.models.base import MollieObject
+from ..core.resilience import ResiliencePipeline
 from .config import MollieConfig, resolve_config
 from .pagination import PAGE_LIMIT, PageIterator
 from .transport import MollieTransport
@@ -39,8 +40,11 @@ class MollieClient:
         *,
         config_ttl: float = DEFAULT_CONFIG_TTL,
         clock: Callable[[], float] = time.monotonic,
+        pipeline: ResiliencePipeline | None = None,
     ) -> None:
+        """`pipeline` replaces the process-wide one (tests inject sleep and jitter through it)."""
         self._settings = settings
+        self._pipeline = pipeline
         self._config_ttl = config_ttl
         self._clock = clock
         self._lock = threading.Lock()
@@ -59,7 +63,7 @@ class MollieClient:
             if self._transport is None or (stale and not isinstance(self._settings, MollieConfig)):
                 config = resolve_config(self._settings)
                 if self._transport is None or self._transport.config != config:
-                    self._transport = MollieTransport(config)
+                    self._transport = MollieTransport(config, pipeline=self._pipeline)
                 self._resolved_at = self._clock()
             return self._transport
 

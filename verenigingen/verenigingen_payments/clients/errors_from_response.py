@@ -22,9 +22,12 @@ _BY_STATUS: dict[int, type[APIError]] = {
 }
 
 
-def error_class(status: int) -> type[APIError]:
+def error_class(status: int, field: str | None = None) -> type[APIError]:
+    """By status; a 400 about the Idempotency-Key header is Mollie's "key reused for another request"."""
     if status >= 500:
         return ServerError
+    if status == 400 and field and field.lower() == "idempotency-key":
+        return IdempotencyError
     return _BY_STATUS.get(status, APIError)
 
 
@@ -43,7 +46,7 @@ def error_from_response(status: int, headers, content: bytes, method: str, endpo
     documentation_url = doc.get("href") if isinstance(doc, dict) else None
     summary = detail or title or "no error details in the response"
     where = f" (field {field})" if field else ""
-    return error_class(status)(
+    return error_class(status, field)(
         f"Mollie {status} on {method} {endpoint}: {summary}{where}",
         status=status,
         title=title,

@@ -43,6 +43,13 @@ def shared_session(config: MollieConfig) -> requests.Session:
             session.mount("https://", adapter)
             session.mount("http://", adapter)
             session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/hal+json"})
+            # Read proxy/CA settings from the environment once, not on every request (requests'
+            # trust_env re-scans os.environ per call, ~0.4 ms).
+            session.trust_env = False
+            session.proxies.update(requests.utils.get_environ_proxies(config.base_url))
+            bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+            if bundle:
+                session.verify = bundle
             _sessions[key] = session
         return session
 

@@ -37,6 +37,7 @@ class BalanceReport(MollieObject):
     """Totals stay as Mollie's nested JSON (`totals`); `balance_id`, period and grouping are typed."""
 
     __slots__ = ()
+    id = Str("id")  # a report has no id of its own
     balance_id = Str("balanceId", required=True)
     time_zone = Str("timeZone", required=True)
     from_ = Str("from", required=True)

@@ -13,7 +13,7 @@ class MollieObject:
     _fields: ClassVar[tuple[str, ...]] = ()
 
     resource = Str("resource")
-    id = Str("id")
+    id = Str("id", required=True)
 
     def __init__(self, data: dict[str, Any]) -> None:
         if not isinstance(data, dict):

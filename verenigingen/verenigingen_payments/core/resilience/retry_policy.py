@@ -14,7 +14,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from ..errors import APIConnectionError, APITimeoutError, MollieError, RateLimitError, ServerError
+from ..errors import (
+    APIConnectionError, APITimeoutError, IdempotencyError, MollieError, RateLimitError, ServerError,
+)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -48,12 +50,14 @@ class RetryPolicy:
     retry_after_statuses: frozenset[int] = field(default=frozenset({429, 503}))
 
     def retry_reason(self, method: str, error: BaseException, idempotent_write: bool) -> str | None:
-        """Why this failed attempt may be retried ("429", "5xx", "timeout", "connection"), or None."""
+        """Why this failed attempt may be retried ("429", "5xx", "409", "timeout", "connection"), or None."""
         replay_safe = method.upper() in SAFE_METHODS or idempotent_write
         if isinstance(error, RateLimitError):
             return "429" if error.status == 429 else None
         if isinstance(error, ServerError):
             return "5xx" if replay_safe else None
+        if isinstance(error, IdempotencyError) and error.status == 409:
+            return "409" if idempotent_write else None  # the first request with this key is still running
         if isinstance(error, APITimeoutError):
             return "timeout" if replay_safe or not error.sent else None
         if isinstance(error, APIConnectionError):
