@@ -13,7 +13,7 @@ endpoint template only.
     │   ├── PermissionDeniedError   403
     │   ├── NotFoundError           404, 410 (GoneError)
     │   ├── ValidationError         400, 405, 415, 422 (`field` names the input)
-    │   ├── IdempotencyError        409 (same Idempotency-Key, different request)
+    │   ├── IdempotencyError        409 (same key still in progress), 400 on the Idempotency-Key
     │   ├── RateLimitError          429 (also: the local limiter could not admit in time)
     │   └── ServerError             5xx
     ├── APIConnectionError          no answer: refused, reset, dropped (alias ConnectionError)
@@ -91,7 +91,7 @@ class ValidationError(APIError):
 
 
 class IdempotencyError(APIError):
-    """409: the Idempotency-Key was reused for a different request."""
+    """The Idempotency-Key was reused for another request (400) or its first request is still running (409)."""
 
 
 class RateLimitError(APIError):
