@@ -13,6 +13,8 @@ own `encryption_key`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 import frappe
@@ -21,6 +23,11 @@ from frappe.utils.password import get_decrypted_password, remove_encrypted_passw
 from verenigingen.verenigingen_payments.core.errors import ConfigurationError
 from verenigingen.verenigingen_payments.core.security.audit import AUDIT_KEYS_SITE_CONFIG, AuditTrail, load_audit_keys
 from verenigingen.verenigingen_payments.core.security.audit_verify import ChainVerification, verify_chain
+from verenigingen.verenigingen_payments.core.security.encryption import (
+    ENCRYPTION_KEYS_SITE_CONFIG,
+    FieldCipher,
+    load_encryption_keys,
+)
 from verenigingen.verenigingen_payments.core.security.errors import RotationError
 from verenigingen.verenigingen_payments.core.security.keys import KeyRing, generate_key_spec
 from verenigingen.verenigingen_payments.core.security.rotation_seams import (
@@ -93,6 +100,13 @@ def audit_trail(settings_name: str | None = None, *, commit: bool | None = None)
         chain_id=chain_id(),
         enabled=audit_enabled(settings_name),
     )
+
+
+def field_cipher() -> FieldCipher | None:
+    """The app's AES-GCM cipher from site config `verenigingen_encryption_keys`, if the site has one."""
+    if not frappe.conf.get(ENCRYPTION_KEYS_SITE_CONFIG):
+        return None
+    return FieldCipher(load_encryption_keys(frappe.conf))
 
 
 def verify_audit() -> ChainVerification:
@@ -172,6 +186,25 @@ class FrappeRotationSettings:
     def _done(self) -> None:
         if self._commit:
             frappe.db.commit()
+
+
+class StagedOnly:
+    """A rotation settings store that shows only the staged values of `kinds` (none: nothing is
+    switched, as in the daily check, which only erases expired previous values and reports age)."""
+
+    def __init__(self, store, kinds: Iterable[str] = ()) -> None:
+        self._store, self._kinds = store, frozenset(kinds)
+
+    def read_rotation_state(self, settings_name: str) -> RotationState:
+        state = self._store.read_rotation_state(settings_name)
+        slots = {k: s if k in self._kinds else replace(s, staged=None) for k, s in state.slots.items()}
+        return replace(state, slots=slots)
+
+    def switch_credential(self, settings_name: str, kind: str, **kwargs) -> None:
+        self._store.switch_credential(settings_name, kind, **kwargs)
+
+    def erase_previous(self, settings_name: str, kind: str) -> None:
+        self._store.erase_previous(settings_name, kind)
 
 
 def rotation_settings_store(*, commit: bool | None = None) -> FrappeRotationSettings:

@@ -243,3 +243,42 @@ def _user_with(role: str) -> str:
         frappe.get_doc({"doctype": "User", "email": email, "first_name": role, "send_welcome_email": 0,
                         "roles": [{"role": role}]}).insert(ignore_permissions=True)
     return email
+
+
+class TestSecurityJobs(AuditTestCase):
+    def test_the_daily_check_erases_expired_previous_values_and_reminds_when_a_key_is_due(self):
+        from datetime import timedelta
+
+        from verenigingen.verenigingen_payments.frappe_integration import security_jobs
+
+        doc = _settings(api_key_rotation_days=30)
+        manager = _user_with("Mollie Finance Manager")
+        later = frappe.utils.now_datetime() + timedelta(days=31)
+        frappe.utils.password.set_encrypted_password("Mollie Settings", SETTINGS, "test_" + "p" * 30,
+                                                     "previous_secret_key")
+        frappe.db.set_value("Mollie Settings", SETTINGS, {"previous_secret_key": "*" * 35,
+                                                           "secret_key_previous_valid_until": later - timedelta(days=1)})
+        at = security_seams.from_site_time(later, 0)
+        self.assertIn(SETTINGS, security_jobs.keys_due_for_rotation(at))
+        self.assertIn(SETTINGS, security_jobs.check_credentials(at))
+        doc.reload()
+        self.assertFalse(doc.get_password("previous_secret_key", raise_exception=False))
+        self.assertTrue(frappe.db.exists("Notification Log", {"for_user": manager, "document_name": SETTINGS}))
+        events = {e.event_type for e in frappe.get_all(AUDIT, filters={"settings_name": SETTINGS},
+                                                       fields=["event_type"])}
+        self.assertTrue({"credential_previous_erased", "rotation_checked", "rotation_reminder"} <= events)
+
+    def test_a_fresh_key_is_not_due(self):
+        from verenigingen.verenigingen_payments.frappe_integration import security_jobs
+
+        _settings(api_key_rotation_days=30)
+        self.assertNotIn(SETTINGS, security_jobs.keys_due_for_rotation())
+
+    def test_the_retention_purge_runs_registered_purgers_and_is_audited(self):
+        from verenigingen.verenigingen_payments.frappe_integration import security_jobs
+
+        _settings()
+        self.assertEqual(security_jobs.purge_expired_personal_data(), {})
+        entry = frappe.get_all(AUDIT, filters={"event_type": "retention_purge"}, fields=["details"],
+                               order_by="creation desc", limit=1)[0]
+        self.assertEqual(json.loads(entry.details)["retention_days"], security_jobs.DEFAULT_RETENTION_DAYS)
