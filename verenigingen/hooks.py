@@ -20,3 +20,11 @@ boot_session = "verenigingen.utils.boot.boot_session"
 override_whitelisted_methods = {
     "get_account_balance": "verenigingen.verenigingen_payments.api.accounts.get_account_balance",
 }
+
+# Security (issue 6): daily credential check with the rotation reminder, and the retention purge.
+scheduler_events = {
+    "daily": [
+        "verenigingen.verenigingen_payments.frappe_integration.security_jobs.check_credentials",
+        "verenigingen.verenigingen_payments.frappe_integration.security_jobs.purge_expired_personal_data",
+    ],
+}
