@@ -15,6 +15,8 @@ WIDTH = 10
 MODULUS = 62**WIDTH
 _MULT = 0x9E3779B97F4A7C15 % MODULUS | 1
 _INV = pow(_MULT, -1, MODULUS)
+_PAIRS = [a + b for a in ALPHABET for b in ALPHABET]  # 62**2 two-character digits: 5 divmods per id
+_PAIR = 62 * 62
 
 
 class IdCodec:
@@ -27,11 +29,11 @@ class IdCodec:
 
     def encode(self, index: int) -> str:
         n = (index * _MULT + self._salt) % MODULUS
-        chars = []
-        for _ in range(WIDTH):
-            n, r = divmod(n, 62)
-            chars.append(ALPHABET[r])
-        return self.prefix + "".join(reversed(chars))
+        n, a = divmod(n, _PAIR)
+        n, b = divmod(n, _PAIR)
+        n, c = divmod(n, _PAIR)
+        e, d = divmod(n, _PAIR)
+        return self.prefix + _PAIRS[e] + _PAIRS[d] + _PAIRS[c] + _PAIRS[b] + _PAIRS[a]
 
     def decode(self, ident: object) -> int | None:
         """The row number of `ident`, or None when it is not an id of this type."""

@@ -75,7 +75,7 @@ def generate(name: str, seed: int, discrepancies: bool = True) -> tuple[World, i
     world = World(seed=seed, start=start, tables=new_tables(seed), settlements=build_settlement_periods(spec), now=now)
     members = _members(spec, rng, start)
     _customers_mandates_subscriptions(world, members)
-    _write_payments(world, _payment_plan(spec, rng, members, now), members)
+    _write_payments(world, spec, rng, members, now)
     refunds, chargebacks = _plan_refunds_chargebacks(world, rng, now)
     planter = Planter(world, rng, now, spec.plants_per_kind) if discrepancies else None
     if planter:
@@ -104,7 +104,7 @@ def _members(spec: ScenarioSpec, rng: random.Random, start: int) -> list[dict]:
         out.append({
             "member": m, "kind": kind, "join": join_month, "created": created, "day": rng.randrange(1, 29),
             "second": rng.randrange(8 * 3600, 20 * 3600), "dues": rng.choice((1000, 1250, 1500, 2000, 2500)),
-            "trial": kind == 0 and rng.random() < 0.08,
+            "trial": 1 if kind == 0 and rng.random() < 0.08 else 0,
             "cancel_at": (rng.randrange(1, spec.months) if spec.months > 1 and rng.random() < 0.05 else None),
             "suspend_at": None,
         })
@@ -155,38 +155,9 @@ def _billing_ts(start: int, m: dict, k: int) -> int:
     return base + (m["day"] - 1) * DAY + m["second"]
 
 
-def _payment_plan(spec: ScenarioSpec, rng: random.Random, members: list[dict], now: int) -> list[tuple]:
-    plan = []
-    for m in members:
-        first_month = m["join"] + (1 if m["trial"] else 0)
-        for k in range(first_month, spec.months):
-            if m["cancel_at"] is not None and k >= m["cancel_at"]:
-                break
-            created = _billing_ts(int(spec.start.timestamp()), m, k)
-            if created > now:
-                break
-            if m["kind"] == 0:
-                seq = 1 if (k == first_month and m["join"] > 0) else 2
-                method = 1 if seq == 1 else 0
-            else:
-                seq, method = 0, m["kind"]
-            suspended = m["suspend_at"] is not None and k >= m["suspend_at"]
-            status = _outcome(rng, method, suspended)
-            delay = 3 * DAY if method == 0 else rng.randrange(30, 600)
-            paid = created + delay if status == "paid" else 0
-            if status == "paid" and paid > now:
-                status, paid = "pending", 0
-            plan.append((created, m["member"], method, seq, STATUS[status], paid, m["dues"], k))
-            if suspended:
-                break
-    plan.sort()
-    return plan
-
-
-def _outcome(rng: random.Random, method: int, suspended: bool) -> str:
+def _outcome(r: float, method: int, suspended: bool) -> str:
     if suspended:
         return "failed"
-    r = rng.random()
     if method == 0:
         return "failed" if r < 0.04 else "paid"
     if method == 1:
@@ -194,63 +165,85 @@ def _outcome(rng: random.Random, method: int, suspended: bool) -> str:
     return "failed" if r < 0.05 else "paid"
 
 
-def _write_payments(world: World, plan: list[tuple], members: list[dict]) -> None:
+def _write_payments(world: World, spec: ScenarioSpec, rng: random.Random, members: list[dict], now: int) -> None:
+    """Each member's monthly dues payments, generated month by month in billing order, so rows come out
+    in creation order without sorting (a member's billing moment is the same day and time every month)."""
     payments = world.payments
-    pending = STATUS["pending"]
-    base = payments.n
+    pending, paid_code = STATUS["pending"], STATUS["paid"]
     by_customer, by_subscription = world.by_customer, world.by_subscription
-    customer_of = [m["customer"] for m in members]
-    subscription_of = [m.get("subscription", -1) for m in members]
-    mandate_of = [m.get("mandate", -1) for m in members]
-    fees = {(method, dues): fee_net(method, dues) for method in (0, 1, 2) for dues in {p[6] for p in plan}}
-    created_c, paid_c, done_c, amount_c, method_c, status_c, seq_c = ([] for _ in range(7))
-    customer_c, subscription_c, mandate_c, settlement_c, net_c, vat_c, member_c = ([] for _ in range(7))
-    settlement_at = world.settlement_at
-    for offset, (created, member, method, seq, status, paid, dues, _k) in enumerate(plan):
-        row = base + offset
-        customer = customer_of[member]
-        subscription = subscription_of[member] if seq == 2 else -1
-        if status == PAID:
-            net = fees[(method, dues)]
-            settlement = settlement_at(paid)
-            settlement.payments.append(row)
-            settlement_c.append(settlement.index)
-            net_c.append(net)
-            vat_c.append(fee_vat(net))
-            done_c.append(paid)
-        else:
-            settlement_c.append(-1)
-            net_c.append(0)
-            vat_c.append(0)
-            if status == pending:
-                done_c.append(0)
-                heapq.heappush(world.schedule, (created + 3 * DAY, "settle-payment", row))
+    order = sorted(members, key=lambda m: (m["day"], m["second"], m["member"]))
+    fees = {(method, dues): fee_net(method, dues) for method in (0, 1, 2) for dues in {m["dues"] for m in members}}
+    cols = {name: [] for name in ("created", "paid", "done", "amount", "method", "status", "seq", "customer",
+                                  "subscription", "mandate", "settlement", "fee_net", "fee_vat", "member")}
+    (created_c, paid_c, done_c, amount_c, method_c, status_c, seq_c, customer_c, subscription_c, mandate_c,
+     settlement_c, net_c, vat_c, member_c) = cols.values()
+    settlement_at, random_ = world.settlement_at, rng.random
+    stopped: set[int] = set()
+    row = payments.n
+    for k in range(spec.months):
+        month_ts = _billing_ts(world.start, {"day": 1, "second": 0}, k)
+        for m in order:
+            member = m["member"]
+            if k < m["join"] + m["trial"] or member in stopped or (m["cancel_at"] is not None and k >= m["cancel_at"]):
+                continue
+            created = month_ts + (m["day"] - 1) * DAY + m["second"]
+            if created > now:
+                break
+            kind = m["kind"]
+            if kind == 0:
+                seq = 1 if (k == m["join"] + m["trial"] and m["join"] > 0) else 2
+                method = 1 if seq == 1 else 0
             else:
-                done_c.append(created + 900)
-        created_c.append(created)
-        paid_c.append(paid)
-        amount_c.append(dues)
-        method_c.append(method)
-        status_c.append(status)
-        seq_c.append(seq)
-        customer_c.append(customer)
-        subscription_c.append(subscription)
-        mandate_c.append(mandate_of[member] if seq else -1)
-        member_c.append(member)
-        rows = by_customer.get(customer)
-        if rows is None:
-            rows = by_customer[customer] = array("l")
-        rows.append(row)
-        if subscription >= 0:
-            rows = by_subscription.get(subscription)
+                seq, method = 0, kind
+            suspended = m["suspend_at"] is not None and k >= m["suspend_at"]
+            status = STATUS[_outcome(random_(), method, suspended)]
+            if status == paid_code:
+                paid = created + (3 * DAY if method == 0 else 30 + int(random_() * 570))
+                if paid > now:
+                    status, paid = pending, 0
+            else:
+                paid = 0
+            dues = m["dues"]
+            subscription = m.get("subscription", -1) if seq == 2 else -1
+            if status == paid_code:
+                net = fees[(method, dues)]
+                settlement = settlement_at(paid)
+                settlement.payments.append(row)
+                settlement_c.append(settlement.index)
+                net_c.append(net)
+                vat_c.append(fee_vat(net))
+                done_c.append(paid)
+            else:
+                settlement_c.append(-1)
+                net_c.append(0)
+                vat_c.append(0)
+                done_c.append(0 if status == pending else created + 900)
+                if status == pending:
+                    heapq.heappush(world.schedule, (created + 3 * DAY, "settle-payment", row))
+            created_c.append(created)
+            paid_c.append(paid)
+            amount_c.append(dues)
+            method_c.append(method)
+            status_c.append(status)
+            seq_c.append(seq)
+            customer_c.append(m["customer"])
+            subscription_c.append(subscription)
+            mandate_c.append(m.get("mandate", -1) if seq else -1)
+            member_c.append(member)
+            rows = by_customer.get(m["customer"])
             if rows is None:
-                rows = by_subscription[subscription] = array("l")
+                rows = by_customer[m["customer"]] = array("l")
             rows.append(row)
-    zeros = [0] * len(plan)
-    payments.bulk({"created": created_c, "paid": paid_c, "done": done_c, "amount": amount_c, "method": method_c,
-                   "status": status_c, "seq": seq_c, "customer": customer_c, "subscription": subscription_c,
-                   "mandate": mandate_c, "settlement": settlement_c, "fee_net": net_c, "fee_vat": vat_c,
-                   "refunded": zeros, "charged_back": zeros, "member": member_c}, len(plan))
+            if subscription >= 0:
+                rows = by_subscription.get(subscription)
+                if rows is None:
+                    rows = by_subscription[subscription] = array("l")
+                rows.append(row)
+            if suspended:
+                stopped.add(member)
+            row += 1
+    count = len(created_c)
+    payments.bulk({**cols, "refunded": [0] * count, "charged_back": [0] * count}, count)
 
 
 def _plan_refunds_chargebacks(world: World, rng: random.Random, now: int) -> tuple[list, list]:
