@@ -66,8 +66,8 @@ class SubscriptionService:
     def on_subscription_effect(self, effect) -> None:
         self.subscription_observed(effect.resource)
 
-    def sync(self) -> SyncReport:
-        return sync_account(self.ctx)
+    def sync(self, *, tracked_only: bool = False) -> SyncReport:
+        return sync_account(self.ctx, tracked_only=tracked_only)
 
     def open_drift(self) -> list[DriftReport]:
         return self.ctx.store.open_drift(self.ctx.account)
