@@ -20,6 +20,7 @@ from .records import SyncCheckpoint
 @dataclass
 class SyncReport:
     account: str
+    resumed: bool = False
     resumed_from: str | None = None
     subscriptions: int = 0
     payments: int = 0
@@ -52,7 +53,7 @@ def sync_account(ctx: SubscriptionContext, *, tracked_only: bool = False) -> Syn
     checkpoint = store.get_checkpoint(account)
     report = SyncReport(account)
     if checkpoint.started_at is not None and checkpoint.completed_at is None:
-        report.resumed_from = checkpoint.next_from
+        report.resumed, report.resumed_from = True, checkpoint.next_from
     else:
         checkpoint = SyncCheckpoint(None, ctx.now(), None, 0)
         store.save_checkpoint(account, checkpoint)
