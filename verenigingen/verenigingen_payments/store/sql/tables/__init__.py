@@ -4,4 +4,5 @@ TABLE_MODULES: tuple[str, ...] = (
     "verenigingen.verenigingen_payments.store.sql.tables.audit",
     "verenigingen.verenigingen_payments.store.sql.tables.subscriptions",
     "verenigingen.verenigingen_payments.store.sql.tables.disputes",
+    "verenigingen.verenigingen_payments.store.sql.tables.monitoring",
 )
