@@ -38,13 +38,15 @@ class MollieError(Exception):
         documentation_url: str | None = None,
         request_id: str | None = None,
     ) -> None:
+        from .security.redaction import redact_text  # the one redaction path; lazy: security imports errors
+
         self.status = status
-        self.title = title
-        self.detail = detail
+        self.title = redact_text(title) if title else title
+        self.detail = redact_text(detail) if detail else detail
         self.field = field
         self.documentation_url = documentation_url
         self.request_id = request_id
-        super().__init__(message or detail or title or self.__class__.__name__)
+        super().__init__(redact_text(message or detail or title or self.__class__.__name__))
 
     @property
     def message(self) -> str:
