@@ -17,6 +17,7 @@ import argparse
 import json
 import multiprocessing as mp
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -98,10 +99,12 @@ def _reconcile(info: dict, out) -> None:
     seconds = time.perf_counter() - t0
     found = stores.runs.list_discrepancies("large")
     scores = score([(f.kind, f.ids) for f in found], info["truth"])
+    ledger_rows = stores.ledger.count("large")
+    shutil.rmtree(folder, ignore_errors=True)
     out.send({
         "seconds": seconds, "peak_rss_mb": _peak_mb(), "status": run.status,
         "settlements": run.settlements_checked, "transactions": run.transactions_checked,
-        "ledger_rows": stores.ledger.count("large"), "discrepancies": len(found),
+        "ledger_rows": ledger_rows, "discrepancies": len(found),
         "scores": {k: {"precision": s.precision, "recall": s.recall, "planted": s.planted} for k, s in scores.items()},
     })
 
