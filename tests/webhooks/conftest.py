@@ -9,10 +9,10 @@ from datetime import datetime, timezone
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from verenigingen.verenigingen_payments.store.webhook_log import WebhookLogStore
 from verenigingen.verenigingen_payments.webhooks import WEBHOOK_PATH
+from verenigingen.verenigingen_payments.webhooks.wsgi import make_webhook_server
 
 CLASSIC_SECRET = "classic-secret-0123456789abcdef"
 SIGNING_SECRET = "signing-secret-fedcba9876543210"
@@ -46,7 +46,7 @@ def clock() -> FrozenClock:
 @contextmanager
 def serving(app) -> Iterator[str]:
     """Serve a WSGI app on a loopback port in a thread; yields the webhook URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_webhook_server(app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

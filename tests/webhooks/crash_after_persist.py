@@ -8,10 +8,9 @@ from __future__ import annotations
 import os
 import sys
 
-from werkzeug.serving import make_server
-
 from verenigingen.verenigingen_payments.store.webhook_log import WebhookLogStore
 from verenigingen.verenigingen_payments.webhooks import StaticSecrets, WebhookApp, WebhookIngestService
+from verenigingen.verenigingen_payments.webhooks.wsgi import make_webhook_server
 
 from .wiring import DEFAULT_SECRETS
 
@@ -25,7 +24,7 @@ class CrashingQueue:
 
 def main(store_url: str) -> None:
     service = WebhookIngestService(WebhookLogStore.from_url(store_url), CrashingQueue(), StaticSecrets(DEFAULT_SECRETS))
-    server = make_server("127.0.0.1", 0, WebhookApp(service))
+    server = make_webhook_server(WebhookApp(service))
     print(server.server_port, flush=True)
     server.serve_forever()
 

@@ -208,3 +208,10 @@ def test_an_unknown_path_is_404_and_not_logged(endpoint, http, webhook_store):
     assert webhook_store.find() == []
 
 
+
+
+def test_the_access_log_never_shows_the_secret(endpoint, http, caplog):
+    with caplog.at_level("INFO", logger="werkzeug"):
+        http.post(endpoint, params={"secret": CLASSIC_SECRET}, data={"id": "tr_abc"})
+    assert "mollie_webhook" in caplog.text
+    assert CLASSIC_SECRET not in caplog.text

@@ -112,12 +112,16 @@ def test_finishing_marks_the_row_processed_for_the_guides_index(webhook_store, c
     assert [r.id for r in webhook_store.find(webhook_id="tr_abc")] == [record.id]
 
 
-def test_an_effect_key_is_recorded_once(webhook_store, clock):
-    kwargs = dict(resource_type="payment", resource_id="tr_abc", status="paid", webhook_log_id="x", now=clock())
-    assert webhook_store.record_effect("payment:tr_abc:paid:1", **kwargs) is True
-    assert webhook_store.record_effect("payment:tr_abc:paid:1", **kwargs) is False
+def test_an_effect_key_is_recorded_once_and_its_twin_row_closes_as_duplicate(webhook_store, clock):
+    first, twin = webhook_store.record(_row(clock)), webhook_store.record(_row(clock))
+    kwargs = dict(resource_type="payment", resource_id="tr_abc", status="paid", now=clock(), processing_ms=5)
+    for record in (first, twin):
+        webhook_store.claim(record.id, now=clock(), lease=timedelta(minutes=5))
+    assert webhook_store.finish_with_effect(first.id, "payment:tr_abc:paid:1", **kwargs) is WebhookStatus.PROCESSED
+    assert webhook_store.finish_with_effect(twin.id, "payment:tr_abc:paid:1", **kwargs) is WebhookStatus.DUPLICATE
     assert webhook_store.effect_applied("payment:tr_abc:paid:1")
     assert webhook_store.effects_for("tr_abc") == ["payment:tr_abc:paid:1"]
+    assert [webhook_store.get(r.id).status for r in (first, twin)] == [WebhookStatus.PROCESSED, WebhookStatus.DUPLICATE]
 
 
 def test_replay_selects_by_id_failed_or_date_and_refuses_no_selection(webhook_store, clock):

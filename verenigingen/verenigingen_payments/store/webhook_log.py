@@ -125,16 +125,16 @@ class WebhookLogStore:
     def record(self, entry: NewWebhookLog) -> WebhookLogRecord:
         """Insert and commit one delivery; raise DuplicateEventError if its dedupe key exists."""
         values = {f.name: getattr(entry, f.name) for f in fields(entry)}
-        values["status"] = entry.status.value
         values.update(processed=entry.status in FINISHED_STATUSES, attempts=0)
         try:
             with self.engine.begin() as conn:
-                conn.execute(webhook_log.insert().values(**values))
+                conn.execute(webhook_log.insert().values({**values, "status": entry.status.value}))
         except sa.exc.IntegrityError as exc:
             if entry.dedupe_key is None:
                 raise
             raise DuplicateEventError(entry.dedupe_key) from exc
-        return self.get(values["id"])
+        return WebhookLogRecord(**values, lease_until=None, next_attempt_at=None, processing_ms=None,
+                                processed_at=None, effect_key=None)
 
     def get(self, log_id: str) -> WebhookLogRecord:
         with self.engine.connect() as conn:
@@ -279,32 +279,39 @@ class WebhookLogStore:
         with self.engine.connect() as conn:
             return conn.execute(query).first() is not None
 
-    def record_effect(
+    def finish_with_effect(
         self,
+        log_id: str,
         effect_key: str,
         *,
         resource_type: str,
         resource_id: str,
         status: str | None,
-        webhook_log_id: str,
         now: datetime,
-    ) -> bool:
-        """Remember an applied effect; False if it was already recorded (a concurrent twin won)."""
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    webhook_effect.insert().values(
-                        effect_key=effect_key,
-                        resource_type=resource_type,
-                        resource_id=resource_id,
-                        status=status,
-                        webhook_log_id=webhook_log_id,
-                        applied_at=now,
-                    )
+        processing_ms: int,
+    ) -> WebhookStatus:
+        """Record the applied effect and close the row in ONE transaction.
+
+        The row becomes `processed`, or `duplicate` if a concurrent twin recorded the key first.
+        """
+        effect = webhook_effect.insert().values(
+            effect_key=effect_key, resource_type=resource_type, resource_id=resource_id,
+            status=status, webhook_log_id=log_id, applied_at=now,
+        )
+        with self.engine.begin() as conn:
+            try:
+                with conn.begin_nested():
+                    conn.execute(effect)
+                outcome = WebhookStatus.PROCESSED
+            except sa.exc.IntegrityError:
+                outcome = WebhookStatus.DUPLICATE
+            conn.execute(
+                webhook_log.update().where(webhook_log.c.id == log_id).values(
+                    status=outcome.value, processed=True, processed_at=now, processing_ms=processing_ms,
+                    effect_key=effect_key, lease_until=None, next_attempt_at=None, last_error=None,
                 )
-        except sa.exc.IntegrityError:
-            return False
-        return True
+            )
+        return outcome
 
     def effects_for(self, resource_id: str) -> list[str]:
         query = (

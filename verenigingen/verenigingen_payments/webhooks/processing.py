@@ -56,6 +56,7 @@ class _Outcome:
     status: WebhookStatus
     effect_key: str | None = None
     note: str | None = None
+    applied: ResourceState | None = None  # handlers ran for this state; its key is still to record
 
 
 class WebhookProcessor:
@@ -89,16 +90,17 @@ class WebhookProcessor:
         try:
             with self._locks.hold(f"{record.resource_type}:{record.resource_id}"):
                 outcome = self._apply(record)
+                if outcome.applied is not None:  # recorded before the lock is released, or a twin reapplies
+                    state = outcome.applied
+                    return self._store.finish_with_effect(
+                        record.id, state.effect_key, resource_type=state.resource_type,
+                        resource_id=state.resource_id, status=state.status, now=self._clock(),
+                        processing_ms=_elapsed_ms(started),
+                    )
         except Exception as exc:  # every failure is retried, then surfaced; none may kill the worker
             return self._failed(record, exc, started)
-        self._store.finish(
-            record.id,
-            outcome.status,
-            now=self._clock(),
-            processing_ms=_elapsed_ms(started),
-            effect_key=outcome.effect_key,
-            note=outcome.note,
-        )
+        self._store.finish(record.id, outcome.status, now=self._clock(), processing_ms=_elapsed_ms(started),
+                           effect_key=outcome.effect_key, note=outcome.note)
         return outcome.status
 
     def _apply(self, record: WebhookLogRecord) -> _Outcome:
@@ -127,15 +129,7 @@ class WebhookProcessor:
                 webhook_log_id=record.id,
             )
         )
-        recorded = self._store.record_effect(
-            state.effect_key,
-            resource_type=state.resource_type,
-            resource_id=state.resource_id,
-            status=state.status,
-            webhook_log_id=record.id,
-            now=self._clock(),
-        )
-        return _Outcome(WebhookStatus.PROCESSED if recorded else WebhookStatus.DUPLICATE, state.effect_key)
+        return _Outcome(WebhookStatus.PROCESSED, state.effect_key, applied=state)
 
     def _failed(self, record: WebhookLogRecord, exc: Exception, started: float) -> WebhookStatus:
         error = redact_exception(exc)

@@ -12,6 +12,7 @@ import logging
 
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from .ingest import IncomingDelivery, WebhookIngestService
@@ -64,6 +65,18 @@ class WebhookApp:
             return _json(exc.code or 400, {"status": "rejected"})
         result = self._service.ingest(delivery_from_request(request, self._service.settings.max_body_bytes))
         return _json(result.http_status, result.body)
+
+
+class QueryFreeRequestHandler(WSGIRequestHandler):
+    """Access log lines without the query string: the classic webhook URL carries the secret."""
+
+    def log_request(self, code="-", size="-") -> None:
+        self.log("info", '"%s %s" %s %s', self.command, self.path.split("?", 1)[0], code, size)
+
+
+def make_webhook_server(app, host: str = "127.0.0.1", port: int = 0) -> BaseWSGIServer:
+    """A threaded werkzeug server for the webhook app whose access log never shows the secret."""
+    return make_server(host, port, app, threaded=True, request_handler=QueryFreeRequestHandler)
 
 
 def _json(status: int, body: dict) -> Response:
