@@ -119,3 +119,13 @@ def test_resolving_needs_a_note(engine):
     with pytest.raises(ValueError):
         runs.resolve("acct", _found("tr_9")[0].identity, "someone", "  ", T0)
     assert runs.list_discrepancies("acct", status=OPEN)[0].ids == ("tr_9",)
+
+
+def test_unsettled_paid_payments_are_those_no_settlement_places_in_the_window(engine):
+    ledger = SqlPaymentLedger(engine)
+    ledger.upsert_payments("acct", [payment(i, settlement_id=None) for i in range(6)] + [payment(6)])
+    ledger.mark_settled_in("acct", "stl_a", ["tr_00001"])
+    ledger.upsert_payments("acct", [payment(2, settlement_id=None, status="failed")])
+    window_from, window_until = T0 + timedelta(minutes=1), T0 + timedelta(minutes=5)
+    found = [p.id for p in ledger.iter_unsettled_paid("acct", window_from, window_until)]
+    assert found == ["tr_00003", "tr_00004"]  # 0 before, 1 settled, 2 failed, 5 after, 6 Mollie places

@@ -67,9 +67,9 @@ class PaymentLedger(Protocol):
     def iter_claimed_by_settlement(self, account: str, settlement_id: str) -> Iterator[LedgerPayment]:
         """Payments whose Mollie object names `settlement_id`, streamed."""
 
-    def iter_unsettled_paid(self, account: str, paid_after: datetime | None, paid_before: datetime
+    def iter_unsettled_paid(self, account: str, paid_from: datetime | None, paid_before: datetime
                             ) -> Iterator[LedgerPayment]:
-        """Paid payments with paid_at in (paid_after, paid_before] that neither Mollie's payment
+        """Paid payments with paid_at in [paid_from, paid_before) that neither Mollie's payment
         object nor any reconciled settlement places in a settlement, streamed."""
 
     def count(self, account: str) -> int: ...

@@ -122,16 +122,16 @@ class SqlPaymentLedger:
                 yield _payment(r)
             last = rows[-1].payment_id
 
-    def iter_unsettled_paid(self, account: str, paid_after: datetime | None, paid_before: datetime
+    def iter_unsettled_paid(self, account: str, paid_from: datetime | None, paid_before: datetime
                             ) -> Iterator[LedgerPayment]:
         last = ""
         while True:
             query = sa.select(t).where(
                 t.c.account == account, t.c.status == "paid", t.c.settlement_id.is_(None), t.c.settled_in.is_(None),
-                t.c.paid_at <= paid_before, t.c.payment_id > last,
+                t.c.paid_at < paid_before, t.c.payment_id > last,
             ).order_by(t.c.payment_id).limit(_ID_CHUNK)
-            if paid_after is not None:
-                query = query.where(t.c.paid_at > paid_after)
+            if paid_from is not None:
+                query = query.where(t.c.paid_at >= paid_from)
             with self._engine.connect() as conn:
                 rows = conn.execute(query).all()
             if not rows:
