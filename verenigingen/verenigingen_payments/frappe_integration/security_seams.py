@@ -30,6 +30,7 @@ from verenigingen.verenigingen_payments.core.security.encryption import (
 )
 from verenigingen.verenigingen_payments.core.security.errors import RotationError
 from verenigingen.verenigingen_payments.core.security.keys import KeyRing, generate_key_spec
+from verenigingen.verenigingen_payments.core.security.log_redaction import install_log_redaction
 from verenigingen.verenigingen_payments.core.security.rotation_seams import (
     API_KEY,
     CREDENTIAL_KINDS,
@@ -67,6 +68,12 @@ def rotated_at_field(kind: str) -> str:
 def standalone() -> bool:
     """Console, command or job: nobody else will commit (or roll back) for us."""
     return getattr(frappe.local, "request", None) is None and not frappe.flags.in_test
+
+
+def install_redaction() -> None:
+    """hooks.py before_request / before_job: every record of the app's loggers is redacted
+    (idempotent and cheap, so it can run per request)."""
+    install_log_redaction()
 
 
 def chain_id() -> str:
