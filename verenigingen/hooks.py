@@ -28,3 +28,7 @@ scheduler_events = {
         "verenigingen.verenigingen_payments.frappe_integration.security_jobs.purge_expired_personal_data",
     ],
 }
+
+# One redaction path for every logger of the app, in web workers and background workers alike.
+before_request = ["verenigingen.verenigingen_payments.frappe_integration.security_seams.install_redaction"]
+before_job = ["verenigingen.verenigingen_payments.frappe_integration.security_seams.install_redaction"]
