@@ -77,24 +77,22 @@ class SqlMonitoringStore:
         key = (st.c.account == account) & (st.c.condition_key == condition_key)
         same = st.c.last_notified_at.is_(None) if expected_last is None else st.c.last_notified_at == expected_last
 
-        def claim(conn) -> int:
-            done = conn.execute(st.update().where(key, same).values(
-                active=True, last_notified_at=now, notified_count=st.c.notified_count + 1,
-                first_seen_at=sa.func.coalesce(st.c.first_seen_at, now))).rowcount
+        def claim() -> bool:
+            with self._engine.begin() as conn:
+                done = conn.execute(st.update().where(key, same).values(
+                    active=True, last_notified_at=now, notified_count=st.c.notified_count + 1,
+                    first_seen_at=sa.func.coalesce(st.c.first_seen_at, now))).rowcount
             if done or expected_last is not None:
-                return done
-            exists = conn.scalar(sa.select(sa.func.count()).select_from(st).where(key))
-            if exists:
-                return 0
-            try:
-                with conn.begin_nested():
+                return bool(done)
+            try:  # no row yet: whoever inserts it first has claimed it
+                with self._engine.begin() as conn:
                     conn.execute(st.insert().values(account=account, condition_key=condition_key, active=True,
                                                     first_seen_at=now, last_notified_at=now, notified_count=1))
-                return 1
+                return True
             except sa.exc.IntegrityError:
-                return 0
+                return False
 
-        return self._write(claim) == 1
+        return retry_on_lock_conflict(claim)
 
     def release_notification(self, account: str, condition_key: str, now: datetime,
                              previous: datetime | None) -> None:
@@ -126,16 +124,17 @@ class SqlMonitoringStore:
     def store_forecast(self, account: str, balance_id: str, computed_at: datetime, payload: dict) -> None:
         text = json.dumps(payload)
 
-        def upsert(conn) -> int:
-            done = conn.execute(fc.update().where(fc.c.account == account, fc.c.balance_id == balance_id)
-                                .values(computed_at=computed_at, payload=text)).rowcount
-            if not done:
-                try:
-                    with conn.begin_nested():
-                        conn.execute(fc.insert().values(account=account, balance_id=balance_id,
-                                                        computed_at=computed_at, payload=text))
-                except sa.exc.IntegrityError:
-                    pass
-            return 1
+        def upsert() -> None:
+            with self._engine.begin() as conn:
+                done = conn.execute(fc.update().where(fc.c.account == account, fc.c.balance_id == balance_id)
+                                    .values(computed_at=computed_at, payload=text)).rowcount
+            if done:
+                return
+            try:
+                with self._engine.begin() as conn:
+                    conn.execute(fc.insert().values(account=account, balance_id=balance_id,
+                                                    computed_at=computed_at, payload=text))
+            except sa.exc.IntegrityError:
+                pass  # a concurrent run stored its forecast of the same moment
 
-        self._write(upsert)
+        retry_on_lock_conflict(upsert)

@@ -1,0 +1,55 @@
+"""Read-only queries the finance dashboard runs on the local store (ledger, disputes, runs).
+
+Sums happen in Python over exact decimal text: SQL SUM over text would go through float.
+A table that does not exist yet (a feature never used on this site) reads as "no data": None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from .tables.disputes import dispute_case as dc
+from .tables.ledger import mollie_payment as mp
+
+
+def _has(engine: sa.Engine, table: sa.Table) -> bool:
+    return sa.inspect(engine).has_table(table.name)
+
+
+def paid_payments_since(engine: sa.Engine, account: str, since: datetime
+                        ) -> Iterator[tuple[str, Decimal, Decimal, datetime]] | None:
+    """(currency, amount, amount refunded, paid_at) of paid payments with paid_at >= since."""
+    if not _has(engine, mp):
+        return None
+
+    def rows() -> Iterator[tuple[str, Decimal, Decimal, datetime]]:
+        query = (sa.select(mp.c.currency, mp.c.amount, mp.c.amount_refunded, mp.c.paid_at)
+                 .where(mp.c.account == account, mp.c.paid_at >= since, mp.c.status == "paid"))
+        with engine.connect() as conn:
+            for r in conn.execute(query.execution_options(yield_per=2000)):
+                yield r.currency, Decimal(r.amount), Decimal(r.amount_refunded or "0"), r.paid_at
+
+    return rows()
+
+
+def chargebacks_since(engine: sa.Engine, account: str, since: datetime
+                      ) -> list[tuple[str, Decimal, datetime, str]] | None:
+    """(currency, amount, chargeback created_at, case status) of dispute cases since `since`."""
+    if not _has(engine, dc):
+        return None
+    with engine.connect() as conn:
+        return [(r.currency, Decimal(r.amount), r.chargeback_created_at, r.status) for r in conn.execute(
+            sa.select(dc.c.currency, dc.c.amount, dc.c.chargeback_created_at, dc.c.status)
+            .where(dc.c.account == account, dc.c.chargeback_created_at >= since))]
+
+
+def dispute_status_counts(engine: sa.Engine, account: str) -> dict[str, int] | None:
+    if not _has(engine, dc):
+        return None
+    with engine.connect() as conn:
+        return {r.status: int(r.n) for r in conn.execute(
+            sa.select(dc.c.status, sa.func.count().label("n")).where(dc.c.account == account).group_by(dc.c.status))}
