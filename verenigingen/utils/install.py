@@ -22,3 +22,14 @@ def after_install() -> None:
 
 def after_migrate() -> None:
     ensure_roles()
+    check_mollie_configuration()
+
+
+def check_mollie_configuration() -> None:
+    """Fail the migrate with every problem named when a live account is half-configured."""
+    from verenigingen.verenigingen_payments.api.operations_site import config_problems
+    from verenigingen.verenigingen_payments.core.errors import ConfigurationError
+
+    problems = config_problems()
+    if problems:
+        raise ConfigurationError("Mollie configuration is not safe to run: " + "; ".join(map(str, problems)))
