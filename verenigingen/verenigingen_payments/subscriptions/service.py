@@ -7,9 +7,11 @@ Webhook handlers call `payment_observed` / `subscription_observed` (or the Webho
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, Mapping
 
 from ..clients import MollieConfig, resolve_config
+from ..clients.config import _frappe_site_bound
 from ..core.models import Payment, Subscription
 from ..store.ledger import PaymentLedger
 from . import enrolment, membership, observations
@@ -17,6 +19,9 @@ from .context import SubscriptionContext
 from .mollie_api import MollieSubscriptionApi, idempotency_key, replaying
 from .records import DriftReport, SubscriptionRecord, SubscriptionStore
 from .sync import SyncReport, sync_account
+
+#: Inside a bound Frappe site the records live in DocTypes (loaded by name, like the settings provider).
+FRAPPE_STORES = "verenigingen.verenigingen_payments.frappe_integration.subscription_store"
 
 
 class SubscriptionService:
@@ -28,6 +33,9 @@ class SubscriptionService:
                     ledger: PaymentLedger | None = None, store_url: str | None = None, **options: Any
                     ) -> SubscriptionService:
         config = resolve_config(config)
+        if (store is None or ledger is None) and store_url is None and _frappe_site_bound():
+            site_store, site_ledger = importlib.import_module(FRAPPE_STORES).site_stores()
+            store, ledger = store or site_store, ledger or site_ledger
         if store is None or ledger is None:
             from ..store.sql import open_store_engine
             from ..store.sql.ledger_store import SqlPaymentLedger
