@@ -37,3 +37,7 @@ class FrappeSettingsProvider:
             base_url_allowed=custom_base_url_allowed(),
             redis_url=frappe.conf.get("redis_cache"),
         )
+
+    def enabled_accounts(self) -> list[str]:
+        """Names of the records whose backend API is switched on (what scheduled jobs cover)."""
+        return frappe.get_all(DOCTYPE, filters={"enable_backend_api": 1}, pluck="name", order_by="name")
