@@ -23,12 +23,11 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_EVEN, Decimal
 
-import sqlalchemy as sa
+from typing import Iterable, Protocol
 
 from ..clients import BalancesClient, MollieConfig, SettlementsClient, resolve_config
 from ..core.errors import MollieError
 from ..disputes.model import ACTIVE_STATUSES
-from ..store.sql import dashboard_queries as q
 from .forecast import AMSTERDAM
 
 logger = logging.getLogger(__name__)
@@ -54,17 +53,34 @@ def _sum_buckets(node: dict) -> Decimal:
     return total
 
 
+class LocalFigures(Protocol):
+    """What the dashboard reads from the local records (SQL store outside a site, DocTypes inside).
+    Each returns None when the feature's records do not exist on this site."""
+
+    def paid_payments_since(self, account: str, since: datetime
+                            ) -> Iterable[tuple[str, Decimal, Decimal, datetime]] | None: ...
+
+    def chargebacks_since(self, account: str, since: datetime
+                          ) -> Iterable[tuple[str, Decimal, datetime, str]] | None: ...
+
+    def dispute_status_counts(self, account: str) -> dict[str, int] | None: ...
+
+    def latest_reconciliation_run(self, account: str) -> dict | None: ...
+
+
 class DashboardMetrics:
-    def __init__(self, settings: str | MollieConfig, *, engine: sa.Engine | None = None, redis_url: str | None = None,
+    def __init__(self, settings: str | MollieConfig, *, figures: LocalFigures | None = None, engine=None,
+                 redis_url: str | None = None,
                  ttl: int = DEFAULT_TTL, key_prefix: str | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self.config = resolve_config(settings)
         self.account = self.config.account
-        if engine is None:
+        if figures is None:
             from ..store.sql import create_store_engine
+            from ..store.sql.dashboard_queries import SqlLocalFigures
 
-            engine = create_store_engine()
-        self._engine = engine
+            figures = SqlLocalFigures(engine if engine is not None else create_store_engine())
+        self._figures = figures
         self._redis_url = redis_url or self.config.redis_url
         self._ttl = ttl
         self._prefix = key_prefix if key_prefix is not None else self.config.redis_key_prefix
@@ -127,10 +143,10 @@ class DashboardMetrics:
             for currency, fee in fees.items():
                 fee["fee_rate"] = _ratio(Decimal(fee["fees"]["value"]), Decimal(fee["payments"]["value"]))
         out["chargebacks"] = self._chargebacks(starts)
-        counts = q.dispute_status_counts(self._engine, self.account)
+        counts = self._figures.dispute_status_counts(self.account)
         out["disputes"] = None if counts is None else {
             "open": sum(n for s, n in counts.items() if s in ACTIVE_STATUSES), "by_status": counts}
-        out["reconciliation"] = self._reconciliation()
+        out["reconciliation"] = self._figures.latest_reconciliation_run(self.account)
         return out
 
     def _live(self, today, errors: list) -> tuple[list | None, dict | None, dict]:
@@ -159,7 +175,7 @@ class DashboardMetrics:
         return balances, next_settlement, fees
 
     def _volume(self, starts: dict[str, datetime]) -> dict | None:
-        rows = q.paid_payments_since(self._engine, self.account, min(starts.values()))
+        rows = self._figures.paid_payments_since(self.account, min(starts.values()))
         if rows is None:
             return None
         totals = {name: defaultdict(lambda: [0, Decimal(0), Decimal(0)]) for name in starts}
@@ -174,7 +190,7 @@ class DashboardMetrics:
                        for cur, (n, a, r) in sorted(lines.items())} for name, lines in totals.items()}
 
     def _chargebacks(self, starts: dict[str, datetime]) -> dict | None:
-        rows = q.chargebacks_since(self._engine, self.account, min(starts.values()))
+        rows = self._figures.chargebacks_since(self.account, min(starts.values()))
         if rows is None:
             return None
         totals = {name: defaultdict(lambda: [0, Decimal(0)]) for name in starts}
@@ -185,17 +201,3 @@ class DashboardMetrics:
                     totals[name][currency][1] += amount
         return {name: {cur: {"count": n, "amount": money(a, cur)} for cur, (n, a) in sorted(lines.items())}
                 for name, lines in totals.items()}
-
-    def _reconciliation(self) -> dict | None:
-        from ..store.sql.reconciliation_store import SqlReconciliationStore
-        from ..store.sql.tables.reconciliation import reconciliation_run
-
-        if not sa.inspect(self._engine).has_table(reconciliation_run.name):
-            return None
-        runs = SqlReconciliationStore(self._engine).list_runs(self.account, limit=1)
-        if not runs:
-            return None
-        run = runs[0]
-        return {"run_id": run.run_id, "status": run.status, "period_from": run.period_from.isoformat(),
-                "period_until": run.period_until.isoformat(), "discrepancy_count": run.discrepancy_count,
-                "finished_at": run.finished_at.isoformat() if run.finished_at else None}

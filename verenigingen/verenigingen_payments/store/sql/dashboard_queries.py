@@ -1,4 +1,5 @@
-"""Read-only queries the finance dashboard runs on the local store (ledger, disputes, runs).
+"""Read-only queries the finance dashboard runs on the local store (ledger, disputes, runs):
+`SqlLocalFigures` is the SQL implementation of `monitoring.dashboard_metrics.LocalFigures`.
 
 Sums happen in Python over exact decimal text: SQL SUM over text would go through float.
 A table that does not exist yet (a feature never used on this site) reads as "no data": None.
@@ -53,3 +54,35 @@ def dispute_status_counts(engine: sa.Engine, account: str) -> dict[str, int] | N
     with engine.connect() as conn:
         return {r.status: int(r.n) for r in conn.execute(
             sa.select(dc.c.status, sa.func.count().label("n")).where(dc.c.account == account).group_by(dc.c.status))}
+
+
+def latest_reconciliation_run(engine: sa.Engine, account: str) -> dict | None:
+    from .reconciliation_store import SqlReconciliationStore
+    from .tables.reconciliation import reconciliation_run
+
+    if not _has(engine, reconciliation_run):
+        return None
+    runs = SqlReconciliationStore(engine).list_runs(account, limit=1)
+    if not runs:
+        return None
+    run = runs[0]
+    return {"run_id": run.run_id, "status": run.status, "period_from": run.period_from.isoformat(),
+            "period_until": run.period_until.isoformat(), "discrepancy_count": run.discrepancy_count,
+            "finished_at": run.finished_at.isoformat() if run.finished_at else None}
+
+
+class SqlLocalFigures:
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+
+    def paid_payments_since(self, account: str, since: datetime):
+        return paid_payments_since(self._engine, account, since)
+
+    def chargebacks_since(self, account: str, since: datetime):
+        return chargebacks_since(self._engine, account, since)
+
+    def dispute_status_counts(self, account: str):
+        return dispute_status_counts(self._engine, account)
+
+    def latest_reconciliation_run(self, account: str):
+        return latest_reconciliation_run(self._engine, account)
