@@ -25,6 +25,7 @@ from .mollie_inputs import (
     transaction_from,
 )
 from .payment_sync import sync_payments
+from .settlement_arithmetic import sum_periods
 from .settlement_check import finish_settlement
 from .settlement_matching import SettlementMatcher
 from .settlement_windows import CLOSED, unsettled_chargeback, unsettled_payments, window_for, windows_of
@@ -139,9 +140,11 @@ class AccountReconciliation:
             findings += unsettled_payments(window, self.ledger.iter_unsettled_paid(
                 self.account, window.opens_after, window.closes_at))
         self._record(findings)
+        costs = sum_periods(settlement, self.tolerance).costs_gross
         self.settlement_summaries.append({
             "id": settlement.id, "status": settlement.status, "amount": f"{settlement.amount.value:f}",
             "currency": settlement.currency, "lines_total": f"{matcher.sums.lines_total.value:f}",
+            "costs_gross": f"{costs.value:f}", "expected": f"{(matcher.sums.lines_total - costs).value:f}",
             "adds_up": not any(f.kind is K.SETTLEMENT_LINES_MISMATCH for f in findings),
             "discrepancies": len(findings),
         })

@@ -78,8 +78,8 @@ SUGGESTED_ACTIONS: dict[DiscrepancyKind, str] = {
         "Mollie's settlement PDF; ask Mollie support to explain the difference."
     ),
     DiscrepancyKind.PAYMENT_MISSING_FROM_SETTLEMENT: (
-        "The payment says it was settled here but the settlement does not list it: ask Mollie "
-        "support which settlement paid it out before booking it as received."
+        "The payment was paid in this settlement's period but no settlement lists it: ask Mollie "
+        "support which settlement pays it out before booking it as received."
     ),
     DiscrepancyKind.DUPLICATE_BALANCE_TRANSACTION: (
         "The same movement was booked twice on the Mollie balance: ask Mollie support to correct "

@@ -33,11 +33,15 @@ def render_markdown(run: RunRecord, discrepancies: Iterable[StoredDiscrepancy], 
         "",
         "## Settlements",
         "",
-        "| settlement | status | amount | lines total | adds up | discrepancies |",
-        "| --- | --- | ---: | ---: | :---: | ---: |",
+        "Expected = the settlement's payments − refunds − chargebacks + captures, less its costs incl. VAT.",
+        "",
+        "| settlement | status | lines | costs | expected | paid out | adds up | discrepancies |",
+        "| --- | --- | ---: | ---: | ---: | ---: | :---: | ---: |",
     ]
     for s in run.totals.get("settlements", []):
-        out.append(f"| {s['id']} | {s['status']} | {s['currency']} {s['amount']} | {s['currency']} {s['lines_total']} "
+        cur = s["currency"]
+        out.append(f"| {s['id']} | {s['status']} | {cur} {s['lines_total']} | {cur} {s.get('costs_gross', '?')} "
+                   f"| {cur} {s.get('expected', '?')} | {cur} {s['amount']} "
                    f"| {'yes' if s['adds_up'] else '**no**'} | {s['discrepancies']} |")
     out += ["", "## Discrepancies", ""]
     if not discrepancies:

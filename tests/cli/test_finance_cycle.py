@@ -1,0 +1,54 @@
+"""The README's main job, run as finance staff would run it, against the emulator."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from verenigingen.verenigingen_payments.cli import finance_cycle
+
+
+def run_cycle(tmp_path, *extra: str) -> tuple[int, str]:
+    args = finance_cycle._parse_args([
+        "--store-url", f"sqlite:///{tmp_path / 'store.sqlite3'}", "--report-dir", str(tmp_path / "reports"), *extra,
+    ])
+    out = io.StringIO()
+    return finance_cycle.run(args, out=out), out.getvalue()
+
+
+def test_the_cycle_prints_the_briefing_every_planted_discrepancy_and_a_perfect_score(tmp_path):
+    code, text = run_cycle(tmp_path)
+    assert code == 0
+    assert re.search(r"\| bal_\w+ \| EUR \| active \| \d+\.\d\d \| \d+\.\d\d \|", text)
+    assert "next payout: EUR" in text
+    assert re.search(r"\| chb_\w+ \| tr_\w+ \| 2025-\d\d-\d\d \| EUR \d+\.\d\d \| (AC04|AM04|MD06|MS02|MD01): ", text)
+    assert "**no**" in text, "the planted settlement that does not add up is shown as such"
+    scored = re.findall(r"^\| (\w+) \| 1 \| 1 \| 1\.00 \| 1\.00 \|$", text, re.M)
+    assert len(scored) == 6
+    reports = list((tmp_path / "reports").glob("finance-cycle-association-small-1-*.md"))
+    assert len(reports) == 1 and "Score against the scenario's ground truth" in reports[0].read_text()
+
+
+def test_a_clean_scenario_adds_up_everywhere(tmp_path):
+    code, text = run_cycle(tmp_path, "--clean", "--seed", "7")
+    assert code == 0
+    assert "Everything adds up: no discrepancies." in text
+    assert "**no**" not in text
+
+
+def test_a_rerun_of_the_same_day_replaces_the_findings_instead_of_doubling_them(tmp_path):
+    run_cycle(tmp_path)
+    code, text = run_cycle(tmp_path)
+    assert code == 0
+    assert re.search(r"\*\*completed\*\*, 5 settlements and \d+ balance transactions checked, 6 discrepancies", text)
+
+
+def test_an_unreachable_api_is_one_clear_error_line(tmp_path, capsys):
+    code = finance_cycle.main([
+        "--base-url", "http://127.0.0.1:9/v2", "--api-key", "test_" + "x" * 30,
+        "--organization-token", "access_" + "y" * 30, "--report-dir", str(tmp_path),
+        "--store-url", f"sqlite:///{tmp_path / 's.sqlite3'}",
+    ])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("finance-cycle: ") and "x" * 30 not in err and "y" * 30 not in err

@@ -1,0 +1,1 @@
+"""Command-line entry points that run the framework-free core outside a Frappe site."""

@@ -1,0 +1,119 @@
+"""The README's main job: the daily finance cycle against the Mollie emulator (or any
+Mollie-compatible API), through the same clients and engine a Frappe site runs.
+
+It starts the emulator on a seeded scenario, prints the morning briefing (balances, settlements,
+chargebacks), backfills the local payment ledger, reconciles the period, prints per settlement
+what adds up and every discrepancy with its evidence, scores the findings against the scenario's
+ground truth, and writes the same as a Markdown report under var/reports/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Iterator
+
+from ..clients import MollieConfig, SettlementsClient
+from ..core.errors import MollieError
+from ..sandbox import MollieEmulator
+from ..store.reconciliation_runs import COMPLETED
+from ..workflows.reconciliation.scoring import score
+from ..workflows.reconciliation.finance_report import render_markdown
+from ..workflows.reconciliation_engine import Period, ReconciliationStores, reconcile_account
+from .morning_briefing import AMSTERDAM, fetch_briefing, render_briefing
+
+SCENARIOS = ("association-small", "association-large")
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="finance-cycle", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", choices=SCENARIOS, default="association-small")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--clean", action="store_true", help="a scenario without planted discrepancies")
+    parser.add_argument("--base-url", help="a Mollie-compatible API instead of the emulator")
+    parser.add_argument("--api-key")
+    parser.add_argument("--organization-token")
+    parser.add_argument("--from", dest="from_date", type=date.fromisoformat, help="first day (Amsterdam)")
+    parser.add_argument("--until", dest="until_date", type=date.fromisoformat, help="day after the last")
+    parser.add_argument("--store-url", help="SQL store URL (default: a SQLite file under var/)")
+    parser.add_argument("--report-dir", type=Path, default=Path("var/reports"))
+    args = parser.parse_args(argv)
+    if args.base_url and not (args.api_key and args.organization_token):
+        parser.error("--base-url needs --api-key and --organization-token")
+    return args
+
+
+@contextlib.contextmanager
+def _account(args: argparse.Namespace) -> Iterator[tuple[MollieConfig, MollieEmulator | None]]:
+    if args.base_url:
+        yield MollieConfig(api_key=args.api_key, organization_token=args.organization_token,
+                           base_url=args.base_url, account="remote"), None
+        return
+    with MollieEmulator(args.scenario, seed=args.seed, discrepancies=not args.clean) as emulator:
+        account = f"{args.scenario}-{args.seed}{'-clean' if args.clean else ''}"
+        yield MollieConfig(api_key=emulator.api_key, organization_token=emulator.organization_token,
+                           base_url=emulator.base_url, account=account), emulator
+
+
+def _period(args: argparse.Namespace, config: MollieConfig, today: date) -> Period:
+    """By default: from the first month any settlement covers up to and including today."""
+    if args.from_date and args.until_date:
+        return Period(args.from_date, args.until_date)
+    first = min((s.created_at for s in SettlementsClient(config).iter_settlements() if s.created_at), default=None)
+    start = (first.astimezone(AMSTERDAM).date() if first else today).replace(day=1)
+    return Period(args.from_date or start, args.until_date or today + timedelta(days=1))
+
+
+def run(args: argparse.Namespace, out=sys.stdout) -> int:
+    with _account(args) as (config, emulator):
+        now = datetime.fromisoformat(emulator.control.info()["now"]) if emulator else datetime.now(AMSTERDAM)
+        today = now.astimezone(AMSTERDAM).date()
+        source = f"the emulator ({args.scenario}, seed {args.seed})" if emulator else config.base_url
+        header = [f"# Mollie finance cycle — {config.account}", "",
+                  f"Source: {source} at {config.base_url}; today is {today} (Europe/Amsterdam).", ""]
+        briefing = render_briefing(fetch_briefing(config))
+        print("\n".join(header) + briefing, file=out, flush=True)
+
+        stores = ReconciliationStores.sql(args.store_url or _default_store_url())
+        period = _period(args, config, today)
+        print(f"Reconciling {period.from_date} – {period.until_date} (backfilling the ledger first) …\n",
+              file=out, flush=True)
+        record = reconcile_account(config, stores, period)
+        discrepancies = stores.runs.list_discrepancies(config.account, run_id=record.run_id)
+        scores = None
+        if emulator:
+            scores = score([(d.kind, d.ids) for d in discrepancies], emulator.control.ground_truth())
+        report = render_markdown(record, discrepancies, scores)
+        print(report, file=out, flush=True)
+
+    path = _write_report(args.report_dir, config.account, today, "\n".join(header) + briefing + "\n" + report)
+    print(f"Report written to {path}", file=out)
+    return 0 if record.status == COMPLETED else 1
+
+
+def _default_store_url() -> str:
+    Path("var").mkdir(exist_ok=True)
+    return f"sqlite:///{Path('var/verenigingen.sqlite3').resolve()}"
+
+
+def _write_report(directory: Path, account: str, today: date, text: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"finance-cycle-{account}-{today}.md"
+    path.write_text(text)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    try:
+        return run(args)
+    except MollieError as exc:
+        print(f"finance-cycle: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
