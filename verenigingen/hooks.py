@@ -27,6 +27,12 @@ scheduler_events = {
         "verenigingen.verenigingen_payments.frappe_integration.security_jobs.check_credentials",
         "verenigingen.verenigingen_payments.frappe_integration.security_jobs.purge_expired_personal_data",
     ],
+    "cron": {
+        # Subscriptions (issue 10): the deployment guide's 6-hourly subscription payment sync.
+        "0 */6 * * *": [
+            "verenigingen.verenigingen_payments.workflows.subscription_manager.sync_all_subscription_payments",
+        ],
+    },
 }
 
 # One redaction path for every logger of the app, in web workers and background workers alike.
