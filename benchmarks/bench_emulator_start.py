@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -27,6 +28,12 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the child so far (wall time suffers when the machine is busy)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scenario", default="association-large")
@@ -39,6 +46,7 @@ def main() -> None:
         lines = dict(proc.stdout.readline().strip().split(": ", 1) for _ in range(3))
         start_seconds = time.perf_counter() - t0
         rss_start = rss_mb(proc.pid)
+        cpu_start = cpu_seconds(proc.pid)
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {lines['organization_token']}"
         base = lines["base_url"]
@@ -52,13 +60,13 @@ def main() -> None:
             items += page["count"]
             url = page["_links"]["next"]["href"]
         per_page = (time.perf_counter() - t) / args.pages
-        total_payments = None
         info = session.get(base.replace("/v2", "/_sandbox") + "/info", timeout=30).json()
         print(json.dumps({
-            "scenario": args.scenario, "start_seconds": round(start_seconds, 2), "rss_mb_after_start": round(rss_start, 1),
+            "scenario": args.scenario, "start_seconds": round(start_seconds, 2),
+            "start_cpu_seconds": round(cpu_start, 2), "load_average_1m": os.getloadavg()[0], "rss_mb_after_start": round(rss_start, 1),
             "rss_mb_after_paging": round(rss_mb(proc.pid), 1), "pages": args.pages, "items": items,
             "payments_page_ms": round(per_page * 1000, 2), "baseline_small_response_ms": round(baseline * 1000, 2),
-            "items_per_second": round(items / (per_page * args.pages)), "now": info["now"], "total": total_payments,
+            "items_per_second": round(items / (per_page * args.pages)), "now": info["now"],
         }))
     finally:
         proc.terminate()
