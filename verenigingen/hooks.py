@@ -36,5 +36,13 @@ scheduler_events = {
 }
 
 # One redaction path for every logger of the app, in web workers and background workers alike.
-before_request = ["verenigingen.verenigingen_payments.frappe_integration.security_seams.install_redaction"]
-before_job = ["verenigingen.verenigingen_payments.frappe_integration.security_seams.install_redaction"]
+# Operations (issue 11): every process reports its Mollie calls to Prometheus; the app's scheduled jobs
+# do not start while the fail-fast configuration check refuses the site's accounts.
+before_request = [
+    "verenigingen.verenigingen_payments.frappe_integration.security_seams.install_redaction",
+    "verenigingen.verenigingen_payments.api.operations.install_metrics_listener",
+]
+before_job = [
+    "verenigingen.verenigingen_payments.frappe_integration.security_seams.install_redaction",
+    "verenigingen.verenigingen_payments.api.operations.gate_scheduled_job",
+]
