@@ -50,7 +50,7 @@ def customer_get(api, req, customer_id):
 def customer_payments(api, req, customer_id):
     row = _customer(api, customer_id)
     p = api.world.payments
-    return 200, api.page(req, f"/customers/{customer_id}/payments", api.world.by_customer.get(row, array("l")),
+    return 200, api.page(req, f"/customers/{customer_id}/payments", api.world.by_customer.get(row, array("i")),
                          p.find, p.id, lambda r: render_payment(api.ctx, r), "payments")
 
 
@@ -225,7 +225,7 @@ def subscription_payments(api, req, customer_id, subscription_id):
     s = _subscription(api, _customer(api, customer_id), subscription_id)
     p = api.world.payments
     return 200, api.page(req, f"/customers/{customer_id}/subscriptions/{subscription_id}/payments",
-                         api.world.by_subscription.get(s, array("l")), p.find, p.id,
+                         api.world.by_subscription.get(s, array("i")), p.find, p.id,
                          lambda r: render_payment(api.ctx, r), "payments")
 
 

@@ -37,9 +37,9 @@ def create_payment(world: World, at: int, amount: int, method: int, seq: int = 0
     if extras:
         p.extras[row] = extras
     if customer >= 0:
-        world.by_customer.setdefault(customer, array("l")).append(row)
+        world.by_customer.setdefault(customer, array("i")).append(row)
     if subscription >= 0:
-        world.by_subscription.setdefault(subscription, array("l")).append(row)
+        world.by_subscription.setdefault(subscription, array("i")).append(row)
     return row
 
 

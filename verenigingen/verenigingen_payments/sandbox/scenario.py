@@ -232,12 +232,12 @@ def _write_payments(world: World, spec: ScenarioSpec, rng: random.Random, member
             member_c.append(member)
             rows = by_customer.get(m["customer"])
             if rows is None:
-                rows = by_customer[m["customer"]] = array("l")
+                rows = by_customer[m["customer"]] = array("i")
             rows.append(row)
             if subscription >= 0:
                 rows = by_subscription.get(subscription)
                 if rows is None:
-                    rows = by_subscription[subscription] = array("l")
+                    rows = by_subscription[subscription] = array("i")
                 rows.append(row)
             if suspended:
                 stopped.add(member)

@@ -82,22 +82,22 @@ class Table:
 def new_tables(salt: int) -> dict[str, Table]:
     return {
         "payments": Table("tr_", salt, {
-            "created": "q", "paid": "q", "done": "q", "amount": "l", "method": "b", "status": "b",
-            "seq": "b", "customer": "l", "subscription": "l", "mandate": "l", "settlement": "l",
-            "fee_net": "l", "fee_vat": "l", "refunded": "l", "charged_back": "l", "member": "l",
+            "created": "q", "paid": "q", "done": "q", "amount": "i", "method": "b", "status": "b",
+            "seq": "b", "customer": "i", "subscription": "i", "mandate": "i", "settlement": "i",
+            "fee_net": "i", "fee_vat": "i", "refunded": "i", "charged_back": "i", "member": "i",
         }),
-        "customers": Table("cst_", salt, {"created": "q", "member": "l"}),
-        "mandates": Table("mdt_", salt, {"created": "q", "customer": "l", "status": "b", "method": "b"}),
+        "customers": Table("cst_", salt, {"created": "q", "member": "i"}),
+        "mandates": Table("mdt_", salt, {"created": "q", "customer": "i", "status": "b", "method": "b"}),
         "subscriptions": Table("sub_", salt, {
-            "created": "q", "customer": "l", "mandate": "l", "amount": "l", "months": "b", "start": "q",
+            "created": "q", "customer": "i", "mandate": "i", "amount": "i", "months": "b", "start": "q",
             "status": "b", "canceled": "q", "next": "q",
         }),
-        "refunds": Table("re_", salt, {"created": "q", "payment": "l", "amount": "l", "status": "b", "settlement": "l"}),
+        "refunds": Table("re_", salt, {"created": "q", "payment": "q", "amount": "i", "status": "b", "settlement": "i"}),
         "chargebacks": Table("chb_", salt, {
-            "created": "q", "payment": "l", "amount": "l", "reason": "b", "settlement": "l", "reversed": "q",
+            "created": "q", "payment": "i", "amount": "i", "reason": "b", "settlement": "i", "reversed": "q",
         }),
         "transactions": Table("baltr_", salt, {
-            "created": "q", "kind": "b", "ref": "l", "initial": "l", "deduction": "l",
+            "created": "q", "kind": "b", "ref": "i", "initial": "i", "deduction": "i",
         }),
     }
 
@@ -110,9 +110,9 @@ class Settlement:
     start: int
     end: int
     payout_at: int
-    payments: array = field(default_factory=lambda: array("l"))
-    refunds: array = field(default_factory=lambda: array("l"))
-    chargebacks: array = field(default_factory=lambda: array("l"))
+    payments: array = field(default_factory=lambda: array("i"))
+    refunds: array = field(default_factory=lambda: array("i"))
+    chargebacks: array = field(default_factory=lambda: array("i"))
     amount_delta: int = 0  # planted: a settlement whose lines don't add up to its amount
     paid_out: bool = False
     payout_tx: int = -1
