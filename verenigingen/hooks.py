@@ -19,6 +19,7 @@ boot_session = "verenigingen.utils.boot.boot_session"
 # Short routes used by the deployment guide (/api/method/get_account_balance), beside their dotted paths.
 override_whitelisted_methods = {
     "get_account_balance": "verenigingen.verenigingen_payments.api.accounts.get_account_balance",
+    "get_dashboard_metrics": "verenigingen.verenigingen_payments.api.dashboard.get_dashboard_metrics",
 }
 
 # Security (issue 6): daily credential check with the rotation reminder, and the retention purge.
@@ -31,6 +32,10 @@ scheduler_events = {
         # Subscriptions (issue 10): the deployment guide's 6-hourly subscription payment sync.
         "0 */6 * * *": [
             "verenigingen.verenigingen_payments.workflows.subscription_manager.sync_all_subscription_payments",
+        ],
+        # Balance monitoring (issue 9): the deployment guide's 15-minute job, every enabled account.
+        "*/15 * * * *": [
+            "verenigingen.verenigingen_payments.monitoring.balance_monitor.run_balance_monitoring",
         ],
     },
 }
