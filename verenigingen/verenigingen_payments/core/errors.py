@@ -125,11 +125,23 @@ class CircuitOpenError(MollieError):
 
 
 # The issue names these two; the API* names avoid shadowing Python's builtins on `import *`.
-ConnectionError = APIConnectionError  # noqa: A001
-TimeoutError = APITimeoutError  # noqa: A001
+ConnectionError = APIConnectionError
+TimeoutError = APITimeoutError
 
 __all__ = [
-    "MollieError", "ConfigurationError", "ResponseParseError", "APIError", "AuthenticationError",
-    "PermissionDeniedError", "NotFoundError", "GoneError", "ValidationError", "IdempotencyError",
-    "RateLimitError", "ServerError", "APIConnectionError", "APITimeoutError", "CircuitOpenError",
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "CircuitOpenError",
+    "ConfigurationError",
+    "GoneError",
+    "IdempotencyError",
+    "MollieError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseParseError",
+    "ServerError",
+    "ValidationError",
 ]
