@@ -32,17 +32,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import requests  # noqa: E402
+import requests
 
-from verenigingen.verenigingen_payments.clients import MollieConfig, PaymentsClient  # noqa: E402
+from verenigingen.verenigingen_payments.clients import MollieConfig, PaymentsClient
 
 REDIS_URL = os.environ.get("VERENIGINGEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LIMIT = 250
 
 
 def start_emulator(scenario: str) -> tuple[subprocess.Popen, dict]:
-    proc = subprocess.Popen([sys.executable, "-m", "verenigingen.verenigingen_payments.sandbox", "--port", "0",
-                             "--scenario", scenario], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "verenigingen.verenigingen_payments.sandbox",
+            "--port",
+            "0",
+            "--scenario",
+            scenario,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     lines = dict(proc.stdout.readline().strip().split(": ", 1) for _ in range(4))
     return proc, lines
 
@@ -62,10 +73,10 @@ def raw_loop(base: str, key: str, items: int) -> int:
 def ours(client: PaymentsClient, items: int, parse: bool = False) -> int:
     seen = 0
     for payment in client.iter_payments():
-        payment.id
+        _ = payment.id
         if parse:
-            payment.amount
-            payment.status
+            _ = payment.amount
+            _ = payment.status
         seen += 1
         if seen >= items:
             break
@@ -82,7 +93,7 @@ def mollie_python(base: str, key: str, items: int) -> int:
     seen = 0
     while True:
         for payment in page:
-            payment.id
+            _ = payment.id
             seen += 1
         if seen >= items or not page.has_next():
             return seen
@@ -113,18 +124,27 @@ def main() -> None:
 
     try:
         import mollie.api.client  # noqa: F401
+
         have_mollie = True
     except ImportError:
         have_mollie = False
-        print("mollie-api-python is not installed: skipping its column "
-              "(.venv/bin/pip install mollie-api-python to include it)")
+        print(
+            "mollie-api-python is not installed: skipping its column "
+            "(.venv/bin/pip install mollie-api-python to include it)"
+        )
 
     proc, emu = start_emulator(args.scenario)
     prefix = f"vbench:{uuid.uuid4().hex[:8]}:"
     try:
         base, key = emu["base_url"], emu["api_key"]
-        config = MollieConfig(api_key=key, base_url=base, account="bench-pagination", redis_url=REDIS_URL,
-                              redis_key_prefix=prefix, rate_limit_requests_per_second=10_000)
+        config = MollieConfig(
+            api_key=key,
+            base_url=base,
+            account="bench-pagination",
+            redis_url=REDIS_URL,
+            redis_key_prefix=prefix,
+            rate_limit_requests_per_second=10_000,
+        )
         client = PaymentsClient(config)
         raw_loop(base, key, 5 * LIMIT)  # warm the emulator's caches and our pools
         ours(client, 5 * LIMIT)
@@ -169,7 +189,9 @@ def main() -> None:
         "ours_parsed_vs_raw": round(best["ours_parsed"] / best["raw"], 3),
         "goal_ours_vs_raw_max": 1.25,
         "mollie_api_python_seconds": round(best["mollie_api_python"], 3) if have_mollie else None,
-        "ours_vs_mollie_api_python": round(best["ours"] / best["mollie_api_python"], 3) if have_mollie else None,
+        "ours_vs_mollie_api_python": round(best["ours"] / best["mollie_api_python"], 3)
+        if have_mollie
+        else None,
         "raw_cpu_seconds": round(best_cpu["raw"], 3),
         "ours_cpu_seconds": round(best_cpu["ours"], 3),
         "ours_parsed_cpu_seconds": round(best_cpu["ours_parsed"], 3),

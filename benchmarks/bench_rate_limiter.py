@@ -22,16 +22,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from verenigingen.verenigingen_payments.clients.config import MollieConfig  # noqa: E402
-from verenigingen.verenigingen_payments.clients.transport import guard_settings  # noqa: E402
-from verenigingen.verenigingen_payments.core.resilience import CallGuard  # noqa: E402
+from verenigingen.verenigingen_payments.clients.config import MollieConfig
+from verenigingen.verenigingen_payments.clients.transport import guard_settings
+from verenigingen.verenigingen_payments.core.resilience import CallGuard
 
 REDIS_URL = os.environ.get("VERENIGINGEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def hammer(prefix: str, rate: float, seconds: float, ready, go, start_box, out) -> None:
-    config = MollieConfig(account="bench", rate_limit_requests_per_second=rate, redis_url=REDIS_URL,
-                          redis_key_prefix=prefix)
+    config = MollieConfig(
+        account="bench", rate_limit_requests_per_second=rate, redis_url=REDIS_URL, redis_key_prefix=prefix
+    )
     last_now = [0.0]
 
     def wall_clock() -> float:  # remember the "now" the bucket decided with: slot = now + wait
@@ -77,8 +78,10 @@ def main() -> None:
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
     ready, go, start_box = ctx.Queue(), ctx.Event(), ctx.Value("d", 0.0)
-    procs = [ctx.Process(target=hammer, args=(prefix, args.rate, args.seconds, ready, go, start_box, out))
-             for _ in range(args.processes)]
+    procs = [
+        ctx.Process(target=hammer, args=(prefix, args.rate, args.seconds, ready, go, start_box, out))
+        for _ in range(args.processes)
+    ]
     for p in procs:
         p.start()
     for _ in procs:  # every process has imported and built its guard
@@ -110,8 +113,10 @@ def main() -> None:
         "goal_rate_met": achieved >= 0.95 * args.rate,
         "goal_ceiling_met": max_in_one_second(grants) <= args.rate + burst,
     }
-    print(f"admitted {len(grants)} calls in {args.seconds:.0f}s across {args.processes} processes "
-          f"= {achieved:.2f} rps (limit {args.rate}, burst {burst})")
+    print(
+        f"admitted {len(grants)} calls in {args.seconds:.0f}s across {args.processes} processes "
+        f"= {achieved:.2f} rps (limit {args.rate}, burst {burst})"
+    )
     print(json.dumps(figures))
 
 

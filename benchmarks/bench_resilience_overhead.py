@@ -24,27 +24,38 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import requests  # noqa: E402
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from verenigingen.verenigingen_payments.clients import MollieConfig, PaymentsClient  # noqa: E402
-from verenigingen.verenigingen_payments.core.resilience.guard import redis_client  # noqa: E402
+import requests
+
+from verenigingen.verenigingen_payments.clients import MollieConfig, PaymentsClient
+from verenigingen.verenigingen_payments.core.resilience.guard import redis_client
 
 REDIS_URL = os.environ.get("VERENIGINGEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-PAYMENT = json.dumps({
-    "resource": "payment", "id": "tr_bench", "mode": "test", "status": "paid",
-    "amount": {"value": "12.50", "currency": "EUR"}, "description": "Dues", "method": "ideal",
-    "createdAt": "2026-01-05T09:00:00+00:00", "paidAt": "2026-01-05T09:01:00+00:00",
-    "profileId": "pfl_bench", "sequenceType": "oneoff", "metadata": None,
-    "_links": {"self": {"href": "http://127.0.0.1/v2/payments/tr_bench", "type": "application/hal+json"}},
-}).encode()
+PAYMENT = json.dumps(
+    {
+        "resource": "payment",
+        "id": "tr_bench",
+        "mode": "test",
+        "status": "paid",
+        "amount": {"value": "12.50", "currency": "EUR"},
+        "description": "Dues",
+        "method": "ideal",
+        "createdAt": "2026-01-05T09:00:00+00:00",
+        "paidAt": "2026-01-05T09:01:00+00:00",
+        "profileId": "pfl_bench",
+        "sequenceType": "oneoff",
+        "metadata": None,
+        "_links": {"self": {"href": "http://127.0.0.1/v2/payments/tr_bench", "type": "application/hal+json"}},
+    }
+).encode()
 
 
 class PaymentHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as Mollie's API does
     disable_nagle_algorithm = True
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         self.send_response(200)
         self.send_header("Content-Type", "application/hal+json")
         self.send_header("Content-Length", str(len(PAYMENT)))
@@ -77,8 +88,14 @@ def main() -> None:
     server = start_server()
     base = f"http://127.0.0.1:{server.server_address[1]}/v2"
     prefix = f"vbench:{uuid.uuid4().hex[:8]}:"
-    config = MollieConfig(api_key="test_bench_key_not_secret", base_url=base, account="overhead",
-                          redis_url=REDIS_URL, redis_key_prefix=prefix, rate_limit_requests_per_second=1e6)
+    config = MollieConfig(
+        api_key="test_bench_key_not_secret",
+        base_url=base,
+        account="overhead",
+        redis_url=REDIS_URL,
+        redis_key_prefix=prefix,
+        rate_limit_requests_per_second=1e6,
+    )
     client = PaymentsClient(config)
     session = requests.Session()
     session.headers["Authorization"] = "Bearer test_bench_key_not_secret"
@@ -103,7 +120,9 @@ def main() -> None:
     redis.execute_command = counting
     rounds = []
     for _ in range(3):  # interleave to share any machine noise
-        rounds.append((statistics.median(timed(bare, args.calls // 3)), statistics.median(timed(ours, args.calls // 3))))
+        rounds.append(
+            (statistics.median(timed(bare, args.calls // 3)), statistics.median(timed(ours, args.calls // 3)))
+        )
     redis.execute_command = real
     calls_ours = 3 * (args.calls // 3)
 
@@ -123,7 +142,9 @@ def main() -> None:
         "redis_round_trips_per_call": round(per_call, 3),
         "goal_round_trips_met": per_call <= 2,
     }
-    print(f"bare {bare_med*1e3:.3f} ms, ours {ours_med*1e3:.3f} ms per call; {per_call:.2f} Redis round trips/call")
+    print(
+        f"bare {bare_med * 1e3:.3f} ms, ours {ours_med * 1e3:.3f} ms per call; {per_call:.2f} Redis round trips/call"
+    )
     print(json.dumps(figures))
 
 

@@ -9,9 +9,18 @@ from verenigingen.verenigingen_payments.core.resilience import CallGuard, Listen
 
 
 def emulator_config(emu, redis_url, redis_prefix, **changes) -> MollieConfig:
-    values = dict(api_key=emu.api_key, organization_token=emu.organization_token, base_url=emu.base_url,
-                  account="emulated", testmode=True, redis_url=redis_url, redis_key_prefix=redis_prefix,
-                  connect_timeout=2.0, read_timeout=5.0, rate_limit_requests_per_second=1000)
+    values = {
+        "api_key": emu.api_key,
+        "organization_token": emu.organization_token,
+        "base_url": emu.base_url,
+        "account": "emulated",
+        "testmode": True,
+        "redis_url": redis_url,
+        "redis_key_prefix": redis_prefix,
+        "connect_timeout": 2.0,
+        "read_timeout": 5.0,
+        "rate_limit_requests_per_second": 1000,
+    }
     values.update(changes)
     return MollieConfig(**values)
 

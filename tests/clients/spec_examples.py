@@ -78,7 +78,10 @@ def response_examples(spec: dict):
                     value = example.get("value")
                     if not isinstance(value, dict):
                         continue
-                    items = (value.get("_embedded") or {}).get(embedded, []) if embedded and method == "get" \
-                        and "_embedded" in value and "count" in value else [value]
+                    items = (
+                        (value.get("_embedded") or {}).get(embedded, [])
+                        if embedded and method == "get" and "_embedded" in value and "count" in value
+                        else [value]
+                    )
                     for index, item in enumerate(items):
                         yield f"{method.upper()} {path} {name}[{index}]", model, item

@@ -6,11 +6,25 @@ from datetime import date
 from decimal import Decimal
 
 from verenigingen.verenigingen_payments.clients import (
-    BalancesClient, ChargebacksClient, CustomersClient, InvoicesClient, MandatesClient, OrganizationsClient,
-    PaymentsClient, RefundsClient, SettlementsClient, SubscriptionsClient,
+    BalancesClient,
+    ChargebacksClient,
+    CustomersClient,
+    InvoicesClient,
+    MandatesClient,
+    OrganizationsClient,
+    PaymentsClient,
+    RefundsClient,
+    SettlementsClient,
+    SubscriptionsClient,
 )
 from verenigingen.verenigingen_payments.core.models import (
-    Amount, Balance, BalanceTransaction, Payment, PaymentStatus, Settlement, SubscriptionStatus,
+    Amount,
+    Balance,
+    BalanceTransaction,
+    Payment,
+    PaymentStatus,
+    Settlement,
+    SubscriptionStatus,
 )
 
 
@@ -37,7 +51,11 @@ def test_settlements_and_what_they_contain(config):
     assert client.get_open().status is not None and client.get_next().amount is not None
     payments = [p.validate() for p in client.iter_payments(first.id)]
     assert payments and all(p.settlement_id == first.id for p in payments)
-    for items in (client.iter_refunds(first.id), client.iter_chargebacks(first.id), client.iter_captures(first.id)):
+    for items in (
+        client.iter_refunds(first.id),
+        client.iter_chargebacks(first.id),
+        client.iter_captures(first.id),
+    ):
         for item in items:
             item.validate()
 
@@ -70,13 +88,22 @@ def test_list_returns_items_and_iter_resumes_from_its_cursor(config):
 
 def test_payment_create_read_cancel_and_refunds(config):
     payments = PaymentsClient(config)
-    created = payments.create_payment(Amount.of("12.50", "EUR"), "Contributie 2026",
-                                      redirect_url="https://vereniging.example/bedankt", metadata={"member": "M-1"})
+    created = payments.create_payment(
+        Amount.of("12.50", "EUR"),
+        "Contributie 2026",
+        redirect_url="https://vereniging.example/bedankt",
+        metadata={"member": "M-1"},
+    )
     assert created.status is PaymentStatus.OPEN and created.amount == Amount.of("12.50", "EUR")
     assert payments.get_payment(created.id).metadata == {"member": "M-1"}
     assert payments.cancel_payment(created.id).status is PaymentStatus.CANCELED
-    paid = next(p for p in payments.iter_payments() if p.status is PaymentStatus.PAID
-                and p.amount.value > Decimal("1.00") and (p.amount_refunded is None or not p.amount_refunded.value))
+    paid = next(
+        p
+        for p in payments.iter_payments()
+        if p.status is PaymentStatus.PAID
+        and p.amount.value > Decimal("1.00")
+        and (p.amount_refunded is None or not p.amount_refunded.value)
+    )
     refunds = RefundsClient(config)
     refund = refunds.create_refund(paid.id, Amount.of("1.00", "EUR"), description="Teveel betaald")
     assert refunds.get_refund(paid.id, refund.id).amount == Amount.of("1.00", "EUR")
@@ -90,15 +117,23 @@ def test_customers_mandates_subscriptions_lifecycle(config):
     assert customers.get_customer(customer.id).email == "jan@example.org"
     assert customers.list_customers(max_items=3)
     mandates = MandatesClient(config)
-    mandate = mandates.create_mandate(customer.id, method="directdebit", consumer_name="Jan Jansen",
-                                      consumer_account="NL55INGB0000000000", consumer_bic="INGBNL2A",
-                                      signature_date=date(2025, 1, 1), mandate_reference="LID-1")
+    mandate = mandates.create_mandate(
+        customer.id,
+        method="directdebit",
+        consumer_name="Jan Jansen",
+        consumer_account="NL55INGB0000000000",
+        consumer_bic="INGBNL2A",
+        signature_date=date(2025, 1, 1),
+        mandate_reference="LID-1",
+    )
     assert [m.id for m in mandates.list_mandates(customer.id)] == [mandate.id]
     subscriptions = SubscriptionsClient(config)
     sub = subscriptions.create_subscription(customer.id, Amount.of("5.00", "EUR"), "1 month", "Contributie")
     assert sub.status is SubscriptionStatus.ACTIVE
-    assert subscriptions.update_subscription(customer.id, sub.id, description="Contributie 2026").description \
+    assert (
+        subscriptions.update_subscription(customer.id, sub.id, description="Contributie 2026").description
         == "Contributie 2026"
+    )
     assert subscriptions.cancel_subscription(customer.id, sub.id).status is SubscriptionStatus.CANCELED
     assert sub.id in [s.id for s in subscriptions.iter_all_subscriptions()]
     mandates.revoke_mandate(customer.id, mandate.id)

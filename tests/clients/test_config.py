@@ -12,7 +12,12 @@ import types
 import pytest
 
 from verenigingen.verenigingen_payments.clients import (
-    BalancesClient, EnvSettingsProvider, MollieConfig, PaymentsClient, get_settings_provider, resolve_config,
+    BalancesClient,
+    EnvSettingsProvider,
+    MollieConfig,
+    PaymentsClient,
+    get_settings_provider,
+    resolve_config,
     set_settings_provider,
 )
 from verenigingen.verenigingen_payments.clients import config as config_module
@@ -29,17 +34,29 @@ def no_installed_provider():
 
 
 def test_environment_variables_name_an_account():
-    provider = EnvSettingsProvider({"MOLLIE_PRODUCTION_API_KEY": SECRET, "MOLLIE_PRODUCTION_RETRY_MAX_ATTEMPTS": "5",
-                                    "MOLLIE_PRODUCTION_ENABLED": "false", "MOLLIE_REDIS_URL": "redis://r:6379/1"})
+    provider = EnvSettingsProvider(
+        {
+            "MOLLIE_PRODUCTION_API_KEY": SECRET,
+            "MOLLIE_PRODUCTION_RETRY_MAX_ATTEMPTS": "5",
+            "MOLLIE_PRODUCTION_ENABLED": "false",
+            "MOLLIE_REDIS_URL": "redis://r:6379/1",
+        }
+    )
     config = provider.get_config("Production")
     assert config.api_key == SECRET and config.retry_max_attempts == 5 and config.enabled is False
     assert config.account == "Production" and config.redis_url == "redis://r:6379/1"
 
 
-@pytest.mark.parametrize("suffix,text", [
-    (".json", json.dumps({"accounts": {"Production": {"organization_token": "access_x", "read_timeout": 12}}})),
-    (".toml", '[accounts.Production]\norganization_token = "access_x"\nread_timeout = 12\n'),
-])
+@pytest.mark.parametrize(
+    "suffix,text",
+    [
+        (
+            ".json",
+            json.dumps({"accounts": {"Production": {"organization_token": "access_x", "read_timeout": 12}}}),
+        ),
+        (".toml", '[accounts.Production]\norganization_token = "access_x"\nread_timeout = 12\n'),
+    ],
+)
 def test_config_file_names_accounts_and_environment_overrides_it(tmp_path, suffix, text):
     path = tmp_path / f"mollie{suffix}"
     path.write_text(text)
@@ -122,11 +139,16 @@ class CountingListener:
 def test_disabled_account_refuses_every_call_before_any_network_io():
     listener = CountingListener()
     try:
-        config = MollieConfig(api_key=SECRET, base_url=listener.base_url, account="off", enabled=False,
-                              retry_max_attempts=1)
+        config = MollieConfig(
+            api_key=SECRET, base_url=listener.base_url, account="off", enabled=False, retry_max_attempts=1
+        )
         client = PaymentsClient(config)
-        for call in (lambda: client.get_payment("tr_1"), lambda: client.list_payments(),
-                     lambda: next(client.iter_payments()), lambda: client.cancel_payment("tr_1")):
+        for call in (
+            lambda: client.get_payment("tr_1"),
+            lambda: client.list_payments(),
+            lambda: next(client.iter_payments()),
+            lambda: client.cancel_payment("tr_1"),
+        ):
             with pytest.raises(ConfigurationError, match="disabled"):
                 call()
         assert listener.accepted == 0
@@ -139,8 +161,9 @@ def test_a_changed_setting_applies_without_restart_after_the_ttl():
 
     class Provider:
         def get_config(self, name):
-            return MollieConfig(api_key="test_k", account=name, enabled=state["enabled"],
-                                base_url="http://127.0.0.1:9/v2")
+            return MollieConfig(
+                api_key="test_k", account=name, enabled=state["enabled"], base_url="http://127.0.0.1:9/v2"
+            )
 
     now = [0.0]
     set_settings_provider(Provider())
@@ -154,8 +177,13 @@ def test_a_changed_setting_applies_without_restart_after_the_ttl():
 
 
 def test_secrets_never_appear_in_repr_or_errors():
-    config = MollieConfig(api_key=SECRET, organization_token="access_SECRET", base_url="http://127.0.0.1:9/v2",
-                          account="leaky", retry_max_attempts=1)
+    config = MollieConfig(
+        api_key=SECRET,
+        organization_token="access_SECRET",
+        base_url="http://127.0.0.1:9/v2",
+        account="leaky",
+        retry_max_attempts=1,
+    )
     assert SECRET not in repr(config) and "access_SECRET" not in repr(config)
     assert SECRET not in str(config.redacted())
     with pytest.raises(Exception) as info:

@@ -9,8 +9,18 @@ import pytest
 
 from verenigingen.verenigingen_payments.clients import BalancesClient, PaymentsClient
 from verenigingen.verenigingen_payments.core.errors import (
-    APIConnectionError, APITimeoutError, AuthenticationError, CircuitOpenError, IdempotencyError, MollieError,
-    NotFoundError, PermissionDeniedError, RateLimitError, ResponseParseError, ServerError, ValidationError,
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    CircuitOpenError,
+    IdempotencyError,
+    MollieError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseParseError,
+    ServerError,
+    ValidationError,
 )
 from verenigingen.verenigingen_payments.core.models import Amount
 
@@ -54,14 +64,19 @@ def test_reused_idempotency_key_with_another_body_is_idempotency_error(config):
     """Mollie answers 400 on the Idempotency-Key field (409 is for a first request still running)."""
     key = str(uuid.uuid4())
     client = PaymentsClient(config)
-    client.create_payment(Amount.of("5.00", "EUR"), "First", redirect_url="https://e.example/r", idempotency_key=key)
+    client.create_payment(
+        Amount.of("5.00", "EUR"), "First", redirect_url="https://e.example/r", idempotency_key=key
+    )
     with pytest.raises(IdempotencyError) as info:
-        client.create_payment(Amount.of("6.00", "EUR"), "Second", redirect_url="https://e.example/r",
-                              idempotency_key=key)
+        client.create_payment(
+            Amount.of("6.00", "EUR"), "Second", redirect_url="https://e.example/r", idempotency_key=key
+        )
     assert info.value.status == 400 and info.value.field == "Idempotency-Key"
 
 
-@pytest.mark.parametrize("status,error_class", [(429, RateLimitError), (500, ServerError), (503, ServerError)])
+@pytest.mark.parametrize(
+    "status,error_class", [(429, RateLimitError), (500, ServerError), (503, ServerError)]
+)
 def test_injected_status_maps_to_its_class_once_retries_are_spent(config, emulator, status, error_class):
     emulator.control.inject_fault(method="GET", path="/v2/payments/*", status=status, retry_after=2, count=1)
     with pytest.raises(error_class) as info:
@@ -85,13 +100,17 @@ def test_dropped_connection_is_connection_error(config, emulator):
 @pytest.mark.parametrize("malformed", ["invalid-json", "missing-field"])
 def test_malformed_body_is_response_parse_error(config, emulator, malformed):
     payment_id = PaymentsClient(config).list_payments(max_items=1)[0].id
-    emulator.control.inject_fault(method="GET", path=f"/v2/payments/{payment_id}", malformed=malformed, count=1)
+    emulator.control.inject_fault(
+        method="GET", path=f"/v2/payments/{payment_id}", malformed=malformed, count=1
+    )
     with pytest.raises(ResponseParseError):
         PaymentsClient(config).get_payment(payment_id)
 
 
 def test_open_circuit_is_circuit_open_error_without_a_request(config, emulator):
-    config = replace(config, retry_max_attempts=1, circuit_breaker_failure_threshold=2, account=f"cb-{uuid.uuid4()}")
+    config = replace(
+        config, retry_max_attempts=1, circuit_breaker_failure_threshold=2, account=f"cb-{uuid.uuid4()}"
+    )
     emulator.control.inject_fault(method="GET", path="/v2/payments/*", status=502, count=2)
     client = PaymentsClient(config)
     for _ in range(2):

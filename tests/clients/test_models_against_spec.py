@@ -6,12 +6,12 @@ from datetime import datetime
 
 import pytest
 
+from tests.conftest import MOLLIE_SPEC_PATH
 from verenigingen.verenigingen_payments.core.errors import ResponseParseError
 from verenigingen.verenigingen_payments.core.models import Amount, MollieObject
 from verenigingen.verenigingen_payments.core.models.enums import OpenEnum
 
 from .spec_examples import MODEL_BY_PATH, load_spec, response_examples
-from tests.conftest import MOLLIE_SPEC_PATH
 
 # Defects in the spec's own examples: the model must refuse them, naming the field.
 KNOWN_BAD_EXAMPLES = {

@@ -11,14 +11,18 @@ from verenigingen.verenigingen_payments.clients import PaymentsClient, RefundsCl
 from verenigingen.verenigingen_payments.core.errors import ServerError
 from verenigingen.verenigingen_payments.core.models import Amount, PaymentStatus
 from verenigingen.verenigingen_payments.core.resilience import (
-    ListenerRegistry, RequestFinished, RetryScheduled,
+    ListenerRegistry,
+    RequestFinished,
+    RetryScheduled,
 )
 
 from ..resilience.conftest import Recorder
 
 
 def logged(emulator, method: str, prefix: str) -> list[dict]:
-    return [r for r in emulator.control.request_log() if r["method"] == method and r["path"].startswith(prefix)]
+    return [
+        r for r in emulator.control.request_log() if r["method"] == method and r["path"].startswith(prefix)
+    ]
 
 
 def logged_eventually(emulator, method: str, prefix: str, count: int, timeout: float = 5.0) -> list[dict]:
@@ -35,8 +39,9 @@ def idempotency_keys(records) -> list[str]:
     return [{k.lower(): v for k, v in r["headers"].items()}.get("idempotency-key") for r in records]
 
 
-def test_write_retried_after_429_honours_retry_after_with_one_idempotency_key(config, emulator, make_pipeline,
-                                                                             sleeps):
+def test_write_retried_after_429_honours_retry_after_with_one_idempotency_key(
+    config, emulator, make_pipeline, sleeps
+):
     emulator.control.inject_fault(method="POST", path="/v2/payments", status=429, retry_after=1, count=2)
     client = PaymentsClient(config, pipeline=make_pipeline(config))
     payment = client.create_payment(Amount.of("7.50", "EUR"), "Dues", redirect_url="https://e.example/r")
@@ -61,7 +66,10 @@ def test_get_retried_after_two_502s(config, emulator, make_pipeline, sleeps):
     assert sleeps == [0.25, 0.5]  # full jitter pinned at half: 0.5 * 0.5, 0.5 * 1.0
     assert [e.reason for e in recorder.of(RetryScheduled)] == ["5xx", "5xx"]
     assert [(e.endpoint, e.status_class) for e in recorder.of(RequestFinished)] == [
-        ("/v2/payments/{id}", "5xx"), ("/v2/payments/{id}", "5xx"), ("/v2/payments/{id}", "2xx")]
+        ("/v2/payments/{id}", "5xx"),
+        ("/v2/payments/{id}", "5xx"),
+        ("/v2/payments/{id}", "2xx"),
+    ]
 
 
 def test_timeout_on_a_write_is_retried_with_the_same_key_and_charges_once(config, emulator, make_pipeline):
@@ -69,10 +77,15 @@ def test_timeout_on_a_write_is_retried_with_the_same_key_and_charges_once(config
     emulator.control.clear_request_log()
     emulator.control.inject_fault(method="POST", path="/v2/payments/*/refunds", delay=0.6, count=1)
     slow = replace(config, read_timeout=0.3)
-    refund = RefundsClient(slow, pipeline=make_pipeline(slow)).create_refund(payment.id, Amount.of("0.50", "EUR"))
+    refund = RefundsClient(slow, pipeline=make_pipeline(slow)).create_refund(
+        payment.id, Amount.of("0.50", "EUR")
+    )
     posts = logged_eventually(emulator, "POST", f"/v2/payments/{payment.id}/refunds", 2)
     assert len(posts) == 2 and len(set(idempotency_keys(posts))) == 1
-    assert sorted(r["replayed"] for r in posts) == [False, True]  # the first did arrive; its answer is replayed
+    assert sorted(r["replayed"] for r in posts) == [
+        False,
+        True,
+    ]  # the first did arrive; its answer is replayed
     assert [r.id for r in RefundsClient(config).iter_payment_refunds(payment.id)].count(refund.id) == 1
     assert len(list(RefundsClient(config).iter_payment_refunds(payment.id))) == 1
 
@@ -81,8 +94,9 @@ def test_dropped_connection_on_a_write_is_retried_with_the_same_key(config, emul
     emulator.control.inject_fault(method="POST", path="/v2/payments", drop=True, count=1)
     key = "dues-2026-member-42"
     client = PaymentsClient(config, pipeline=make_pipeline(config))
-    payment = client.create_payment(Amount.of("9.00", "EUR"), "Dues", redirect_url="https://e.example/r",
-                                    idempotency_key=key)
+    payment = client.create_payment(
+        Amount.of("9.00", "EUR"), "Dues", redirect_url="https://e.example/r", idempotency_key=key
+    )
     posts = logged(emulator, "POST", "/v2/payments")
     assert idempotency_keys(posts) == [key, key]
     assert posts[1]["replayed"] is True

@@ -24,8 +24,13 @@ _child: dict = {}
 def shifted_client(config: MollieConfig, offset) -> PaymentsClient:
     """A client whose breaker/limiter clock is the wall clock plus a shared, test-controlled offset."""
     host = config.base_url.split("//", 1)[1].split("/", 1)[0]
-    guard = CallGuard(config.account, host, config.redis_url, config.redis_key_prefix,
-                      wall_clock=lambda: time.time() + offset.value)
+    guard = CallGuard(
+        config.account,
+        host,
+        config.redis_url,
+        config.redis_key_prefix,
+        wall_clock=lambda: time.time() + offset.value,
+    )
     return PaymentsClient(config, pipeline=ResiliencePipeline(guard, sleep=lambda s: None))
 
 
@@ -50,8 +55,13 @@ def breaker_state(config: MollieConfig) -> str | None:
 
 
 def test_breaker_opens_short_circuits_half_opens_and_closes_across_two_processes(config, emulator):
-    config = replace(config, account=f"two-proc-{uuid.uuid4().hex[:6]}", retry_max_attempts=1,
-                     circuit_breaker_failure_threshold=2, circuit_breaker_timeout=60)
+    config = replace(
+        config,
+        account=f"two-proc-{uuid.uuid4().hex[:6]}",
+        retry_max_attempts=1,
+        circuit_breaker_failure_threshold=2,
+        circuit_breaker_timeout=60,
+    )
     payment_id = PaymentsClient(config).list_payments(max_items=1)[0].id
     ctx = multiprocessing.get_context("fork")
     offset = ctx.Value("d", 0.0)
@@ -85,8 +95,12 @@ def _hammer_http(config: MollieConfig, payment_id: str, count: int) -> None:
 
 def test_limiter_holds_the_rate_across_four_processes_over_http(config, emulator):
     rate, burst, per_process = 20.0, 1.0, 12
-    config = replace(config, account=f"rate-{uuid.uuid4().hex[:6]}", rate_limit_requests_per_second=rate,
-                     rate_limit_burst=burst)
+    config = replace(
+        config,
+        account=f"rate-{uuid.uuid4().hex[:6]}",
+        rate_limit_requests_per_second=rate,
+        rate_limit_burst=burst,
+    )
     payment_id = PaymentsClient(config).list_payments(max_items=1)[0].id
     time.sleep(1.0 / rate)
     emulator.control.clear_request_log()
@@ -119,7 +133,9 @@ def throwaway_redis():
     server.stop()
 
 
-def test_client_keeps_working_when_redis_stops_mid_run_and_recovers(config, emulator, throwaway_redis, caplog):
+def test_client_keeps_working_when_redis_stops_mid_run_and_recovers(
+    config, emulator, throwaway_redis, caplog
+):
     config = replace(config, redis_url=throwaway_redis.url, account=f"outage-{uuid.uuid4().hex[:6]}")
     clock = FakeClock()
     host = config.base_url.split("//", 1)[1].split("/", 1)[0]

@@ -9,7 +9,11 @@ import time
 
 import pytest
 
-from verenigingen.verenigingen_payments.core.resilience import GuardSettings, ListenerRegistry, PipelineListener
+from verenigingen.verenigingen_payments.core.resilience import (
+    GuardSettings,
+    ListenerRegistry,
+    PipelineListener,
+)
 
 
 class FakeClock:
@@ -44,8 +48,14 @@ class Recorder(PipelineListener):
 
 
 def settings(**changes) -> GuardSettings:
-    base = dict(rate_per_second=10.0, burst=2.0, max_wait=5.0, failure_threshold=3, open_seconds=30.0,
-                probe_lease=10.0)
+    base = {
+        "rate_per_second": 10.0,
+        "burst": 2.0,
+        "max_wait": 5.0,
+        "failure_threshold": 3,
+        "open_seconds": 30.0,
+        "probe_lease": 10.0,
+    }
     return GuardSettings(**{**base, **changes})
 
 
@@ -83,10 +93,13 @@ class ThrowawayRedis:
     def start(self) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
-            pytest.fail("redis-server is not installed; the Redis-outage test needs its own server", pytrace=False)
+            pytest.fail(
+                "redis-server is not installed; the Redis-outage test needs its own server", pytrace=False
+            )
         self.proc = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

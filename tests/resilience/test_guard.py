@@ -11,12 +11,20 @@ from .conftest import settings
 
 
 def make_guard(redis_url, redis_prefix, clock, recorder=None, account="acct"):
-    return CallGuard(account, "api.example:443", redis_url, redis_prefix, clock=clock, wall_clock=clock,
-                     registry=getattr(recorder, "registry", None))
+    return CallGuard(
+        account,
+        "api.example:443",
+        redis_url,
+        redis_prefix,
+        clock=clock,
+        wall_clock=clock,
+        registry=getattr(recorder, "registry", None),
+    )
 
 
-def test_breaker_opens_at_threshold_short_circuits_then_half_opens_and_closes(redis_url, redis_prefix, clock,
-                                                                             recorder):
+def test_breaker_opens_at_threshold_short_circuits_then_half_opens_and_closes(
+    redis_url, redis_prefix, clock, recorder
+):
     guard = make_guard(redis_url, redis_prefix, clock, recorder)
     s = settings(failure_threshold=3, open_seconds=30, rate_per_second=1000, burst=1000)
     for _ in range(3):

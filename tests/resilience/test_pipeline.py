@@ -9,11 +9,22 @@ from __future__ import annotations
 import pytest
 
 from verenigingen.verenigingen_payments.core.errors import (
-    APIConnectionError, APITimeoutError, CircuitOpenError, ServerError, ValidationError, RateLimitError,
+    APIConnectionError,
+    APITimeoutError,
+    CircuitOpenError,
+    RateLimitError,
+    ServerError,
+    ValidationError,
 )
 from verenigingen.verenigingen_payments.core.resilience import (
-    BreakerStateChanged, CallGuard, LimiterWaited, RequestFinished, ResiliencePipeline, RetryBudget,
-    RetryPolicy, RetryScheduled,
+    BreakerStateChanged,
+    CallGuard,
+    LimiterWaited,
+    RequestFinished,
+    ResiliencePipeline,
+    RetryBudget,
+    RetryPolicy,
+    RetryScheduled,
 )
 
 from .conftest import settings
@@ -42,10 +53,23 @@ def make_pipeline(redis_url, redis_prefix, clock, recorder):
     sleeps: list[float] = []
 
     def make(budget=None):
-        guard = CallGuard("acct", "api.example:443", redis_url, redis_prefix, clock=clock, wall_clock=clock,
-                          registry=recorder.registry)
-        pipeline = ResiliencePipeline(guard, budget=budget, registry=recorder.registry, sleep=sleeps.append,
-                                      rand=lambda: 0.5, clock=clock)
+        guard = CallGuard(
+            "acct",
+            "api.example:443",
+            redis_url,
+            redis_prefix,
+            clock=clock,
+            wall_clock=clock,
+            registry=recorder.registry,
+        )
+        pipeline = ResiliencePipeline(
+            guard,
+            budget=budget,
+            registry=recorder.registry,
+            sleep=sleeps.append,
+            rand=lambda: 0.5,
+            clock=clock,
+        )
         pipeline.sleeps = sleeps
         return pipeline
 
@@ -53,8 +77,14 @@ def make_pipeline(redis_url, redis_prefix, clock, recorder):
 
 
 def run(pipeline, send, method="GET", idempotent_write=False, limits=FAST):
-    return pipeline.execute(send, method=method, endpoint="/v2/payments/{id}", idempotent_write=idempotent_write,
-                            policy=POLICY, limits=limits)
+    return pipeline.execute(
+        send,
+        method=method,
+        endpoint="/v2/payments/{id}",
+        idempotent_write=idempotent_write,
+        policy=POLICY,
+        limits=limits,
+    )
 
 
 def test_get_is_retried_after_two_502s_with_jittered_backoff(make_pipeline, recorder):

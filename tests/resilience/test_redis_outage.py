@@ -11,8 +11,9 @@ from .conftest import FakeClock, ThrowawayRedis, settings
 
 def test_guard_falls_back_to_per_process_state_and_returns_to_redis(throwaway_redis: ThrowawayRedis, caplog):
     clock = FakeClock()
-    guard = CallGuard("acct", "api.example:443", throwaway_redis.url, "vtest:outage:", clock=clock,
-                      redis_recheck_seconds=5)
+    guard = CallGuard(
+        "acct", "api.example:443", throwaway_redis.url, "vtest:outage:", clock=clock, redis_recheck_seconds=5
+    )
     limits = settings(rate_per_second=1000, burst=1000)
     caplog.set_level(logging.WARNING, logger="verenigingen.verenigingen_payments.core.resilience.guard")
 
@@ -36,8 +37,9 @@ def test_guard_falls_back_to_per_process_state_and_returns_to_redis(throwaway_re
 
 
 def test_breaker_still_protects_while_redis_is_down(throwaway_redis: ThrowawayRedis):
-    from verenigingen.verenigingen_payments.core.errors import CircuitOpenError
     import pytest
+
+    from verenigingen.verenigingen_payments.core.errors import CircuitOpenError
 
     guard = CallGuard("acct", "api.example:443", throwaway_redis.url, "vtest:outage2:", clock=FakeClock())
     throwaway_redis.stop()

@@ -2,35 +2,45 @@
 
 from __future__ import annotations
 
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 
 import pytest
 
 from verenigingen.verenigingen_payments.core.errors import (
-    APIConnectionError, APITimeoutError, AuthenticationError, CircuitOpenError, IdempotencyError, NotFoundError,
-    RateLimitError, ServerError, ValidationError,
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    CircuitOpenError,
+    IdempotencyError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    ValidationError,
 )
 from verenigingen.verenigingen_payments.core.resilience import RetryPolicy, parse_retry_after
 
 POLICY = RetryPolicy(max_attempts=4, backoff_base=0.5, backoff_cap=4.0, retry_after_cap=10.0)
 
 
-@pytest.mark.parametrize("error,get,write_with_key,write_without_key", [
-    (ServerError(status=502), "5xx", "5xx", None),
-    (RateLimitError(status=429), "429", "429", "429"),
-    (RateLimitError("local limiter"), None, None, None),
-    (APITimeoutError(sent=True), "timeout", "timeout", None),
-    (APITimeoutError(sent=False), "timeout", "timeout", "timeout"),
-    (APIConnectionError(sent=True), "connection", "connection", None),
-    (APIConnectionError(sent=False), "connection", "connection", "connection"),
-    (ValidationError(status=422), None, None, None),
-    (NotFoundError(status=404), None, None, None),
-    (AuthenticationError(status=401), None, None, None),
-    (IdempotencyError(status=409), None, "409", None),
-    (IdempotencyError(status=400, field="Idempotency-Key"), None, None, None),
-    (CircuitOpenError(), None, None, None),
-])
+@pytest.mark.parametrize(
+    "error,get,write_with_key,write_without_key",
+    [
+        (ServerError(status=502), "5xx", "5xx", None),
+        (RateLimitError(status=429), "429", "429", "429"),
+        (RateLimitError("local limiter"), None, None, None),
+        (APITimeoutError(sent=True), "timeout", "timeout", None),
+        (APITimeoutError(sent=False), "timeout", "timeout", "timeout"),
+        (APIConnectionError(sent=True), "connection", "connection", None),
+        (APIConnectionError(sent=False), "connection", "connection", "connection"),
+        (ValidationError(status=422), None, None, None),
+        (NotFoundError(status=404), None, None, None),
+        (AuthenticationError(status=401), None, None, None),
+        (IdempotencyError(status=409), None, "409", None),
+        (IdempotencyError(status=400, field="Idempotency-Key"), None, None, None),
+        (CircuitOpenError(), None, None, None),
+    ],
+)
 def test_retry_reason_by_error_and_method(error, get, write_with_key, write_without_key):
     assert POLICY.retry_reason("GET", error, idempotent_write=False) == get
     assert POLICY.retry_reason("POST", error, idempotent_write=True) == write_with_key

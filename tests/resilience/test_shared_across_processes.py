@@ -17,7 +17,9 @@ _child: dict = {}
 
 
 def _guard(redis_url: str, prefix: str, offset_box: list) -> CallGuard:
-    return CallGuard("acct", "api.example:443", redis_url, prefix, wall_clock=lambda: time.time() + offset_box[0])
+    return CallGuard(
+        "acct", "api.example:443", redis_url, prefix, wall_clock=lambda: time.time() + offset_box[0]
+    )
 
 
 def _child_setup(redis_url: str, prefix: str) -> None:
@@ -79,8 +81,10 @@ def test_limiter_holds_the_rate_across_four_processes(redis_url, redis_prefix):
     rate, burst, per_process = 100.0, 5.0, 40
     ctx = multiprocessing.get_context("fork")
     out = ctx.Queue()
-    procs = [ctx.Process(target=_hammer, args=(redis_url, redis_prefix, per_process, rate, burst, out))
-             for _ in range(4)]
+    procs = [
+        ctx.Process(target=_hammer, args=(redis_url, redis_prefix, per_process, rate, burst, out))
+        for _ in range(4)
+    ]
     for p in procs:
         p.start()
     grants = sorted(t for _ in procs for t in out.get(timeout=60))

@@ -8,7 +8,11 @@ from .balances_client import BalancesClient
 from .base import MollieClient
 from .chargebacks_client import ChargebacksClient
 from .config import (
-    EnvSettingsProvider, MollieConfig, SettingsProvider, get_settings_provider, resolve_config,
+    EnvSettingsProvider,
+    MollieConfig,
+    SettingsProvider,
+    get_settings_provider,
+    resolve_config,
     set_settings_provider,
 )
 from .customers_client import CustomersClient
@@ -22,8 +26,22 @@ from .settlements_client import SettlementsClient
 from .subscriptions_client import SubscriptionsClient
 
 __all__ = [
-    "BalancesClient", "ChargebacksClient", "CustomersClient", "EnvSettingsProvider", "InvoicesClient",
-    "MandatesClient", "MollieClient", "MollieConfig", "OrganizationsClient", "PageIterator", "PaymentsClient",
-    "RefundsClient", "SettingsProvider", "SettlementsClient", "SubscriptionsClient", "get_settings_provider",
-    "resolve_config", "set_settings_provider",
+    "BalancesClient",
+    "ChargebacksClient",
+    "CustomersClient",
+    "EnvSettingsProvider",
+    "InvoicesClient",
+    "MandatesClient",
+    "MollieClient",
+    "MollieConfig",
+    "OrganizationsClient",
+    "PageIterator",
+    "PaymentsClient",
+    "RefundsClient",
+    "SettingsProvider",
+    "SettlementsClient",
+    "SubscriptionsClient",
+    "get_settings_provider",
+    "resolve_config",
+    "set_settings_provider",
 ]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Callable, Mapping, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from ..core.models.base import MollieObject
 from ..core.resilience import ResiliencePipeline
@@ -50,7 +51,7 @@ class MollieClient:
         self._lock = threading.Lock()
         self._resolved_at = float("-inf")
         self._transport: MollieTransport | None = None
-        self.transport  # resolve once now: an unknown name fails at construction, not at first call
+        _ = self.transport  # resolve once now: an unknown name fails at construction, not at first call
 
     @property
     def config(self) -> MollieConfig:
@@ -77,21 +78,42 @@ class MollieClient:
             params.setdefault("testmode", self.transport.config.testmode)
         return params
 
-    def _call(self, method: str, template: str, path: Mapping[str, str], *, params=None, body=None,
-              idempotency_key: str | None = None) -> Any:
+    def _call(
+        self,
+        method: str,
+        template: str,
+        path: Mapping[str, str],
+        *,
+        params=None,
+        body=None,
+        idempotency_key: str | None = None,
+    ) -> Any:
         transport = self.transport
         transport.token(self.prefers_organization_token)  # disabled / missing key: refuse before I/O
         return transport.request(
-            method, transport.url_for(template, path), template=template,
+            method,
+            transport.url_for(template, path),
+            template=template,
             params=_clean(self._testmode(dict(params or {}))) if method == "GET" else None,
-            body=body, idempotency_key=idempotency_key, prefer_organization=self.prefers_organization_token,
+            body=body,
+            idempotency_key=idempotency_key,
+            prefer_organization=self.prefers_organization_token,
         )
 
     def _get(self, model: type[M], template: str, params: Mapping[str, Any] | None = None, **path: str) -> M:
         return model(self._call("GET", template, path, params=params)).validate()
 
-    def _iter(self, model: type[M], template: str, embedded_key: str, params: Mapping[str, Any] | None = None,
-              *, from_: str | None = None, limit: int = PAGE_LIMIT, **path: str) -> PageIterator[M]:
+    def _iter(
+        self,
+        model: type[M],
+        template: str,
+        embedded_key: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        from_: str | None = None,
+        limit: int = PAGE_LIMIT,
+        **path: str,
+    ) -> PageIterator[M]:
         first = {**(params or {}), "from": from_, "limit": limit}
 
         def fetch(href: str | None):
@@ -100,13 +122,22 @@ class MollieClient:
                 return self._call("GET", template, path, params=first)
             transport.check_same_origin(href)
             transport.token(self.prefers_organization_token)
-            return transport.request("GET", href, template=template,
-                                     prefer_organization=self.prefers_organization_token)
+            return transport.request(
+                "GET", href, template=template, prefer_organization=self.prefers_organization_token
+            )
 
         return PageIterator(fetch, model, embedded_key)
 
-    def _list(self, model: type[M], template: str, embedded_key: str, params: Mapping[str, Any] | None = None,
-              *, max_items: int | None = None, **path: str) -> list[M]:
+    def _list(
+        self,
+        model: type[M],
+        template: str,
+        embedded_key: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        max_items: int | None = None,
+        **path: str,
+    ) -> list[M]:
         items: list[M] = []
         for item in self._iter(model, template, embedded_key, params, **path):
             items.append(item.validate())
@@ -114,8 +145,15 @@ class MollieClient:
                 break
         return items
 
-    def _write(self, method: str, model: type[M] | None, template: str, body: Mapping[str, Any] | None,
-               idempotency_key: str | None, **path: str) -> M | None:
+    def _write(
+        self,
+        method: str,
+        model: type[M] | None,
+        template: str,
+        body: Mapping[str, Any] | None,
+        idempotency_key: str | None,
+        **path: str,
+    ) -> M | None:
         if body is not None:
             body = self._testmode(dict(body))
         data = self._call(method, template, path, body=body, idempotency_key=idempotency_key)

@@ -21,10 +21,11 @@ import os
 import re
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Mapping, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from ..core.errors import ConfigurationError
 
@@ -135,7 +136,9 @@ class EnvSettingsProvider:
         try:
             text = file.read_text()
         except OSError as exc:
-            raise ConfigurationError(f"{CONFIG_FILE_ENV} points to an unreadable file: {exc.strerror}") from None
+            raise ConfigurationError(
+                f"{CONFIG_FILE_ENV} points to an unreadable file: {exc.strerror}"
+            ) from None
         try:
             if file.suffix == ".toml":
                 import tomllib
@@ -144,7 +147,9 @@ class EnvSettingsProvider:
             else:
                 data = json.loads(text)
         except Exception as exc:  # noqa: BLE001 - any parse failure is a configuration error
-            raise ConfigurationError(f"{CONFIG_FILE_ENV} ({file.name}) cannot be parsed: {type(exc).__name__}") from None
+            raise ConfigurationError(
+                f"{CONFIG_FILE_ENV} ({file.name}) cannot be parsed: {type(exc).__name__}"
+            ) from None
         accounts = data.get("accounts", data) if isinstance(data, dict) else None
         if not isinstance(accounts, dict):
             raise ConfigurationError(f"{CONFIG_FILE_ENV} ({file.name}) must map account names to settings")
@@ -155,8 +160,9 @@ class EnvSettingsProvider:
         prefix = f"MOLLIE_{_env_name(name)}_"
         field_names = {f.name for f in fields(MollieConfig)}
         from_env = {
-            key[len(prefix):].lower(): value for key, value in self.environ.items()
-            if key.startswith(prefix) and key[len(prefix):].lower() in field_names
+            key[len(prefix) :].lower(): value
+            for key, value in self.environ.items()
+            if key.startswith(prefix) and key[len(prefix) :].lower() in field_names
         }
         if not values and not from_env:
             raise ConfigurationError(
@@ -215,6 +221,11 @@ def resolve_config(name_or_config: str | MollieConfig) -> MollieConfig:
 
 
 __all__ = [
-    "DEFAULT_BASE_URL", "EnvSettingsProvider", "MollieConfig", "SettingsProvider", "get_settings_provider",
-    "resolve_config", "set_settings_provider",
+    "DEFAULT_BASE_URL",
+    "EnvSettingsProvider",
+    "MollieConfig",
+    "SettingsProvider",
+    "get_settings_provider",
+    "resolve_config",
+    "set_settings_provider",
 ]

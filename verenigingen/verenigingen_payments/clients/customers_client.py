@@ -10,8 +10,15 @@ from .pagination import PageIterator
 
 
 class CustomersClient(MollieClient):
-    def create_customer(self, *, name: str | None = None, email: str | None = None, locale: str | None = None,
-                        metadata: Any = None, idempotency_key: str | None = None) -> Customer:
+    def create_customer(
+        self,
+        *,
+        name: str | None = None,
+        email: str | None = None,
+        locale: str | None = None,
+        metadata: Any = None,
+        idempotency_key: str | None = None,
+    ) -> Customer:
         body = payload(name=name, email=email, locale=locale, metadata=metadata)
         return self._write("POST", Customer, "/customers", body, idempotency_key)
 
@@ -24,8 +31,12 @@ class CustomersClient(MollieClient):
     def iter_customers(self, *, from_: str | None = None) -> PageIterator[Customer]:
         return self._iter(Customer, "/customers", "customers", from_=from_)
 
-    def update_customer(self, customer_id: str, *, idempotency_key: str | None = None, **fields: Any) -> Customer:
-        return self._write("PATCH", Customer, "/customers/{id}", payload(**fields), idempotency_key, id=customer_id)
+    def update_customer(
+        self, customer_id: str, *, idempotency_key: str | None = None, **fields: Any
+    ) -> Customer:
+        return self._write(
+            "PATCH", Customer, "/customers/{id}", payload(**fields), idempotency_key, id=customer_id
+        )
 
     def delete_customer(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
         self._write("DELETE", None, "/customers/{id}", None, idempotency_key, id=customer_id)

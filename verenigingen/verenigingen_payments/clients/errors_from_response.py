@@ -10,15 +10,29 @@ import json
 from typing import Any
 
 from ..core.errors import (
-    APIError, AuthenticationError, GoneError, IdempotencyError, NotFoundError, PermissionDeniedError,
-    RateLimitError, ServerError, ValidationError,
+    APIError,
+    AuthenticationError,
+    GoneError,
+    IdempotencyError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    ValidationError,
 )
 from ..core.resilience.retry_policy import retry_after_from_headers
 
 _BY_STATUS: dict[int, type[APIError]] = {
-    400: ValidationError, 401: AuthenticationError, 403: PermissionDeniedError, 404: NotFoundError,
-    405: ValidationError, 409: IdempotencyError, 410: GoneError, 415: ValidationError,
-    422: ValidationError, 429: RateLimitError,
+    400: ValidationError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    405: ValidationError,
+    409: IdempotencyError,
+    410: GoneError,
+    415: ValidationError,
+    422: ValidationError,
+    429: RateLimitError,
 }
 
 
@@ -42,7 +56,11 @@ def error_from_response(status: int, headers, content: bytes, method: str, endpo
     title = body.get("title") if isinstance(body.get("title"), str) else None
     detail = body.get("detail") if isinstance(body.get("detail"), str) else None
     field = body.get("field") if isinstance(body.get("field"), str) else None
-    doc = ((body.get("_links") or {}).get("documentation") or {}) if isinstance(body.get("_links"), dict) else {}
+    doc = (
+        ((body.get("_links") or {}).get("documentation") or {})
+        if isinstance(body.get("_links"), dict)
+        else {}
+    )
     documentation_url = doc.get("href") if isinstance(doc, dict) else None
     summary = detail or title or "no error details in the response"
     where = f" (field {field})" if field else ""

@@ -7,7 +7,8 @@ Items are wrapped in their model without parsing; fields parse when read.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generic, Iterator, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from ..core.errors import ResponseParseError
@@ -37,11 +38,14 @@ class PageIterator(Iterator[T], Generic[T]):
         return self
 
     def __next__(self) -> T:
-        while self._index >= len(self._items):
-            if self._done:
-                raise StopIteration
-            self._load(self._next_href if self._started else None)
-        item = self._items[self._index]
+        try:
+            item = self._items[self._index]
+        except IndexError:
+            while self._index >= len(self._items):
+                if self._done:
+                    raise StopIteration from None
+                self._load(self._next_href if self._started else None)
+            item = self._items[self._index]
         self._index += 1
         return self._model(item)
 

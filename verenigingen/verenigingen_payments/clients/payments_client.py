@@ -27,9 +27,19 @@ class PaymentsClient(MollieClient):
         **extra: Any,
     ) -> Payment:
         """Pass `idempotency_key` derived from a business key (e.g. the dues invoice) to make re-runs safe."""
-        body = payload(amount=amount, description=description, redirect_url=redirect_url, webhook_url=webhook_url,
-                       method=method, customer_id=customer_id, mandate_id=mandate_id, sequence_type=sequence_type,
-                       metadata=metadata, profile_id=profile_id or self.config.profile_id, **extra)
+        body = payload(
+            amount=amount,
+            description=description,
+            redirect_url=redirect_url,
+            webhook_url=webhook_url,
+            method=method,
+            customer_id=customer_id,
+            mandate_id=mandate_id,
+            sequence_type=sequence_type,
+            metadata=metadata,
+            profile_id=profile_id or self.config.profile_id,
+            **extra,
+        )
         return self._write("POST", Payment, "/payments", body, idempotency_key)
 
     def get_payment(self, payment_id: str) -> Payment:
@@ -38,12 +48,18 @@ class PaymentsClient(MollieClient):
     def list_payments(self, *, profile_id: str | None = None, max_items: int | None = None) -> list[Payment]:
         return self._list(Payment, "/payments", "payments", {"profileId": profile_id}, max_items=max_items)
 
-    def iter_payments(self, *, profile_id: str | None = None, from_: str | None = None) -> PageIterator[Payment]:
+    def iter_payments(
+        self, *, profile_id: str | None = None, from_: str | None = None
+    ) -> PageIterator[Payment]:
         return self._iter(Payment, "/payments", "payments", {"profileId": profile_id}, from_=from_)
 
-    def update_payment(self, payment_id: str, *, idempotency_key: str | None = None, **fields: Any) -> Payment:
+    def update_payment(
+        self, payment_id: str, *, idempotency_key: str | None = None, **fields: Any
+    ) -> Payment:
         """Fields as snake_case (description, redirect_url, webhook_url, metadata …)."""
-        return self._write("PATCH", Payment, "/payments/{id}", payload(**fields), idempotency_key, id=payment_id)
+        return self._write(
+            "PATCH", Payment, "/payments/{id}", payload(**fields), idempotency_key, id=payment_id
+        )
 
     def cancel_payment(self, payment_id: str, *, idempotency_key: str | None = None) -> Payment:
         return self._write("DELETE", Payment, "/payments/{id}", None, idempotency_key, id=payment_id)

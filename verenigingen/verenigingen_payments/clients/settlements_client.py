@@ -10,13 +10,25 @@ from .pagination import PageIterator
 class SettlementsClient(MollieClient):
     prefers_organization_token = True
 
-    def list_settlements(self, *, balance_id: str | None = None, year: int | None = None, month: int | None = None,
-                         max_items: int | None = None) -> list[Settlement]:
+    def list_settlements(
+        self,
+        *,
+        balance_id: str | None = None,
+        year: int | None = None,
+        month: int | None = None,
+        max_items: int | None = None,
+    ) -> list[Settlement]:
         params = {"balanceId": balance_id, "year": year, "month": month}
         return self._list(Settlement, "/settlements", "settlements", params, max_items=max_items)
 
-    def iter_settlements(self, *, balance_id: str | None = None, year: int | None = None,
-                         month: int | None = None, from_: str | None = None) -> PageIterator[Settlement]:
+    def iter_settlements(
+        self,
+        *,
+        balance_id: str | None = None,
+        year: int | None = None,
+        month: int | None = None,
+        from_: str | None = None,
+    ) -> PageIterator[Settlement]:
         params = {"balanceId": balance_id, "year": year, "month": month}
         return self._iter(Settlement, "/settlements", "settlements", params, from_=from_)
 
@@ -38,7 +50,9 @@ class SettlementsClient(MollieClient):
         return self._iter(Refund, "/settlements/{id}/refunds", "refunds", from_=from_, id=settlement_id)
 
     def iter_chargebacks(self, settlement_id: str, *, from_: str | None = None) -> PageIterator[Chargeback]:
-        return self._iter(Chargeback, "/settlements/{id}/chargebacks", "chargebacks", from_=from_, id=settlement_id)
+        return self._iter(
+            Chargeback, "/settlements/{id}/chargebacks", "chargebacks", from_=from_, id=settlement_id
+        )
 
     def iter_captures(self, settlement_id: str, *, from_: str | None = None) -> PageIterator[Capture]:
         return self._iter(Capture, "/settlements/{id}/captures", "captures", from_=from_, id=settlement_id)

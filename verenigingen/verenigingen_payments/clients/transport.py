@@ -11,8 +11,9 @@ import json
 import os
 import threading
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -24,8 +25,10 @@ from ..core.resilience import CallGuard, GuardSettings, ResiliencePipeline, Retr
 from .config import MollieConfig
 from .errors_from_response import error_from_response
 
-USER_AGENT = f"Verenigingen/{__version__} (Mollie finance operations; +https://github.com/verenigingen) " \
-             f"python-requests/{requests.__version__}"
+USER_AGENT = (
+    f"Verenigingen/{__version__} (Mollie finance operations; +https://github.com/verenigingen) "
+    f"python-requests/{requests.__version__}"
+)
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 _sessions: dict[tuple, requests.Session] = {}
@@ -59,15 +62,19 @@ def shared_pipeline(config: MollieConfig, host: str) -> ResiliencePipeline:
     with _registry_lock:
         pipeline = _pipelines.get(key)
         if pipeline is None:
-            pipeline = ResiliencePipeline(CallGuard(config.account, host, config.redis_url, config.redis_key_prefix))
+            pipeline = ResiliencePipeline(
+                CallGuard(config.account, host, config.redis_url, config.redis_key_prefix)
+            )
             _pipelines[key] = pipeline
         return pipeline
 
 
 def retry_policy(config: MollieConfig) -> RetryPolicy:
     return RetryPolicy(
-        max_attempts=config.retry_max_attempts, backoff_base=config.retry_backoff_base,
-        backoff_cap=config.retry_backoff_cap, retry_after_cap=config.retry_after_cap,
+        max_attempts=config.retry_max_attempts,
+        backoff_base=config.retry_backoff_base,
+        backoff_cap=config.retry_backoff_cap,
+        retry_after_cap=config.retry_after_cap,
     )
 
 
@@ -94,7 +101,9 @@ class Response:
         try:
             return json.loads(self.content)
         except ValueError:
-            raise ResponseParseError("Mollie's response body is not valid JSON", status=self.status_code) from None
+            raise ResponseParseError(
+                "Mollie's response body is not valid JSON", status=self.status_code
+            ) from None
 
 
 class MollieTransport:
@@ -119,13 +128,19 @@ class MollieTransport:
     def token(self, prefer_organization: bool) -> str:
         config = self.config
         if not config.enabled:
-            raise ConfigurationError(f"the Mollie backend API is disabled for account {config.account!r} "
-                                     "(enable_backend_api)")
-        first, second = ((config.organization_token, config.api_key) if prefer_organization
-                         else (config.api_key, config.organization_token))
+            raise ConfigurationError(
+                f"the Mollie backend API is disabled for account {config.account!r} (enable_backend_api)"
+            )
+        first, second = (
+            (config.organization_token, config.api_key)
+            if prefer_organization
+            else (config.api_key, config.organization_token)
+        )
         token = first or second
         if not token:
-            raise ConfigurationError(f"Mollie account {config.account!r} has no API key or organization token")
+            raise ConfigurationError(
+                f"Mollie account {config.account!r} has no API key or organization token"
+            )
         return token
 
     def url_for(self, template: str, path_params: Mapping[str, str]) -> str:
@@ -138,7 +153,9 @@ class MollieTransport:
     def check_same_origin(self, url: str) -> None:
         """A `_links.next` href must point at the configured API, or the token would travel elsewhere."""
         if urlsplit(url).netloc != self.host:
-            raise ResponseParseError("_links.next points outside the configured Mollie API", field="_links.next")
+            raise ResponseParseError(
+                "_links.next points outside the configured Mollie API", field="_links.next"
+            )
 
     def request(
         self,
@@ -183,8 +200,12 @@ class MollieTransport:
             return Response(raw.status_code, raw.headers, raw.content)
 
         response = self.pipeline.execute(
-            send, method=method, endpoint=endpoint, idempotent_write="Idempotency-Key" in headers,
-            policy=retry_policy(config), limits=guard_settings(config),
+            send,
+            method=method,
+            endpoint=endpoint,
+            idempotent_write="Idempotency-Key" in headers,
+            policy=retry_policy(config),
+            limits=guard_settings(config),
         )
         return response.json()
 

@@ -9,7 +9,7 @@ from .fields import Field, Str
 
 
 class MollieObject:
-    __slots__ = ("_data", "_cache")
+    __slots__ = ("_cache", "_data")
     _fields: ClassVar[tuple[str, ...]] = ()
 
     resource = Str("resource")

@@ -1,6 +1,6 @@
 """Lazy, typed fields over Mollie's JSON: a value is parsed when first read, then cached.
 
-Parsing on read keeps paging through 100,000 payments as cheap as decoding their JSON; a value
+Parsing on read keeps paging through 100,000 payments nearly as cheap as decoding their JSON; a value
 that cannot be parsed still raises `ResponseParseError` naming the field (`amount.value`), and
 `MollieObject.validate()` parses every field at once when a caller wants the check up front.
 A null where the spec does not allow one, or a missing required field, is an error too.
@@ -38,8 +38,9 @@ def parse_datetime(raw: object, field: str) -> datetime:
     """Both of Mollie's forms: `2024-02-12T11:58:35+00:00` and `2018-03-16T17:08:53.0Z`; always aware."""
     match = _DATETIME_RE.match(raw) if isinstance(raw, str) else None
     if match is None:
-        raise ResponseParseError(f"cannot parse {field}: {raw!r} is not an ISO 8601 timestamp with offset",
-                                 field=field)
+        raise ResponseParseError(
+            f"cannot parse {field}: {raw!r} is not an ISO 8601 timestamp with offset", field=field
+        )
     y, mo, d, h, mi, s, frac, tz = match.groups()
     try:
         micro = int((frac or "0")[:6].ljust(6, "0"))
@@ -61,7 +62,7 @@ def parse_date(raw: object, field: str) -> date:
 class Field:
     """A lazily parsed attribute; `key` is Mollie's camelCase name."""
 
-    __slots__ = ("key", "nullable", "required", "attr")
+    __slots__ = ("attr", "key", "nullable", "required")
 
     def __init__(self, key: str, *, nullable: bool = False, required: bool = False) -> None:
         self.key = key
@@ -75,27 +76,23 @@ class Field:
     def parse(self, raw: Any, path: str) -> Any:
         return raw
 
-    def __get__(self, obj, owner=None):
-        if obj is None:
-            return self
-        cache = obj._cache
-        if cache is None:
-            cache = obj._cache = {}
-        elif self.attr in cache:
-            return cache[self.attr]
-        raw = obj._data.get(self.key, _MISSING)
+    def _absent(self, raw: Any) -> None:
         if raw is None:
             if not self.nullable:
-                raise ResponseParseError(f"{self.key} is null, which Mollie's spec does not allow", field=self.key)
-            value = None
-        elif raw is _MISSING:
-            if self.required:
-                raise ResponseParseError(f"{self.key} is missing from Mollie's response", field=self.key)
-            value = None
-        else:
-            value = self.parse(raw, self.key)
-        cache[self.attr] = value
-        return value
+                raise ResponseParseError(
+                    f"{self.key} is null, which Mollie's spec does not allow", field=self.key
+                )
+        elif self.required:
+            raise ResponseParseError(f"{self.key} is missing from Mollie's response", field=self.key)
+
+    def __get__(self, obj, owner=None):
+        """Cheap fields (strings, flags, raw JSON) are checked on every read; no cache to build."""
+        if obj is None:
+            return self
+        raw = obj._data.get(self.key)
+        if raw is None:
+            return self._absent(None if self.key in obj._data else _MISSING)
+        return self.parse(raw, self.key)
 
     def __set__(self, obj, value) -> None:
         raise AttributeError(f"{self.attr} is read-only")
@@ -106,8 +103,9 @@ class Str(Field):
 
     def parse(self, raw: Any, path: str) -> str:
         if not isinstance(raw, str):
-            raise ResponseParseError(f"cannot parse {path}: expected a string, got {type(raw).__name__}",
-                                     field=path)
+            raise ResponseParseError(
+                f"cannot parse {path}: expected a string, got {type(raw).__name__}", field=path
+            )
         return raw
 
 
@@ -135,28 +133,53 @@ class Json(Field):
     __slots__ = ()
 
 
-class Money(Field):
+class CachedField(Field):
+    """A field whose parse allocates (Decimal, datetime, enum): parsed once per object, then cached."""
+
+    __slots__ = ()
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        cache = obj._cache
+        if cache is None:
+            cache = obj._cache = {}
+        else:
+            try:
+                return cache[self.attr]
+            except KeyError:
+                pass
+        raw = obj._data.get(self.key)
+        if raw is None:
+            value = self._absent(None if self.key in obj._data else _MISSING)
+        else:
+            value = self.parse(raw, self.key)
+        cache[self.attr] = value
+        return value
+
+
+class Money(CachedField):
     __slots__ = ()
 
     def parse(self, raw: Any, path: str) -> Amount:
         return Amount.parse(raw, path)
 
 
-class Timestamp(Field):
+class Timestamp(CachedField):
     __slots__ = ()
 
     def parse(self, raw: Any, path: str) -> datetime:
         return parse_datetime(raw, path)
 
 
-class Day(Field):
+class Day(CachedField):
     __slots__ = ()
 
     def parse(self, raw: Any, path: str) -> date:
         return parse_date(raw, path)
 
 
-class Choice(Field):
+class Choice(CachedField):
     """An open enum: known values become members, unknown ones are kept as pseudo-members."""
 
     __slots__ = ("enum",)

@@ -21,7 +21,22 @@ from .retry_budget import RetryBudget
 from .retry_policy import RetryPolicy, parse_retry_after
 
 __all__ = [
-    "Admission", "BreakerStateChanged", "CallGuard", "CLOSED", "GuardSettings", "HALF_OPEN", "LimiterWaited",
-    "ListenerRegistry", "OPEN", "PipelineListener", "RequestFinished", "ResiliencePipeline", "RetryBudget",
-    "RetryPolicy", "RetryScheduled", "add_listener", "parse_retry_after", "remove_listener",
+    "CLOSED",
+    "HALF_OPEN",
+    "OPEN",
+    "Admission",
+    "BreakerStateChanged",
+    "CallGuard",
+    "GuardSettings",
+    "LimiterWaited",
+    "ListenerRegistry",
+    "PipelineListener",
+    "RequestFinished",
+    "ResiliencePipeline",
+    "RetryBudget",
+    "RetryPolicy",
+    "RetryScheduled",
+    "add_listener",
+    "parse_retry_after",
+    "remove_listener",
 ]

@@ -80,7 +80,7 @@ class ListenerRegistry:
                 handler = getattr(listener, method_name, None)
                 if handler is not None:
                     handler(event)
-            except Exception:  # noqa: BLE001 - a broken metrics hook must not fail the call
+            except Exception:
                 logger.exception("resilience listener %r failed on %s", listener, method_name)
 
 

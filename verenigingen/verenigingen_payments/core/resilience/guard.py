@@ -11,12 +11,13 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import urlsplit
 
 from ..errors import CircuitOpenError, RateLimitError
-from .events import BreakerStateChanged, ListenerRegistry, listeners as default_listeners
+from .events import BreakerStateChanged, ListenerRegistry
+from .events import listeners as default_listeners
 from .guard_state import CLOSED, Decision, GuardSettings, LocalGuardState, RedisGuardState
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,9 @@ class CallGuard:
         if redis_url:
             base = f"{key_prefix}mollie:{account}"
             self._shared = RedisGuardState(
-                redis_client(redis_url), breaker_key=f"{base}:breaker:{host}", bucket_key=f"{base}:ratelimit",
+                redis_client(redis_url),
+                breaker_key=f"{base}:breaker:{host}",
+                bucket_key=f"{base}:ratelimit",
                 clock=wall_clock,
             )
 
@@ -106,14 +109,19 @@ class CallGuard:
                     self._redis_down = True
                     logger.warning(
                         "Redis at %s unreachable (%s); Mollie breaker and rate limiter for %r are "
-                        "per-process until it returns", redis_location(self.redis_url), type(exc).__name__,
+                        "per-process until it returns",
+                        redis_location(self.redis_url),
+                        type(exc).__name__,
                         self.account,
                     )
             else:
                 if self._redis_down:
                     self._redis_down = False
-                    logger.warning("Redis at %s is back; Mollie breaker and rate limiter for %r are shared "
-                                   "again", redis_location(self.redis_url), self.account)
+                    logger.warning(
+                        "Redis at %s is back; Mollie breaker and rate limiter for %r are shared again",
+                        redis_location(self.redis_url),
+                        self.account,
+                    )
                 return result
         return getattr(self._local, op)(settings)
 

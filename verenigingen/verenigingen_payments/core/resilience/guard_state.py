@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
 
@@ -103,8 +103,9 @@ return {state, 'closed'}
 class RedisGuardState:
     """The breaker and bucket of one account in Redis; every method is one round trip."""
 
-    def __init__(self, client, breaker_key: str, bucket_key: str,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, client, breaker_key: str, bucket_key: str, clock: Callable[[], float] = time.time
+    ) -> None:
         self._clock = clock  # wall clock: shared by every process on NTP-synced hosts
         self.breaker_key = breaker_key
         self.bucket_key = bucket_key
@@ -116,11 +117,23 @@ class RedisGuardState:
         ttl = int(s.burst / s.rate_per_second + s.max_wait) + 60
         admitted, state, failures, wait, refused_by, previous = self._admit(
             keys=[self.breaker_key, self.bucket_key],
-            args=[s.rate_per_second, s.burst, s.max_wait, s.open_seconds, s.probe_lease, ttl, repr(self._clock())],
+            args=[
+                s.rate_per_second,
+                s.burst,
+                s.max_wait,
+                s.open_seconds,
+                s.probe_lease,
+                ttl,
+                repr(self._clock()),
+            ],
         )
         return Decision(
-            bool(admitted), _text(state), int(failures), float(wait),
-            _text(refused_by) if refused_by else None, _text(previous),
+            bool(admitted),
+            _text(state),
+            int(failures),
+            float(wait),
+            _text(refused_by) if refused_by else None,
+            _text(previous),
         )
 
     def record_failure(self, s: GuardSettings) -> tuple[str, str]:
@@ -159,7 +172,9 @@ class LocalGuardState:
                     return Decision(False, self.state, self.failures, left, "breaker", self.state)
                 new_state = HALF_OPEN
             elif self.state == HALF_OPEN and self.probe_until > now:
-                return Decision(False, self.state, self.failures, self.probe_until - now, "breaker", self.state)
+                return Decision(
+                    False, self.state, self.failures, self.probe_until - now, "breaker", self.state
+                )
             tokens = s.burst if self.tokens is None else self.tokens
             tokens = min(s.burst, tokens + max(0.0, now - self.ts) * s.rate_per_second)
             wait = (1 - tokens) / s.rate_per_second if tokens < 1 else 0.0

@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import tenacity
 
-from ..errors import APIConnectionError, APIError, APITimeoutError, CircuitOpenError, RateLimitError, ServerError
+from ..errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    CircuitOpenError,
+    RateLimitError,
+    ServerError,
+)
 from .events import LimiterWaited, ListenerRegistry, RequestFinished, RetryScheduled, status_class
 from .events import listeners as default_listeners
 from .guard import CallGuard
@@ -81,7 +89,9 @@ class ResiliencePipeline:
             attempts[0] += 1
             admission = self.guard.admit(limits)
             if admission.wait_seconds > 0:
-                self.registry.emit("limiter_waited", LimiterWaited(account, admission.wait_seconds, self.guard.shared))
+                self.registry.emit(
+                    "limiter_waited", LimiterWaited(account, admission.wait_seconds, self.guard.shared)
+                )
                 self.sleep(admission.wait_seconds)
             started = self.clock()
             try:
@@ -105,10 +115,17 @@ class ResiliencePipeline:
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
             exc = state.outcome.exception()
-            self.registry.emit("retry_scheduled", RetryScheduled(
-                account, method, endpoint, policy.retry_reason(method, exc, idempotent_write) or "",
-                state.attempt_number, state.next_action.sleep if state.next_action else 0.0,
-            ))
+            self.registry.emit(
+                "retry_scheduled",
+                RetryScheduled(
+                    account,
+                    method,
+                    endpoint,
+                    policy.retry_reason(method, exc, idempotent_write) or "",
+                    state.attempt_number,
+                    state.next_action.sleep if state.next_action else 0.0,
+                ),
+            )
 
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(max(1, policy.max_attempts)),
@@ -120,7 +137,17 @@ class ResiliencePipeline:
         )
         return retrying(attempt)
 
-    def _finished(self, method: str, endpoint: str, attempt: int, error, started: float, status: int | None = None) -> None:
-        self.registry.emit("request_finished", RequestFinished(
-            self.guard.account, method, endpoint, outcome_class(error, status), self.clock() - started, attempt,
-        ))
+    def _finished(
+        self, method: str, endpoint: str, attempt: int, error, started: float, status: int | None = None
+    ) -> None:
+        self.registry.emit(
+            "request_finished",
+            RequestFinished(
+                self.guard.account,
+                method,
+                endpoint,
+                outcome_class(error, status),
+                self.clock() - started,
+                attempt,
+            ),
+        )

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import email.utils
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 from ..errors import (
-    APIConnectionError, APITimeoutError, IdempotencyError, MollieError, RateLimitError, ServerError,
+    APIConnectionError,
+    APITimeoutError,
+    IdempotencyError,
+    MollieError,
+    RateLimitError,
+    ServerError,
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -37,7 +42,9 @@ def parse_retry_after(value: str | None, now: Callable[[], float] = time.time) -
     return max(0.0, when.timestamp() - now())
 
 
-def retry_after_from_headers(headers: Mapping[str, str], now: Callable[[], float] = time.time) -> float | None:
+def retry_after_from_headers(
+    headers: Mapping[str, str], now: Callable[[], float] = time.time
+) -> float | None:
     return parse_retry_after(headers.get("Retry-After"), now)
 
 
@@ -64,7 +71,9 @@ class RetryPolicy:
             return "connection" if replay_safe or not error.sent else None
         return None
 
-    def sleep_seconds(self, attempt: int, error: MollieError | BaseException, rand: Callable[[], float]) -> float:
+    def sleep_seconds(
+        self, attempt: int, error: MollieError | BaseException, rand: Callable[[], float]
+    ) -> float:
         """Full-jitter exponential backoff, capped; at least what Retry-After asks (capped too).
 
         `attempt` is the number of the attempt that just failed (1 for the first).
