@@ -51,6 +51,11 @@ def test_settlements_and_their_lines(org):
     assert org.get("/settlements/stl_nonexistent0").status_code == 404
 
 
+def test_current_profile_with_api_key(key):
+    profile = key.get("/profiles/me").json()
+    assert profile["resource"] == "profile" and profile["id"].startswith("pfl_")
+
+
 def test_invoices(org):
     invoices = org.all_pages("/invoices", "invoices")
     assert invoices

@@ -90,3 +90,24 @@ def test_operator_can_send_many_deliveries(emulator_factory, receiver):
     assert receiver.wait_for(5 + 2)  # the first two answers are 500/503, retried after ~30 ms
     assert emu.control.wait_for_webhooks()
     assert sum(1 for d in emu.control.webhook_deliveries() if d["status"] == 200) == 5
+
+
+def test_secret_rotation_and_ping(emulator_factory):
+    emu = emulator_factory()
+    receiver = Receiver()
+    try:
+        org, key = Api(emu, emu.organization_token), Api(emu, emu.api_key)
+        hook = org.post("/webhooks", {"name": "f", "url": receiver.url, "eventTypes": "payment.paid,payment.failed"}).json()
+        assert org.post(f"/webhooks/{hook['id']}/ping").status_code == 202
+        assert receiver.wait_for(1)
+        new_secret = emu.control.rotate_webhook_secret(hook["id"])
+        assert new_secret != hook["webhookSecret"]
+        pid = key.post("/payments", BODY).json()["id"]
+        emu.control.trigger("payment.failed", pid)
+        assert receiver.wait_for(2)
+        body = receiver.requests[1]["body"]
+        signature = receiver.requests[1]["headers"]["X-Mollie-Signature"]
+        assert signature == "sha256=" + hmac.new(new_secret.encode(), body, hashlib.sha256).hexdigest()
+        assert signature != "sha256=" + hmac.new(hook["webhookSecret"].encode(), body, hashlib.sha256).hexdigest()
+    finally:
+        receiver.close()

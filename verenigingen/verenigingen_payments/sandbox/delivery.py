@@ -15,6 +15,7 @@ import itertools
 import json
 import threading
 import time
+from datetime import datetime, timezone
 from urllib.parse import urlencode, urlparse
 
 import requests
@@ -62,7 +63,8 @@ class Dispatcher:
 
     def ping(self, hook: dict) -> None:
         self.event(hook["url"], hook["secret"], {"resource": "event", "id": "event_ping", "type": "webhook.ping",
-                                                 "entityId": hook["id"], "createdAt": None})
+                                                 "entityId": hook["id"],
+                                                 "createdAt": datetime.now(timezone.utc).isoformat()})
 
     def _enqueue(self, delivery: dict) -> None:
         delivery["attempt"] = 0

@@ -77,6 +77,10 @@ class ControlClient:
     def deliver_webhook(self, id: str, url: str | None = None, count: int = 1) -> dict:
         return self._call("POST", "/webhooks/deliver", {"id": id, "url": url, "count": count})
 
+    def rotate_webhook_secret(self, webhook_id: str, secret: str | None = None) -> str:
+        """New signing secret for a next-gen webhook subscription (events sent from now on use it)."""
+        return self._call("POST", "/webhooks/rotate-secret", {"id": webhook_id, "secret": secret})["webhookSecret"]
+
     def wait_for_webhooks(self, timeout: float = 10) -> bool:
         return self._call("POST", "/webhooks/wait", {"timeout": timeout}, timeout=timeout + 5)["idle"]
 
