@@ -85,8 +85,7 @@ def settlements_list(api, req):
             raise ApiError(400, f"The '{name}' must be a number.", field=name)
     codec = w.codec("stl_")
     rows = range(_closed_count(api))
-    return 200, api.page(req, "/settlements", rows, lambda i: codec.decode(i) if codec.decode(i) is not None and codec.decode(i) < len(rows) else None,
-                         codec.encode, lambda r: render_settlement(api.ctx, w.settlements[r], settlement_status(api, w.settlements[r])),
+    return 200, api.page(req, "/settlements", rows, codec.decode, codec.encode, lambda r: render_settlement(api.ctx, w.settlements[r], settlement_status(api, w.settlements[r])),
                          "settlements", keep=("balanceId", "year", "month"))
 
 
