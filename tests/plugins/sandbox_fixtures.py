@@ -51,6 +51,8 @@ class ContractRecorder:
         self._thread.start()
 
     def observe(self, request, status: int, headers: dict, body: bytes) -> None:
+        if status >= 500:  # only injected faults may answer 5xx; anything else is an emulator bug
+            self.violations.append(f"{request.method} {request.path} -> {status}: {body[:300]!r}")
         self._queue.put((request.method, request.path, request.query_string.decode(), status, body,
                          "application/hal+json"))
 
