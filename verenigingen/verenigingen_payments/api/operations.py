@@ -41,7 +41,8 @@ def _token_ok(given: str | None) -> bool:
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 def metrics(token: str | None = None) -> Response:
     """Prometheus text format of every process of this bench; 403 without the site's metrics token."""
-    given = frappe.get_request_header(METRICS_TOKEN_HEADER) or token
+    request = getattr(frappe.local, "request", None)
+    given = (request.headers.get(METRICS_TOKEN_HEADER) if request is not None else None) or token
     if not _token_ok(given):
         return _json(403, {"status": "forbidden"})
     refresh_site_gauges()
