@@ -1,0 +1,70 @@
+"""`LocalFigures` for the dashboard inside a site: the Dispute Case DocType, and the ledger and
+reconciliation DocTypes when those features are installed (None otherwise)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import frappe
+
+from verenigingen.verenigingen_payments.core.models.money import currency_decimals
+from verenigingen.verenigingen_payments.frappe_integration.audit_store import from_site_time, to_site_time
+
+PAYMENT_DOCTYPE = "Mollie Payment"
+RUN_DOCTYPE = "Mollie Reconciliation Run"
+
+
+def _site(moment: datetime):
+    return to_site_time(moment)[0]
+
+
+def _utc(value) -> datetime:
+    return from_site_time(frappe.utils.get_datetime(value), 0)
+
+
+def _exact(value, currency: str) -> Decimal:
+    """A Currency field (DECIMAL(21,9), float in Python) or exact text, to the currency's decimals."""
+    return Decimal(str(value or 0)).quantize(Decimal(1).scaleb(-currency_decimals(currency)))
+
+
+def _exists(doctype: str) -> bool:
+    return bool(frappe.db.exists("DocType", doctype)) and frappe.db.table_exists(doctype)
+
+
+class FrappeLocalFigures:
+    def paid_payments_since(self, account: str, since: datetime):
+        if not _exists(PAYMENT_DOCTYPE):
+            return None
+        meta = frappe.get_meta(PAYMENT_DOCTYPE)
+        account_field = "settings_name" if meta.has_field("settings_name") else "account"
+        rows = frappe.get_all(PAYMENT_DOCTYPE, filters={account_field: account, "status": "paid",
+                                                        "paid_at": [">=", _site(since)]},
+                              fields=["currency", "amount", "amount_refunded", "paid_at"])
+        return [(r.currency, _exact(r.amount, r.currency), _exact(r.amount_refunded, r.currency), _utc(r.paid_at))
+                for r in rows]
+
+    def chargebacks_since(self, account: str, since: datetime):
+        rows = frappe.get_all("Dispute Case", filters={"settings_name": account,
+                                                       "chargeback_created_at": [">=", _site(since)]},
+                              fields=["currency", "amount", "chargeback_created_at", "status"])
+        return [(r.currency, _exact(r.amount, r.currency), _utc(r.chargeback_created_at), r.status) for r in rows]
+
+    def dispute_status_counts(self, account: str):
+        rows = frappe.get_all("Dispute Case", filters={"settings_name": account}, fields=["status", "count(name) as n"],
+                              group_by="status")
+        return {r.status: int(r.n) for r in rows}
+
+    def latest_reconciliation_run(self, account: str):
+        if not _exists(RUN_DOCTYPE):
+            return None
+        meta = frappe.get_meta(RUN_DOCTYPE)
+        account_field = "settings_name" if meta.has_field("settings_name") else "account"
+        rows = frappe.get_all(RUN_DOCTYPE, filters={account_field: account}, fields=["*"], order_by="creation desc",
+                              limit=1)
+        if not rows:
+            return None
+        run = rows[0]
+        return {"run_id": run.name, "status": run.get("status"), "period_from": str(run.get("period_from")),
+                "period_until": str(run.get("period_until")), "discrepancy_count": run.get("discrepancy_count"),
+                "finished_at": str(run.get("finished_at")) if run.get("finished_at") else None}
