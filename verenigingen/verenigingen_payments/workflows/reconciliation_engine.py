@@ -12,6 +12,7 @@ DocTypes inside) and the clients' settings provider (`MollieConfig` or a Mollie 
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Callable, Iterable
 
+from ..clients.config import _frappe_site_bound
 from ..store.ledger import PaymentLedger
 from ..store.reconciliation_runs import ReconciliationStore, RunRecord
 from .reconciliation.account_run import AMSTERDAM, AccountReconciliation, MollieClients
@@ -26,6 +28,8 @@ from .reconciliation.tolerance import Tolerance
 
 logger = logging.getLogger(__name__)
 ACCOUNTS_ENV = "VERENIGINGEN_RECONCILE_ACCOUNTS"
+# Inside a site (the scheduled job) accounts, hours, tolerances and queueing come from here.
+FRAPPE_SCHEDULER = "verenigingen.verenigingen_payments.frappe_integration.reconciliation_jobs"
 
 
 @dataclass(frozen=True)
@@ -88,8 +92,13 @@ def _accounts_from_environment() -> list[str]:
 def run_daily_reconciliation(
     accounts: Iterable | None = None, *, stores: ReconciliationStores | None = None, today: date | None = None,
     clock: Callable[[], datetime] | None = None,
-) -> dict[str, RunRecord | Exception]:
-    """Reconcile yesterday for every account; returns each account's run (or the error it hit)."""
+) -> dict[str, RunRecord | Exception | dict]:
+    """Reconcile yesterday for every account; returns each account's run (or the error it hit).
+
+    Called without accounts and stores while a Frappe site is bound (the scheduler), it hands over
+    to the site's scheduler layer, which queues one job per due account and returns what it queued."""
+    if accounts is None and stores is None and _frappe_site_bound():
+        return importlib.import_module(FRAPPE_SCHEDULER).enqueue_due_reconciliations(today=today)
     accounts = list(accounts) if accounts is not None else _accounts_from_environment()
     stores = stores or ReconciliationStores.sql()
     today = today or datetime.now(AMSTERDAM).date()
