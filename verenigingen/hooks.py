@@ -29,6 +29,10 @@ scheduler_events = {
         "verenigingen.verenigingen_payments.frappe_integration.security_jobs.purge_expired_personal_data",
     ],
     "cron": {
+        # Reconciliation (issue 8): the deployment guide's 02:00 job, and an hourly pass for accounts whose
+        # reconciliation_hour is later (or whose run failed and should resume); both queue due accounts only.
+        "0 2 * * *": ["verenigingen.verenigingen_payments.workflows.reconciliation_engine.run_daily_reconciliation"],
+        "0 * * * *": ["verenigingen.verenigingen_payments.frappe_integration.reconciliation_jobs.reconcile_due_accounts"],
         # Subscriptions (issue 10): the deployment guide's 6-hourly subscription payment sync.
         "0 */6 * * *": [
             "verenigingen.verenigingen_payments.workflows.subscription_manager.sync_all_subscription_payments",
