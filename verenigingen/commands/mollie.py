@@ -123,3 +123,7 @@ def render_report(report) -> str:
         [[r.credential, r.resource, "ok" if r.ok else "FAILED", r.detail] for r in report.results],
     )
     return "\n".join([*lines, table])
+
+
+# Subcommands defined in their own modules register themselves on import (after `mollie` exists).
+from verenigingen.commands import reconciliation as _reconciliation  # noqa: E402,F401  (reconcile, sync-payments)
