@@ -5,4 +5,6 @@ TABLE_MODULES: tuple[str, ...] = (
     "verenigingen.verenigingen_payments.store.sql.tables.subscriptions",
     "verenigingen.verenigingen_payments.store.sql.tables.disputes",
     "verenigingen.verenigingen_payments.store.sql.tables.monitoring",
+    "verenigingen.verenigingen_payments.store.sql.tables.ledger",
+    "verenigingen.verenigingen_payments.store.sql.tables.reconciliation",
 )
