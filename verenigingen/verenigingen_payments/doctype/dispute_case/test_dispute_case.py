@@ -111,3 +111,47 @@ class TestDisputeCase(DisputeSiteCase):
         case, created = service.open_case_for_chargeback(ACCOUNT, {**cb.raw, "reversedAt": "2025-03-27T09:00:00+00:00"})
         self.assertFalse(created)
         self.assertEqual(frappe.db.get_value("Dispute Case", case.case_id, "status"), "reversed")
+
+
+class TestDisputeJobsAndRecovery(DisputeSiteCase):
+    def test_daily_job_opens_cases_and_a_manager_requests_a_recovery_payment(self):
+        from verenigingen.verenigingen_payments.api.disputes import request_recovery_payment
+        from verenigingen.verenigingen_payments.api.test_accounts import VIEWER_USER, make_user
+        from verenigingen.verenigingen_payments.doctype.dispute_case.dispute_jobs import (
+            refresh_recovery_payments,
+            sync_chargebacks_daily,
+        )
+        from verenigingen.verenigingen_payments.frappe_integration.roles import VIEWER
+
+        now = datetime.fromisoformat(self.emulator.control.now())
+        report = sync_chargebacks_daily([ACCOUNT], clock=lambda: now)[ACCOUNT]
+        self.assertEqual(report.opened, len(ChargebacksClient(ACCOUNT).list_chargebacks()))
+        case = frappe.get_all("Dispute Case", filters={"settings_name": ACCOUNT}, pluck="name", limit=1)[0]
+        make_user(VIEWER_USER, [VIEWER])
+        frappe.set_user(VIEWER_USER)
+        with self.assertRaises(frappe.PermissionError):
+            request_recovery_payment(case, "https://example.org/bedankt")
+        frappe.set_user("Administrator")
+        first = request_recovery_payment(case, "https://example.org/bedankt")
+        self.assertEqual(first["status"], "awaiting-member")
+        self.assertTrue(first["checkout_url"])
+        with self.assertRaises(frappe.ValidationError):
+            request_recovery_payment(case, "https://example.org/bedankt")
+        self.emulator.control.trigger("payment.paid", first["payment_id"])
+        refresh_recovery_payments([ACCOUNT])
+        self.assertEqual(frappe.db.get_value("Dispute Case", case, "status"), "recovered")
+
+    def test_the_webhook_handler_opens_one_case_with_the_member(self):
+        from verenigingen.verenigingen_payments.doctype.dispute_case.dispute_jobs import on_chargeback_webhook
+        from verenigingen.verenigingen_payments.webhooks.handlers import WebhookEffect
+
+        cb = ChargebacksClient(ACCOUNT).list_chargebacks()[0]
+        effect = WebhookEffect("chargeback", cb.id, None, f"chargeback:{cb.id}", cb.raw, "chargeback.received",
+                               ACCOUNT, "whl_test")
+        on_chargeback_webhook(effect)
+        on_chargeback_webhook(effect)
+        rows = frappe.get_all("Dispute Case", filters={"settings_name": ACCOUNT, "chargeback_id": cb.id},
+                              fields=["customer_id", "method"])
+        self.assertEqual(len(rows), 1)
+        self.assertTrue(rows[0].customer_id)
+        self.assertEqual(rows[0].method, "directdebit")
