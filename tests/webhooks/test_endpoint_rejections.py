@@ -215,3 +215,10 @@ def test_the_access_log_never_shows_the_secret(endpoint, http, caplog):
         http.post(endpoint, params={"secret": CLASSIC_SECRET}, data={"id": "tr_abc"})
     assert "mollie_webhook" in caplog.text
     assert CLASSIC_SECRET not in caplog.text
+
+
+def test_when_the_log_cannot_be_written_the_answer_is_503_so_mollie_retries(endpoint, http, webhook_store):
+    with webhook_store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE mollie_webhook_log")
+    response = http.post(endpoint, params={"secret": CLASSIC_SECRET}, data={"id": "tr_abc"})
+    assert (response.status_code, response.json()) == (503, {"status": "unavailable"})

@@ -158,3 +158,26 @@ def test_a_ping_from_the_emulator_is_answered_and_logged(stack, emulator, webhoo
     [row] = webhook_store.find()
     assert (row.status, row.event_type, row.signature_result) == (WebhookStatus.IGNORED, "webhook.ping",
                                                                    "valid_signature")
+
+
+def test_a_chargeback_event_is_fetched_through_its_payment_and_reaches_the_ledger(
+    stack, emulator, webhook_store, redis_url, redis_prefix, emulator_clock
+):
+    ledger = SqlPaymentLedger(webhook_store.engine)
+    registry = register_builtin_handlers(
+        HandlerRegistry(), ledger=ledger, fetcher=ClientsResourceFetcher(lambda account: emulator_config(emulator)))
+    wired = wire(stack, emulator, webhook_store, redis_url, redis_prefix, clock=emulator_clock, registry=registry)
+    hook = _create_hook(emulator, wired.url, event_types=["payment.paid", "chargeback.received"])
+    wired.secrets.secrets = WebhookSecrets(signing={"Production": [hook["webhookSecret"]]})
+    payment = wired.payments().create_payment(Amount.of("20.00", "EUR"), "Contributie",
+                                              redirect_url="https://example.org/thanks")
+    emulator.control.trigger("payment.paid", payment.id)
+    emulator.control.trigger("payment.chargeback", payment.id, amount="20.00", reason="AM04")
+    wired.settle()
+    rows = webhook_store.find()
+    assert sorted((r.resource_type, r.status.value) for r in rows) == [
+        ("chargeback", "processed"), ("payment", "processed")]
+    chargeback_row = next(r for r in rows if r.resource_type == "chargeback")
+    assert chargeback_row.parent_id == payment.id and chargeback_row.resource_id.startswith("chb_")
+    stored = ledger.get_payments("Production", [payment.id])[payment.id]
+    assert stored.amount_charged_back == Amount(Decimal("20.00"), "EUR")

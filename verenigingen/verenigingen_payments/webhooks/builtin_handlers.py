@@ -1,4 +1,5 @@
 """The built-in effects: payments, refunds and chargebacks update the local payment ledger;
+payments and subscriptions update the subscription state; chargebacks open a Dispute Case;
 settlements trigger reconciliation.
 
 Each writes absolute state fetched from Mollie (an upsert by payment id), so running it twice
@@ -43,18 +44,33 @@ class LedgerEffects:
         self._ledger.upsert_payments(effect.account or DEFAULT_ACCOUNT, [_ledger_payment(payment)])
 
 
+Effect = Callable[[WebhookEffect], None]
+
+
 def register_builtin_handlers(
     registry: HandlerRegistry,
     *,
     ledger: PaymentLedger,
     fetcher: ResourceFetcher,
-    on_settlement: Callable[[WebhookEffect], None] | None = None,
+    subscriptions: Any = None,
+    chargeback_cases: Effect | None = None,
+    on_settlement: Effect | None = None,
 ) -> HandlerRegistry:
-    """Payment / refund / chargeback → ledger; settlement → `on_settlement` (the reconciliation trigger)."""
+    """Register the built-ins; the optional ones take the other features' services.
+
+    `subscriptions`: a `subscriptions.service.SubscriptionService` (its `on_payment_effect` and
+    `on_subscription_effect`); `chargeback_cases`: `disputes.webhook_handler.ChargebackCaseHandler(
+    service).on_chargeback`; `on_settlement`: the reconciliation trigger for a settlement.
+    """
     effects = LedgerEffects(ledger, fetcher)
     registry.register("payment", effects.on_payment)
     registry.register("refund", effects.on_payment_child)
     registry.register("chargeback", effects.on_payment_child)
+    if subscriptions is not None:
+        registry.register("payment", subscriptions.on_payment_effect)
+        registry.register("subscription", subscriptions.on_subscription_effect)
+    if chargeback_cases is not None:
+        registry.register("chargeback", chargeback_cases)
     if on_settlement is not None:
         registry.register("settlement", on_settlement)
     return registry
