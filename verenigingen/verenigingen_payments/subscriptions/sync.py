@@ -9,7 +9,7 @@ nothing that is already up to date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from .context import SubscriptionContext
 from .membership import apply_due_transitions
@@ -27,6 +27,11 @@ class SyncReport:
     untracked: list[str] = field(default_factory=list)
     transitions: int = 0
     open_drift: int = 0
+
+    def __iter__(self):
+        """(field, value) pairs, so `dict(report)` and JSON encoders that list iterables (Frappe's
+        `bench execute` printing the scheduled entry's result) can show it."""
+        return iter((f.name, getattr(self, f.name)) for f in fields(self))
 
 
 def _sync_subscription(ctx: SubscriptionContext, subscription, report: SyncReport, tracked_only: bool) -> None:
