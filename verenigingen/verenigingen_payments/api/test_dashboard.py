@@ -74,6 +74,16 @@ class TestDashboardEndpoint(FrappeTestCase):
         self.assertFalse(first["cached"])
         self.assertTrue(self._as(VIEWER_USER, settings=ACCOUNT)["cached"])
 
+    def test_number_cards_show_exact_text_and_refuse_guest(self):
+        frappe.db.set_value("Mollie Settings", {"name": ["!=", ACCOUNT]}, "enable_backend_api", 0)
+        balance = BalancesClient(ACCOUNT).get_primary_balance().available_amount.value
+        frappe.set_user(VIEWER_USER)
+        self.assertEqual(dashboard.card_available_balance(), f"EUR {balance:,}")
+        self.assertRegex(dashboard.card_fee_rate_30d(), r"^(n/a|\d+\.\d\d%)$")
+        frappe.set_user("Guest")
+        with self.assertRaises(frappe.PermissionError):
+            dashboard.card_volume_30d()
+
     def test_short_route_is_registered(self):
         from verenigingen import hooks
 
