@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from ...core.errors import NotFoundError
+from ...observability.recorders import observe_reconciliation_run
 from ...store.ledger import LedgerPayment, PaymentLedger
 from ...store.reconciliation_runs import COMPLETED, ReconciliationStore, RunRecord
 from .balance_checks import BalanceTransactionSums, check_balance_report
@@ -93,15 +94,20 @@ class AccountReconciliation:
                 if balance.id not in self.checkpoint.get("balances_done", []):
                     self._reconcile_balance(balance)
         except Exception as exc:  # recorded on the run, then raised for the caller's log
-            self.runs.finish_run(self.run.run_id, "failed", self.clock(), error=f"{type(exc).__name__}: {exc}",
-                                 settlements_checked=len(self.settlement_summaries),
-                                 transactions_checked=self.transactions_checked)
+            self._observe(self.runs.finish_run(
+                self.run.run_id, "failed", self.clock(), error=f"{type(exc).__name__}: {exc}",
+                settlements_checked=len(self.settlement_summaries), transactions_checked=self.transactions_checked))
             raise
         totals = {"settlements": self.settlement_summaries,
                   "elapsed_seconds": round(time.perf_counter() - started, 3)}
-        return self.runs.finish_run(self.run.run_id, COMPLETED, self.clock(),
-                                    settlements_checked=len(self.settlement_summaries),
-                                    transactions_checked=self.transactions_checked, totals=totals)
+        return self._observe(self.runs.finish_run(self.run.run_id, COMPLETED, self.clock(),
+                                                  settlements_checked=len(self.settlement_summaries),
+                                                  transactions_checked=self.transactions_checked, totals=totals))
+
+    def _observe(self, run: RunRecord) -> RunRecord:
+        """Prometheus: the run's outcome and duration, and this run's discrepancies by kind."""
+        observe_reconciliation_run(run, self.runs.list_discrepancies(self.account, run_id=run.run_id))
+        return run
 
     def _save(self, **changes) -> None:
         self.checkpoint.update(changes)
