@@ -22,13 +22,12 @@ from verenigingen.verenigingen_payments.core.errors import CircuitOpenError, Ser
 from verenigingen.verenigingen_payments.core.security.audit import AuditTrail
 from verenigingen.verenigingen_payments.core.security.audit_verify import verify_chain
 from verenigingen.verenigingen_payments.core.security.keys import KeyRing
-from verenigingen.verenigingen_payments.monitoring.balance_monitor import BalanceMonitor
+from verenigingen.verenigingen_payments.monitoring.balance_monitor import run_balance_monitoring
 from verenigingen.verenigingen_payments.monitoring.seams import local_seams
 from verenigingen.verenigingen_payments.observability import install_pipeline_metrics, render_metrics
 from verenigingen.verenigingen_payments.observability.config_check import SiteFacts, check_site
 from verenigingen.verenigingen_payments.observability.recorders import (
     observe_audit_verification,
-    observe_balance_cycle,
     record_config_problems,
     record_job_success,
     record_open_disputes,
@@ -104,8 +103,7 @@ def _finance_flows(emu, store_url: str) -> None:
     stores = ReconciliationStores.sql(store_url)
     config = _config(emu, FLOW_ACCOUNT)
     reconcile_account(config, stores, Period(date(2025, 3, 1), date(2025, 4, 1)))
-    result = BalanceMonitor(config, seams=local_seams(store_url)).run_monitoring_cycle()
-    observe_balance_cycle(result)
+    run_balance_monitoring([config], seams=local_seams(store_url))
     record_open_disputes("ops-recon", 0)
     record_subscriptions("ops-recon", Counter(), STATUSES)
     record_job_success("verenigingen.verenigingen_payments.workflows.reconciliation_engine.run_daily_reconciliation")
@@ -155,7 +153,8 @@ def test_the_flows_themselves_report_their_figures(exposition):
     assert {
         "mollie_reconciliation_runs_total", "mollie_reconciliation_duration_seconds_count",
         "mollie_reconciliation_last_success_timestamp_seconds", "mollie_reconciliation_discrepancies",
-        "mollie_reconciliation_discrepancy_amount",
+        "mollie_reconciliation_discrepancy_amount", "mollie_balance_available", "mollie_balance_pending",
+        "mollie_balance_status",
     } - of_flow_account == set()
 
 

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, timezone
 from ..clients import BalancesClient, MollieConfig, SettlementsClient, resolve_config
 from ..core.errors import MollieError
 from ..core.models import Balance
+from ..observability.recorders import observe_balance_cycle
 from .alerts import AlertGate, Notifier
 from .balance_data import read_flows, read_schedule
 from .forecast import BalanceForecast, BalanceHistory, forecast_balance
@@ -157,6 +158,7 @@ def run_balance_monitoring(accounts: Iterable | None = None, *, seams: Monitorin
             logger.exception("balance monitoring of %s failed", name)
             results[name] = {"account": name, "status": WARNING, "errors": [{"error": type(exc).__name__,
                                                                              "message": str(exc)}]}
+        observe_balance_cycle(results[name])
     return results
 
 
