@@ -22,6 +22,8 @@ from verenigingen.verenigingen_payments.core.errors import CircuitOpenError, Ser
 from verenigingen.verenigingen_payments.core.security.audit import AuditTrail
 from verenigingen.verenigingen_payments.core.security.audit_verify import verify_chain
 from verenigingen.verenigingen_payments.core.security.keys import KeyRing
+from verenigingen.verenigingen_payments.disputes import DisputeService
+from verenigingen.verenigingen_payments.disputes.sync import run_daily_chargeback_sync
 from verenigingen.verenigingen_payments.monitoring.balance_monitor import run_balance_monitoring
 from verenigingen.verenigingen_payments.monitoring.seams import local_seams
 from verenigingen.verenigingen_payments.observability import install_pipeline_metrics, render_metrics
@@ -30,7 +32,6 @@ from verenigingen.verenigingen_payments.observability.recorders import (
     observe_audit_verification,
     record_config_problems,
     record_job_success,
-    record_open_disputes,
     record_subscriptions,
 )
 from verenigingen.verenigingen_payments.observability.webhook_metrics import (
@@ -38,6 +39,7 @@ from verenigingen.verenigingen_payments.observability.webhook_metrics import (
     record_webhook_queue_depth,
 )
 from verenigingen.verenigingen_payments.store.sql.audit_store import SqlAuditLogStore
+from verenigingen.verenigingen_payments.store.sql.dispute_store import SqlDisputeStore
 from verenigingen.verenigingen_payments.store.sql.engine import create_store_engine
 from verenigingen.verenigingen_payments.store.webhook_log import WebhookLogStore
 from verenigingen.verenigingen_payments.subscriptions.records import STATUSES
@@ -104,7 +106,7 @@ def _finance_flows(emu, store_url: str) -> None:
     config = _config(emu, FLOW_ACCOUNT)
     reconcile_account(config, stores, Period(date(2025, 3, 1), date(2025, 4, 1)))
     run_balance_monitoring([config], seams=local_seams(store_url))
-    record_open_disputes("ops-recon", 0)
+    run_daily_chargeback_sync([config], service=DisputeService(SqlDisputeStore(create_store_engine(store_url))))
     record_subscriptions("ops-recon", Counter(), STATUSES)
     record_job_success("verenigingen.verenigingen_payments.workflows.reconciliation_engine.run_daily_reconciliation")
     record_config_problems(len(check_site(SiteFacts("production", True, True, ()))))
@@ -154,7 +156,7 @@ def test_the_flows_themselves_report_their_figures(exposition):
         "mollie_reconciliation_runs_total", "mollie_reconciliation_duration_seconds_count",
         "mollie_reconciliation_last_success_timestamp_seconds", "mollie_reconciliation_discrepancies",
         "mollie_reconciliation_discrepancy_amount", "mollie_balance_available", "mollie_balance_pending",
-        "mollie_balance_status",
+        "mollie_balance_status", "mollie_disputes_open",
     } - of_flow_account == set()
 
 

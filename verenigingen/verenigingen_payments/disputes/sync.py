@@ -16,6 +16,8 @@ from datetime import datetime, timedelta, timezone
 from ..clients import ChargebacksClient, PaymentsClient, SettlementsClient
 from ..core.errors import NotFoundError
 from ..core.models import Chargeback
+from ..observability.recorders import record_open_disputes
+from .metrics import compute_dispute_metrics
 from .model import REVERSED
 from .service import DisputeService
 
@@ -67,7 +69,9 @@ class ChargebackSync:
 
     def sync(self, *, lookback: timedelta = DEFAULT_LOOKBACK) -> SyncReport:
         since = self._clock() - lookback
-        return self._run(_newest_until(self._chargebacks.iter_chargebacks(), since), since)
+        report = self._run(_newest_until(self._chargebacks.iter_chargebacks(), since), since)
+        record_open_disputes(self.account, compute_dispute_metrics(self._service.store.list_cases(self.account)).open)
+        return report
 
     def sync_settlement(self, settlement_id: str) -> SyncReport:
         """Open cases for the chargebacks a settlement deducts (reconciliation's discovery path)."""
