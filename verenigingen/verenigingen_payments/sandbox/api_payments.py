@@ -36,6 +36,10 @@ def payment_create(api, req):
         customer = w.tables["customers"].find(body["customerId"])
         if customer is None:
             raise invalid("customerId", f"The customer id {body['customerId']} is invalid.")
+    if seq == "first" and customer < 0:
+        raise invalid("customerId", "A first payment needs a customerId: its mandate is created for that customer.")
+    if seq == "first" and method == "directdebit":
+        raise invalid("method", "A first payment cannot be paid by direct debit; use e.g. ideal.")
     if seq == "recurring":
         if customer < 0:
             raise invalid("customerId", "A recurring payment needs a customerId.")

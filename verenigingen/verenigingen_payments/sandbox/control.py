@@ -83,6 +83,9 @@ class ControlSurface:
                 if what in PAYMENT_OUTCOMES:
                     if status not in ("open", "pending", "authorized"):
                         raise ControlError(f"payment {ident} is {status}; only open or pending payments change status")
+                    given = {k: body[k] for k in ("consumerName", "consumerAccount", "consumerBic") if body.get(k)}
+                    if given and what == "paid":
+                        w.payments.extras.setdefault(row, {})["details"] = given
                     set_payment_status(w, row, what, w.now)
                     return {"payment": render_payment(ctx, row)}
                 if status != "paid":

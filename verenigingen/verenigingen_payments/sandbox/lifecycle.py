@@ -16,10 +16,11 @@ from datetime import datetime
 from .clock import AMSTERDAM
 from .fees import fee_net, fee_vat
 from .settling import build_invoices, pay_out
-from .store import PAYMENT_STATUSES, World
+from .store import METHODS, PAYMENT_STATUSES, SEQUENCE_TYPES, World
 
 DAY = 86400
 STATUS = {name: i for i, name in enumerate(PAYMENT_STATUSES)}
+FIRST = SEQUENCE_TYPES.index("first")
 
 
 def _notify(world: World, kind: str, row: int, event: str) -> None:
@@ -48,7 +49,7 @@ def set_payment_status(world: World, row: int, status: str, at: int) -> None:
     p = world.payments
     p["status"][row] = STATUS[status]
     if status == "paid":
-        method = max(p["method"][row], 0)
+        method = max(p["method"][row], 0 if p["seq"][row] != FIRST else METHODS.index("ideal"))
         if p["method"][row] < 0:
             p["method"][row] = method
         net = fee_net(method, p["amount"][row])
@@ -59,9 +60,36 @@ def set_payment_status(world: World, row: int, status: str, at: int) -> None:
             insort(s.payments, row)
             s.touch()
         world.add_transaction(at, "payment", row, p["amount"][row], -(net + fee_vat(net)))
+        if p["seq"][row] == FIRST and p["mandate"][row] < 0 and p["customer"][row] >= 0:
+            mandate_from_first_payment(world, row, at)
     elif status != "pending":
         p["done"][row] = at
     _notify(world, "payment", row, f"payment.{status}")
+
+
+def mandate_from_first_payment(world: World, row: int, at: int) -> int:
+    """A paid `first` payment gives its customer a valid mandate, as Mollie does: a `directdebit`
+    mandate on the consumer account the (iDEAL) payment was paid from, and the payment's `mandateId`."""
+    p, mandates = world.payments, world.tables["mandates"]
+    customer = p["customer"][row]
+    details = consumer_details(world, row)
+    p.extras.setdefault(row, {})["details"] = details
+    m = mandates.add(created=at, customer=customer, status=0, method=METHODS.index("directdebit"))
+    mandates.extras[m] = {**details, "mandateReference": None}
+    world.mandates_of.setdefault(customer, []).append(m)
+    p["mandate"][row] = m
+    return m
+
+
+def consumer_details(world: World, row: int) -> dict:
+    """The account a payment was paid from: given by the trigger, else the member's own."""
+    from .render_payments import customer_name, iban
+
+    given = world.payments.extras.get(row, {}).get("details") or {}
+    customer = world.payments["customer"][row]
+    return {"consumerName": given.get("consumerName") or customer_name(world, customer),
+            "consumerAccount": given.get("consumerAccount") or iban(world.tables["customers"]["member"][customer]),
+            "consumerBic": given.get("consumerBic") or "INGBNL2A"}
 
 
 def create_refund(world: World, row: int, amount: int, at: int, extras: dict | None = None) -> int:

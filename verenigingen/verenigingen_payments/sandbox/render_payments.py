@@ -24,6 +24,13 @@ def member_name(member: int) -> str:
     return f"{FIRST[member % len(FIRST)]} {LAST[(member // len(FIRST)) % len(LAST)]}"
 
 
+def customer_name(world, customer: int) -> str:
+    extra = world.tables["customers"].extras.get(customer)
+    if extra is not None and extra.get("name"):
+        return extra["name"]
+    return member_name(world.tables["customers"]["member"][customer])
+
+
 def iban(member: int) -> str:
     return f"NL{(member % 89) + 10:02d}INGB{member:010d}"
 
@@ -80,6 +87,8 @@ def render_payment(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
     if p["method"][row] == 0 and not settlement_view:
         out["details"] = {"consumerName": member_name(p["member"][row]), "consumerAccount": iban(p["member"][row]),
                           "consumerBic": "INGBNL2A"}
+    elif "details" in extra and status == "paid" and not settlement_view:
+        out["details"] = dict(extra["details"])
     for key, table, col in (("customerId", "customers", "customer"), ("mandateId", "mandates", "mandate"),
                             ("subscriptionId", "subscriptions", "subscription")):
         ref = p[col][row]
