@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections import Counter
 from contextlib import ExitStack
 from datetime import date
 
@@ -32,7 +31,6 @@ from verenigingen.verenigingen_payments.observability.recorders import (
     observe_audit_verification,
     record_config_problems,
     record_job_success,
-    record_subscriptions,
 )
 from verenigingen.verenigingen_payments.observability.webhook_metrics import (
     InstrumentedWebhookLogStore,
@@ -42,12 +40,12 @@ from verenigingen.verenigingen_payments.store.sql.audit_store import SqlAuditLog
 from verenigingen.verenigingen_payments.store.sql.dispute_store import SqlDisputeStore
 from verenigingen.verenigingen_payments.store.sql.engine import create_store_engine
 from verenigingen.verenigingen_payments.store.webhook_log import WebhookLogStore
-from verenigingen.verenigingen_payments.subscriptions.records import STATUSES
 from verenigingen.verenigingen_payments.workflows.reconciliation_engine import (
     Period,
     ReconciliationStores,
     reconcile_account,
 )
+from verenigingen.verenigingen_payments.workflows.subscription_manager import sync_all_subscription_payments
 
 from .references import dashboard_expressions, names_in, rule_expressions, sample_names
 
@@ -107,7 +105,7 @@ def _finance_flows(emu, store_url: str) -> None:
     reconcile_account(config, stores, Period(date(2025, 3, 1), date(2025, 4, 1)))
     run_balance_monitoring([config], seams=local_seams(store_url))
     run_daily_chargeback_sync([config], service=DisputeService(SqlDisputeStore(create_store_engine(store_url))))
-    record_subscriptions("ops-recon", Counter(), STATUSES)
+    sync_all_subscription_payments([config], store_url=store_url)
     record_job_success("verenigingen.verenigingen_payments.workflows.reconciliation_engine.run_daily_reconciliation")
     record_config_problems(len(check_site(SiteFacts("production", True, True, ()))))
 
@@ -156,7 +154,7 @@ def test_the_flows_themselves_report_their_figures(exposition):
         "mollie_reconciliation_runs_total", "mollie_reconciliation_duration_seconds_count",
         "mollie_reconciliation_last_success_timestamp_seconds", "mollie_reconciliation_discrepancies",
         "mollie_reconciliation_discrepancy_amount", "mollie_balance_available", "mollie_balance_pending",
-        "mollie_balance_status", "mollie_disputes_open",
+        "mollie_balance_status", "mollie_disputes_open", "mollie_subscriptions",
     } - of_flow_account == set()
 
 

@@ -9,12 +9,14 @@ nothing that is already up to date.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 
+from ..observability.recorders import record_subscriptions
 from .context import SubscriptionContext
 from .membership import apply_due_transitions
 from .observations import payment_observed, subscription_observed
-from .records import SyncCheckpoint
+from .records import STATUSES, SyncCheckpoint
 
 
 @dataclass
@@ -73,4 +75,5 @@ def sync_account(ctx: SubscriptionContext, *, tracked_only: bool = False) -> Syn
     report.transitions = apply_due_transitions(ctx)
     store.save_checkpoint(account, replace(checkpoint, next_from=None, completed_at=ctx.now()))
     report.open_drift = len(store.open_drift(account))
+    record_subscriptions(account, Counter(record.status for record in store.iter_records(account)), STATUSES)
     return report
