@@ -24,6 +24,7 @@ from .payments_client import PaymentsClient
 from .refunds_client import RefundsClient
 from .settlements_client import SettlementsClient
 from .subscriptions_client import SubscriptionsClient
+from .webhooks_client import Webhook, WebhooksClient
 
 __all__ = [
     "BalancesClient",
@@ -41,6 +42,8 @@ __all__ = [
     "SettingsProvider",
     "SettlementsClient",
     "SubscriptionsClient",
+    "Webhook",
+    "WebhooksClient",
     "get_settings_provider",
     "resolve_config",
     "set_settings_provider",
