@@ -22,10 +22,12 @@ override_whitelisted_methods = {
     "get_dashboard_metrics": "verenigingen.verenigingen_payments.api.dashboard.get_dashboard_metrics",
 }
 
-# Security (issue 6): daily credential check with the rotation reminder, and the retention purge.
+# Security (issue 6): daily credential check with the rotation reminder, audit-chain verification
+# (reported to Prometheus), and the retention purge.
 scheduler_events = {
     "daily": [
         "verenigingen.verenigingen_payments.frappe_integration.security_jobs.check_credentials",
+        "verenigingen.verenigingen_payments.frappe_integration.security_jobs.verify_audit_chain",
         "verenigingen.verenigingen_payments.frappe_integration.security_jobs.purge_expired_personal_data",
     ],
     "cron": {

@@ -42,8 +42,10 @@ def rotate_key(settings: str | None, kind: str | None):
 def verify_audit():
     """Verify the Mollie Audit Log hash chain of this site."""
     from verenigingen.verenigingen_payments.frappe_integration import security_seams
+    from verenigingen.verenigingen_payments.observability.recorders import observe_audit_verification
 
     result = security_seams.verify_audit()
+    observe_audit_verification(result)
     click.echo(result.summary())
     if not result.ok:
         sys.exit(EXIT_FAILED)

@@ -1,5 +1,5 @@
 """Scheduled security jobs (hooks.py `scheduler_events`): the daily credential check with its
-rotation reminder, and the daily retention purge of personal data.
+rotation reminder, the daily audit-chain verification, and the daily retention purge of personal data.
 
 The credential check never switches a staged key (that is an operator's `mollie rotate-key`): it
 erases previous values whose grace period ended, re-encrypts app-owned values under the newest
@@ -25,6 +25,7 @@ from verenigingen.verenigingen_payments.core.security.redaction import redact_ex
 from verenigingen.verenigingen_payments.frappe_integration import security_seams
 from verenigingen.verenigingen_payments.frappe_integration.audit_store import from_site_time
 from verenigingen.verenigingen_payments.frappe_integration.roles import MANAGER
+from verenigingen.verenigingen_payments.observability.recorders import observe_audit_verification
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,16 @@ def check_credentials(now: datetime | None = None) -> list[str]:
             due.append(name)
             remind_rotation(name, report.key_age_days, report.rotation_days)
     return due
+
+
+def verify_audit_chain() -> bool:
+    """Daily: verify this site's audit chain and report it to Prometheus (`mollie_audit_chain_valid`,
+    alert MollieAuditChainBroken); a broken chain is also logged with the first entry it names."""
+    result = security_seams.verify_audit()
+    observe_audit_verification(result)
+    if not result.ok:
+        logger.error("%s", result.summary())
+    return result.ok
 
 
 def keys_due_for_rotation(now: datetime | None = None) -> list[str]:

@@ -122,6 +122,22 @@ class TestMollieAuditLogChain(AuditTestCase):
         self.assertTrue(self.verify().ok)
 
 
+class TestDailyChainVerification(AuditTestCase):
+    def test_the_daily_job_reports_the_site_chain_to_prometheus_and_catches_an_edit(self):
+        from prometheus_client import REGISTRY
+
+        from verenigingen.verenigingen_payments.frappe_integration import security_jobs
+
+        site_chain = security_seams.chain_id()
+        AuditTrail(self.store, security_seams.audit_keys(), chain_id=site_chain).record("settings_changed",
+                                                                                       actor="system")
+        self.assertTrue(security_jobs.verify_audit_chain())
+        self.assertEqual(REGISTRY.get_sample_value("mollie_audit_chain_valid", {"chain": site_chain}), 1)
+        self.sql("update AUDIT set details=%s where chain_id=%s order by sequence desc limit 1", '{"n":99}', site_chain)
+        self.assertFalse(security_jobs.verify_audit_chain())
+        self.assertEqual(REGISTRY.get_sample_value("mollie_audit_chain_valid", {"chain": site_chain}), 0)
+
+
 class TestMollieAuditLogIsAppendOnly(AuditTestCase):
     def test_the_controller_refuses_update_delete_rename_and_direct_inserts(self):
         self.fill(1)
