@@ -29,6 +29,9 @@ scheduler_events = {
         "verenigingen.verenigingen_payments.frappe_integration.security_jobs.check_credentials",
         "verenigingen.verenigingen_payments.frappe_integration.security_jobs.verify_audit_chain",
         "verenigingen.verenigingen_payments.frappe_integration.security_jobs.purge_expired_personal_data",
+        # Disputes (issue 9): the daily chargeback sync (one case per chargeback) and the recovery-payment follow-up.
+        "verenigingen.verenigingen_payments.doctype.dispute_case.dispute_jobs.sync_chargebacks_daily",
+        "verenigingen.verenigingen_payments.doctype.dispute_case.dispute_jobs.refresh_recovery_payments",
     ],
     "cron": {
         # Reconciliation (issue 8): the deployment guide's 02:00 job, and an hourly pass for accounts whose
