@@ -20,22 +20,30 @@ LOCALES = ("nl_NL", "nl_BE", "en_US", "en_GB", "de_DE", "fr_FR", "fr_BE")
 
 def _customer(api, ident: str) -> int:
     row = api.world.tables["customers"].find(ident)
-    if row is None:
+    if row is None or row in api.world.deleted_customers:
         raise not_found("customer", ident)
     return row
 
 
 def customers_list(api, req):
-    t = api.world.tables["customers"]
-    return 200, api.page(req, "/customers", range(t.n), t.find, t.id, lambda r: render_customer(api.ctx, r), "customers")
+    t, deleted = api.world.tables["customers"], api.world.deleted_customers
+    rows = [r for r in range(t.n) if r not in deleted] if deleted else range(t.n)
+    return 200, api.page(req, "/customers", rows, t.find, t.id, lambda r: render_customer(api.ctx, r), "customers")
+
+
+def _customer_fields(body: dict, only_given: bool) -> dict:
+    """name, email, locale, metadata as on Create customer; `only_given`: those present (an update)."""
+    fields = {"name": lambda: req_text(body, "name", required=False),
+              "email": lambda: req_text(body, "email", required=False),
+              "locale": lambda: req_choice(body, "locale", LOCALES), "metadata": lambda: req_metadata(body)}
+    extras = {name: read() for name, read in fields.items() if not only_given or name in body}
+    if extras.get("email") and "@" not in extras["email"]:
+        raise invalid("email", "The email address is invalid.")
+    return extras
 
 
 def customer_create(api, req):
-    body = api.body(req)
-    extras = {"name": req_text(body, "name", required=False), "email": req_text(body, "email", required=False),
-              "locale": req_choice(body, "locale", LOCALES), "metadata": req_metadata(body)}
-    if extras["email"] and "@" not in extras["email"]:
-        raise invalid("email", "The email address is invalid.")
+    extras = _customer_fields(api.body(req), only_given=False)
     with api.world.lock:
         t = api.world.tables["customers"]
         row = t.add(created=api.now(), member=t.n)
@@ -45,6 +53,32 @@ def customer_create(api, req):
 
 def customer_get(api, req, customer_id):
     return 200, render_customer(api.ctx, _customer(api, customer_id))
+
+
+def customer_update(api, req, customer_id):
+    row = _customer(api, customer_id)
+    changes = _customer_fields(api.body(req), only_given=True)
+    with api.world.lock:
+        current = {k: v for k, v in render_customer(api.ctx, row).items() if k in ("name", "email", "locale", "metadata")}
+        api.world.tables["customers"].extras[row] = {**current, **changes}
+    return 200, render_customer(api.ctx, row)
+
+
+def customer_delete(api, req, customer_id):
+    """Mollie: "All mandates and subscriptions created for this customer will be canceled as well."
+    The customer answers 404 from then on; its payments stay."""
+    w = api.world
+    row = _customer(api, customer_id)
+    with w.lock:
+        for m in w.mandates_of.get(row, []):
+            w.tables["mandates"]["status"][m] = MANDATE_STATUSES.index("invalid")
+        subs = w.tables["subscriptions"]
+        for s in w.subscriptions_of.get(row, []):
+            if SUBSCRIPTION_STATUSES[subs["status"][s]] not in ("canceled", "completed"):
+                subs["status"][s] = SUBSCRIPTION_STATUSES.index("canceled")
+                subs["canceled"][s] = api.now()
+        w.deleted_customers.add(row)
+    return 204, None
 
 
 def customer_payments(api, req, customer_id):
@@ -233,6 +267,8 @@ ROUTES = [
     ("/customers", "GET", customers_list, False),
     ("/customers", "POST", customer_create, False),
     ("/customers/<customer_id>", "GET", customer_get, False),
+    ("/customers/<customer_id>", "PATCH", customer_update, False),
+    ("/customers/<customer_id>", "DELETE", customer_delete, False),
     ("/customers/<customer_id>/payments", "GET", customer_payments, False),
     ("/customers/<customer_id>/mandates", "GET", mandates_list, False),
     ("/customers/<customer_id>/mandates", "POST", mandate_create, False),

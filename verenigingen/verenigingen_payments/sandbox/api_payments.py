@@ -1,12 +1,18 @@
-"""Payments-side endpoints: payments (create, get, list, cancel), refunds, chargebacks."""
+"""Payments-side endpoints: payments (create, get, list, update, cancel), refunds (create, get, list,
+cancel), chargebacks and captures."""
 
 from __future__ import annotations
 
 from .bodies import req_amount, req_choice, req_metadata, req_text, req_url
 from .errors import ApiError, invalid, not_found
-from .lifecycle import create_payment, create_refund, set_payment_status
+from .lifecycle import cancel_refund, create_payment, create_refund, set_payment_status
 from .render_payments import render_chargeback, render_payment, render_refund
-from .store import MANDATE_STATUSES, METHODS, PAYMENT_STATUSES, SEQUENCE_TYPES
+from .store import MANDATE_STATUSES, METHODS, PAYMENT_STATUSES, REFUND_STATUSES, SEQUENCE_TYPES
+
+LOCALES = ("en_US", "en_GB", "nl_NL", "nl_BE", "de_DE", "de_AT", "de_CH", "fr_FR", "fr_BE", "es_ES", "ca_ES",
+           "pt_PT", "it_IT", "nb_NO", "sv_SE", "fi_FI", "da_DK", "is_IS", "hu_HU", "pl_PL", "lv_LV", "lt_LT")
+#: What an open payment's checkout still uses; Mollie lets these change only while the payment is open.
+CHECKOUT_FIELDS = ("redirectUrl", "cancelUrl", "method", "locale", "restrictPaymentMethodsToCountry")
 
 
 def _payment(api, ident: str) -> int:
@@ -34,7 +40,7 @@ def payment_create(api, req):
     customer = mandate = -1
     if body.get("customerId") is not None:
         customer = w.tables["customers"].find(body["customerId"])
-        if customer is None:
+        if customer is None or customer in w.deleted_customers:
             raise invalid("customerId", f"The customer id {body['customerId']} is invalid.")
     if seq == "first" and customer < 0:
         raise invalid("customerId", "A first payment needs a customerId: its mandate is created for that customer.")
@@ -65,6 +71,40 @@ def payment_create(api, req):
 
 def payment_get(api, req, payment_id):
     return 200, render_payment(api.ctx, _payment(api, payment_id))
+
+
+def payment_update(api, req, payment_id):
+    """Update payment: description, redirectUrl, cancelUrl, webhookUrl, metadata at any time; the
+    checkout fields only while the payment is open. Unknown fields are ignored, as Mollie does."""
+    w = api.world
+    row = _payment(api, payment_id)
+    body = api.body(req)
+    status = PAYMENT_STATUSES[w.payments["status"][row]]
+    changes: dict = {}
+    if "description" in body:
+        changes["description"] = req_text(body, "description")
+    for field in ("redirectUrl", "cancelUrl", "webhookUrl"):
+        if field in body:
+            changes[field] = req_url(body, field, required=field == "redirectUrl"
+                                     and w.payments["seq"][row] != SEQUENCE_TYPES.index("recurring"))
+    if "metadata" in body:
+        changes["metadata"] = req_metadata(body)
+    if "locale" in body:
+        changes["locale"] = req_choice(body, "locale", LOCALES)
+    method = req_choice(body, "method", tuple(m for m in METHODS if m != "directdebit"))
+    if "restrictPaymentMethodsToCountry" in body:
+        country = body["restrictPaymentMethodsToCountry"]
+        if not (isinstance(country, str) and len(country) == 2 and country.isalpha() and country.isupper()):
+            raise invalid("restrictPaymentMethodsToCountry", "The country must be an ISO 3166-1 alpha-2 code.")
+        changes["restrictPaymentMethodsToCountry"] = country
+    touched = [f for f in CHECKOUT_FIELDS if f in changes or (f == "method" and method)]
+    if touched and status != "open":
+        raise invalid(touched[0], f"The '{touched[0]}' of a payment can only be updated while it is open; it is {status}.")
+    with w.lock:
+        w.payments.extras.setdefault(row, {}).update(changes)
+        if method:
+            w.payments["method"][row] = METHODS.index(method)
+    return 200, render_payment(api.ctx, row)
 
 
 def payment_cancel(api, req, payment_id):
@@ -112,6 +152,36 @@ def refund_get(api, req, payment_id, refund_id):
     return 200, render_refund(api.ctx, r)
 
 
+def refund_cancel(api, req, payment_id, refund_id):
+    """Only a `queued` or `pending` refund can be canceled (Mollie executes refunds after a delay)."""
+    w = api.world
+    row = _payment(api, payment_id)
+    t = w.tables["refunds"]
+    r = t.find(refund_id)
+    if r is None or t["payment"][r] != row:
+        raise not_found("refund", refund_id)
+    with w.lock:
+        status = REFUND_STATUSES[t["status"][r]]
+        processed = t["settlement"][r] >= 0 and w.settlements[t["settlement"][r]].paid_out
+        if status not in ("queued", "pending") or processed:
+            raise ApiError(422, f"The refund cannot be canceled: it is {'already processed' if processed else status}.",
+                           field="status")
+        cancel_refund(w, r, api.now())
+    return 204, None
+
+
+def payment_captures(api, req, payment_id):
+    """The emulator has no manual-capture (authorize then capture) payments, so every list is empty."""
+    _payment(api, payment_id)
+    return 200, api.page(req, f"/payments/{payment_id}/captures", range(0), lambda i: None, str, lambda r: {},
+                         "captures")
+
+
+def capture_get(api, req, payment_id, capture_id):
+    _payment(api, payment_id)
+    raise not_found("capture", capture_id)
+
+
 def refunds_all(api, req):
     t = api.world.tables["refunds"]
     return 200, api.page(req, "/refunds", range(t.n), t.find, t.id, lambda r: render_refund(api.ctx, r), "refunds")
@@ -143,10 +213,14 @@ ROUTES = [
     ("/payments", "GET", payments_list, False),
     ("/payments", "POST", payment_create, False),
     ("/payments/<payment_id>", "GET", payment_get, False),
+    ("/payments/<payment_id>", "PATCH", payment_update, False),
     ("/payments/<payment_id>", "DELETE", payment_cancel, False),
     ("/payments/<payment_id>/refunds", "GET", payment_refunds, False),
     ("/payments/<payment_id>/refunds", "POST", refund_create, False),
     ("/payments/<payment_id>/refunds/<refund_id>", "GET", refund_get, False),
+    ("/payments/<payment_id>/refunds/<refund_id>", "DELETE", refund_cancel, False),
+    ("/payments/<payment_id>/captures", "GET", payment_captures, False),
+    ("/payments/<payment_id>/captures/<capture_id>", "GET", capture_get, False),
     ("/refunds", "GET", refunds_all, False),
     ("/payments/<payment_id>/chargebacks", "GET", payment_chargebacks, False),
     ("/payments/<payment_id>/chargebacks/<chargeback_id>", "GET", chargeback_get, False),

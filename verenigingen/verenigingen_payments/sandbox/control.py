@@ -7,7 +7,9 @@ import json
 
 from werkzeug.wrappers import Request, Response
 
-from .lifecycle import advance, charge_subscription, create_chargeback, create_refund, set_payment_status
+from .lifecycle import (
+    advance, charge_subscription, create_chargeback, create_refund, reverse_chargeback, set_payment_status,
+)
 from .render_payments import render_chargeback, render_mandate, render_payment, render_refund
 from .store import CHARGEBACK_REASONS, MANDATE_STATUSES, PAYMENT_STATUSES, SUBSCRIPTION_STATUSES
 
@@ -69,7 +71,8 @@ class ControlSurface:
 
     def trigger(self, body: dict) -> dict:
         """{"action": "payment.paid"|"payment.failed"|"payment.expired"|"payment.canceled"|"payment.refund"|
-        "payment.chargeback"|"subscription.payment"|"mandate.invalid", "id": ..., "amount": "12.50",
+        "payment.chargeback"|"chargeback.reverse"|"subscription.payment"|"mandate.invalid", "id": ...,
+        "amount": "12.50",
         "reason": "AM04", "status": "paid"}"""
         action, ident = body.get("action"), body.get("id")
         w, ctx = self.app.world, self.app.ctx
@@ -108,6 +111,14 @@ class ControlSurface:
                 if outcome not in (None, *PAYMENT_OUTCOMES):
                     raise ControlError(f"status must be one of {PAYMENT_OUTCOMES}")
                 return {"payment": render_payment(ctx, charge_subscription(w, sub, w.now, outcome))}
+            if action == "chargeback.reverse":
+                c = w.tables["chargebacks"].find(ident)
+                if c is None:
+                    raise ControlError(f"no chargeback {ident}")
+                if w.tables["chargebacks"]["reversed"][c]:
+                    raise ControlError(f"chargeback {ident} is already reversed")
+                reverse_chargeback(w, c, w.now)
+                return {"chargeback": render_chargeback(ctx, c)}
             if action == "mandate.invalid":
                 m = w.tables["mandates"].find(ident)
                 if m is None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from .clock import AMSTERDAM
 from .fees import fee_net, fee_vat
 from .settling import build_invoices, pay_out
-from .store import METHODS, PAYMENT_STATUSES, SEQUENCE_TYPES, World
+from .store import METHODS, PAYMENT_STATUSES, REFUND_STATUSES, SEQUENCE_TYPES, World
 
 DAY = 86400
 STATUS = {name: i for i, name in enumerate(PAYMENT_STATUSES)}
@@ -106,6 +106,36 @@ def create_refund(world: World, row: int, amount: int, at: int, extras: dict | N
     world.add_transaction(at, "refund", r, -amount)
     _notify(world, "refund", r, "refund.pending")
     return r
+
+
+def cancel_refund(world: World, r: int, at: int) -> None:
+    """A queued/pending refund that is canceled never leaves: it drops out of its (open) settlement,
+    the payment's refunded amount goes back, and a `refund-compensation` transaction returns the
+    amount its creation took from the balance."""
+    p, refunds = world.payments, world.tables["refunds"]
+    s = refunds["settlement"][r]
+    if s >= 0:
+        lines = world.settlements[s].refunds
+        del lines[lines.index(r)]
+        world.settlements[s].touch()
+        refunds["settlement"][r] = -1
+    refunds["status"][r] = REFUND_STATUSES.index("canceled")
+    p["refunded"][refunds["payment"][r]] -= refunds["amount"][r]
+    world.add_transaction(at, "refund-compensation", r, refunds["amount"][r])
+
+
+def reverse_chargeback(world: World, c: int, at: int) -> None:
+    """Mollie reverses a chargeback (the bank decided for the merchant): `reversedAt` is set and a
+    `chargeback-reversal` transaction gives the amount back; the payment is no longer charged back."""
+    p, cbs = world.payments, world.tables["chargebacks"]
+    cbs["reversed"][c] = at
+    s = world.settlement_at(at)
+    if s is not None:
+        s.reversals.append(c)
+        s.touch()
+    p["charged_back"][cbs["payment"][c]] -= cbs["amount"][c]
+    world.add_transaction(at, "chargeback-reversal", c, cbs["amount"][c])
+    _notify(world, "chargeback", c, "chargeback.reversed")
 
 
 def create_chargeback(world: World, row: int, amount: int, reason: int, at: int) -> int:

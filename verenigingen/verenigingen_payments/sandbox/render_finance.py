@@ -93,9 +93,12 @@ def render_transaction(ctx: Ctx, row: int) -> dict:
         r = w.tables["refunds"]
         pay = r["payment"][ref]
         out["context"] = {"refund": {"paymentId": p.id(pay), "refundId": r.id(ref)}}
-    elif kind == "chargeback":
+    elif kind in ("chargeback", "chargeback-reversal"):
         c = w.tables["chargebacks"]
-        out["context"] = {"chargeback": {"paymentId": p.id(c["payment"][ref]), "chargebackId": c.id(ref)}}
+        out["context"] = {kind: {"paymentId": p.id(c["payment"][ref]), "chargebackId": c.id(ref)}}
+    elif kind == "refund-compensation":
+        r = w.tables["refunds"]
+        out["context"] = {kind: {"paymentId": p.id(r["payment"][ref]), "refundId": r.id(ref)}}
     elif kind == "outgoing-transfer":
         sid = settlement_id(w, w.settlements[ref])
         out["context"] = {"outgoing-transfer": {"transferId": w.codec("trf_").encode(ref), "settlementId": sid}}
@@ -114,7 +117,8 @@ def settlement_periods(ctx: Ctx, s: Settlement) -> dict:
     w = ctx.world
     totals = settlement_totals(w, s)
     revenue = (_lines(totals["revenue"], "") + _lines(totals["refunds"], "Refunds ", "refund")
-               + _lines(totals["chargebacks"], "Chargebacks ", "chargeback"))
+               + _lines(totals["chargebacks"], "Chargebacks ", "chargeback")
+               + _lines(totals["reversals"], "Chargeback reversals ", "chargeback"))
     costs = []
     for m, (count, net, vat) in sorted(totals["costs"].items()):
         costs.append({

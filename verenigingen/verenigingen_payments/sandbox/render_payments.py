@@ -63,6 +63,9 @@ def render_payment(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
     }
     if p["method"][row] >= 0:
         out["method"] = METHODS[p["method"][row]]
+    for key in ("cancelUrl", "locale"):
+        if key in extra:
+            out[key] = extra[key]
     links = {"self": ctx.link(f"/payments/{pid}"), "dashboard": ctx.dashboard(f"payments/{pid}")}
     if status == "paid":
         refunded, charged_back = p["refunded"][row], p["charged_back"][row]
@@ -71,6 +74,7 @@ def render_payment(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
         out["amountRemaining"] = amount(max(value - refunded - charged_back, 0), currency)
         if charged_back:
             out["amountChargedBack"] = amount(charged_back, currency)
+        if row in w.chargebacks_of:
             links["chargebacks"] = ctx.link(f"/payments/{pid}/chargebacks")
         if refunded:
             links["refunds"] = ctx.link(f"/payments/{pid}/refunds")

@@ -68,7 +68,8 @@ class ControlClient:
 
     def trigger(self, action: str, id: str, **params) -> dict:
         """action: payment.paid|failed|expired|canceled|pending, payment.refund (amount),
-        payment.chargeback (amount, reason e.g. "AM04"), subscription.payment (status), mandate.invalid."""
+        payment.chargeback (amount, reason e.g. "AM04"), chargeback.reverse (a chargeback id),
+        subscription.payment (status), mandate.invalid."""
         return self._call("POST", "/trigger", {"action": action, "id": id, **params})
 
     def webhook_deliveries(self) -> list[dict]:

@@ -42,12 +42,18 @@ def settlement_totals(world: World, s: Settlement) -> dict:
         line = chargebacks.setdefault(m, [0, 0])
         line[0] += 1
         line[1] -= c["amount"][row]
+    reversals: dict[int, list] = {}
+    for row in s.reversals:
+        line = reversals.setdefault(method_col[c["payment"][row]], [0, 0])
+        line[0] += 1
+        line[1] += c["amount"][row]
     lines_total = (
         sum(v[1] for v in revenue.values()) + sum(v[1] for v in refunds.values())
-        + sum(v[1] for v in chargebacks.values()) - sum(v[1] + v[2] for v in costs.values())
+        + sum(v[1] for v in chargebacks.values()) + sum(v[1] for v in reversals.values())
+        - sum(v[1] + v[2] for v in costs.values())
     )
     s.totals = {
-        "revenue": revenue, "refunds": refunds, "chargebacks": chargebacks, "costs": costs,
+        "revenue": revenue, "refunds": refunds, "chargebacks": chargebacks, "reversals": reversals, "costs": costs,
         "lines_total": lines_total, "amount": lines_total + s.amount_delta,
     }
     return s.totals

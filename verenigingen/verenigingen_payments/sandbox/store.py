@@ -22,7 +22,8 @@ SEQUENCE_TYPES = ("oneoff", "first", "recurring")
 MANDATE_STATUSES = ("valid", "pending", "invalid")
 SUBSCRIPTION_STATUSES = ("pending", "active", "canceled", "suspended", "completed")
 REFUND_STATUSES = ("queued", "pending", "processing", "refunded", "failed", "canceled")
-TX_KINDS = ("payment", "refund", "chargeback", "outgoing-transfer", "balance-correction")
+TX_KINDS = ("payment", "refund", "chargeback", "outgoing-transfer", "balance-correction", "refund-compensation",
+            "chargeback-reversal")
 PAID = PAYMENT_STATUSES.index("paid")
 PHANTOM_ROW = 10**12  # row numbers from here on name payments that do not exist (planted)
 OPEN = PAYMENT_STATUSES.index("open")
@@ -113,6 +114,7 @@ class Settlement:
     payments: array = field(default_factory=lambda: array("i"))
     refunds: array = field(default_factory=lambda: array("i"))
     chargebacks: array = field(default_factory=lambda: array("i"))
+    reversals: array = field(default_factory=lambda: array("i"))  # chargebacks reversed in this period
     amount_delta: int = 0  # planted: a settlement whose lines don't add up to its amount
     paid_out: bool = False
     payout_tx: int = -1
@@ -146,6 +148,7 @@ class World:
     subscriptions_of: dict[int, list] = field(default_factory=dict)
     refunds_of: dict[int, list] = field(default_factory=dict)
     chargebacks_of: dict[int, list] = field(default_factory=dict)
+    deleted_customers: set = field(default_factory=set)  # rows deleted through the API (404 from then on)
     balance_total: int = 0
     webhooks: list[dict] = field(default_factory=list)
     events: dict[str, dict] = field(default_factory=dict)
