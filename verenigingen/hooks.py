@@ -46,8 +46,31 @@ scheduler_events = {
         "*/15 * * * *": [
             "verenigingen.verenigingen_payments.monitoring.balance_monitor.run_balance_monitoring",
         ],
+        # Webhooks (issue 7): retries due, deliveries never picked up, dead workers' rows; queue-depth gauge.
+        "* * * * *": ["verenigingen.verenigingen_payments.frappe_integration.webhook_jobs.run_due_webhooks"],
     },
 }
+
+# Webhooks (issue 7): effects of a processed delivery by resource type ("*" = every type). Other apps
+# add their own handlers the same way (each takes a webhooks.handlers.WebhookEffect, idempotent by effect_key).
+mollie_webhook_handlers = {
+    "payment": [
+        "verenigingen.verenigingen_payments.frappe_integration.webhook_handlers.on_payment",
+        "verenigingen.verenigingen_payments.frappe_integration.webhook_handlers.on_subscription_payment",
+    ],
+    "refund": ["verenigingen.verenigingen_payments.frappe_integration.webhook_handlers.on_refund_or_chargeback"],
+    "chargeback": [
+        "verenigingen.verenigingen_payments.frappe_integration.webhook_handlers.on_refund_or_chargeback",
+        "verenigingen.verenigingen_payments.doctype.dispute_case.dispute_jobs.on_chargeback_webhook",
+    ],
+    "subscription": ["verenigingen.verenigingen_payments.frappe_integration.webhook_handlers.on_subscription"],
+    "settlement": ["verenigingen.verenigingen_payments.frappe_integration.webhook_handlers.on_settlement"],
+}
+
+# Security (issue 6): the daily retention purge calls each `purge(cutoff) -> int`.
+mollie_retention_purgers = [
+    "verenigingen.verenigingen_payments.frappe_integration.webhook_jobs.purge_webhook_personal_data",
+]
 
 # One redaction path for every logger of the app, in web workers and background workers alike.
 # Operations (issue 11): every process reports its Mollie calls to Prometheus; the app's scheduled jobs
