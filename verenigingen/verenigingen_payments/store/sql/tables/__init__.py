@@ -7,4 +7,5 @@ TABLE_MODULES: tuple[str, ...] = (
     "verenigingen.verenigingen_payments.store.sql.tables.monitoring",
     "verenigingen.verenigingen_payments.store.sql.tables.ledger",
     "verenigingen.verenigingen_payments.store.sql.tables.reconciliation",
+    "verenigingen.verenigingen_payments.store.sql.tables.webhooks",
 )
