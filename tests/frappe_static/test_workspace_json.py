@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from tests.frappe_static.app_layout import MODULE_NAME, doctype_json_paths, load, workspace_json_paths
+from tests.frappe_static.app_layout import MODULE_DIR, MODULE_NAME, doctype_json_paths, load, workspace_json_paths
 from verenigingen.verenigingen_payments.frappe_integration.roles import APP_ROLES, SYSTEM_MANAGER
 
 WORKSPACES = workspace_json_paths()
 APP_DOCTYPES = {load(path)["name"] for path in doctype_json_paths()}
+NUMBER_CARDS = sorted((MODULE_DIR / "number_card").glob("*/*.json"))
 
 
 def _ids(paths):
@@ -77,3 +78,13 @@ def test_doctype_links_and_shortcuts_reach_this_apps_doctypes(path):
         else:
             card_sizes[current] -= 1
     assert all(remaining == 0 for remaining in card_sizes.values()), "link_count must match each card's links"
+
+
+@pytest.mark.parametrize("path", NUMBER_CARDS, ids=_ids(NUMBER_CARDS))
+def test_number_cards_name_a_doctype_both_mollie_roles_may_read(path):
+    """Frappe v15 lists a Document Type or Custom card only for users who may read its `document_type`
+    (Number Card `has_permission`): a Custom card without one is shown to System Managers only."""
+    card = load(path)
+    doctype = next(load(p) for p in doctype_json_paths() if load(p)["name"] == card["document_type"])
+    readers = {perm["role"] for perm in doctype["permissions"] if perm.get("read")}
+    assert set(APP_ROLES) <= readers
