@@ -1,0 +1,99 @@
+"""`bench --site SITE mollie webhooks …`: the webhook log from the terminal.
+
+- `replay [--id ID ...] [--failed] [--since DATE]`: reprocess deliveries (same effect dedupe, so
+  replaying an applied state changes nothing); `--since` is site-local (`2025-03-01` or `2025-03-01 14:00`).
+- `register [--settings NAME] [--url URL] [--events a,b]`: create or update the account's next-gen
+  webhook subscription at Mollie and keep its signing secret (`Mollie Webhook Subscription`).
+- `ping [--settings NAME]`: Mollie sends the subscription a signed `webhook.ping`.
+- `status`: rows of the Webhook Log by status.
+
+Exit codes as for the whole group (0 done, 1 Mollie failed / nothing replayable, 2 usage, 3 configuration).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from verenigingen.commands.mollie import EXIT_FAILED, _settings_name, mollie, settings_option, site_command
+from verenigingen.commands.table import render_table
+
+
+@mollie.group("webhooks")
+def webhooks():
+    """Mollie webhooks: replay deliveries, register and ping the next-gen subscription."""
+
+
+def _since(value: str | None):
+    if value is None:
+        return None
+    from frappe.utils import get_datetime
+
+    from verenigingen.verenigingen_payments.frappe_integration.webhook_jobs import site_time
+
+    try:
+        return site_time(get_datetime(value))
+    except Exception as exc:  # noqa: BLE001 - any unparsable text is a usage error
+        raise click.BadParameter(f"not a date: {value!r}", param_hint="--since") from exc
+
+
+@webhooks.command("replay")
+@click.option("--id", "ids", multiple=True, help="A Mollie Webhook Log name (repeatable).")
+@click.option("--failed", is_flag=True, help="Every failed delivery.")
+@click.option("--since", default=None, help="Every delivery received since this site-local date/time.")
+@site_command
+def replay(ids: tuple[str, ...], failed: bool, since: str | None):
+    """Reprocess deliveries: by id, every failed one, or everything since a date."""
+    if not (ids or failed or since):
+        raise click.UsageError("name what to replay: --id ID, --failed or --since DATE")
+    from verenigingen.verenigingen_payments.frappe_integration.webhook_jobs import replay as replay_rows
+
+    queued = replay_rows(ids=list(ids) or None, failed=failed, since=_since(since))
+    click.echo(f"Queued {len(queued)} webhook deliveries for processing.")
+    for log_id in queued:
+        click.echo(f"  {log_id}")
+    if ids and len(queued) < len(ids):
+        sys.exit(EXIT_FAILED)
+
+
+@webhooks.command("register")
+@settings_option
+@click.option("--url", default=None, help="Endpoint Mollie should call (default: this site's webhook URL).")
+@click.option("--events", default="*", help="Comma-separated event types (default: every event).")
+@site_command
+def register(settings: str | None, url: str | None, events: str):
+    """Create or update the account's next-gen webhook subscription at Mollie."""
+    import frappe
+
+    from verenigingen.verenigingen_payments.frappe_integration.webhook_registration import register as register_hook
+
+    event_types = "*" if events.strip() == "*" else [e.strip() for e in events.split(",") if e.strip()]
+    done = register_hook(_settings_name(settings), url=url, event_types=event_types)
+    frappe.db.commit()
+    click.echo(f"Webhook {done.webhook_id} {done.action} for {done.account!r}: {done.url}")
+    click.echo(f"Event types: {', '.join(done.event_types)}")
+
+
+@webhooks.command("ping")
+@settings_option
+@site_command
+def ping(settings: str | None):
+    """Ask Mollie to send the subscription a signed ping (it shows in the Webhook Log as ignored)."""
+    import frappe
+
+    from verenigingen.verenigingen_payments.frappe_integration.webhook_registration import ping as ping_hook
+
+    webhook_id = ping_hook(_settings_name(settings))
+    frappe.db.commit()
+    click.echo(f"Ping requested for {webhook_id}.")
+
+
+@webhooks.command("status")
+@site_command
+def status():
+    """Webhook Log rows by status."""
+    from verenigingen.verenigingen_payments.frappe_integration.webhook_store import FrappeWebhookLogStore
+
+    counts = FrappeWebhookLogStore(commit=False).count_by_status()
+    click.echo(render_table(["Status", "Rows"], sorted(counts.items()), right_aligned={1}))
