@@ -7,6 +7,7 @@ add their subcommands to `verenigingen.commands.mollie.mollie`.
 from verenigingen.commands import operations  # noqa: F401  (registers health, check-config)
 from verenigingen.commands import security  # noqa: F401  (registers rotate-key, verify-audit)
 from verenigingen.commands import subscriptions  # noqa: F401  (registers sync-subscriptions)
+from verenigingen.commands import webhooks  # noqa: F401  (registers webhooks replay|register|ping|status)
 from verenigingen.commands.mollie import mollie
 
 commands = [mollie]
