@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 from . import api_customers, api_finance, api_payments, api_webhooks
 from .bodies import parse_body
 from .clock import iso
+from .connections import ConnectionTracker
 from .control import ControlSurface
 from .delivery import Dispatcher
 from .errors import ApiError, error_body
@@ -67,6 +68,7 @@ class EmulatorApp:
         self.log: list[dict] = []
         self.observers: list = []
         self.dispatcher = Dispatcher(time_scale=options.time_scale)
+        self.connections = ConnectionTracker()
         self.control = ControlSurface(self)
         self.world.notify = self.on_change
         self._log_lock = threading.Lock()

@@ -33,6 +33,7 @@ class ControlSurface:
                 ("GET", "/faults"): lambda b: self.app.faults.list(),
                 ("POST", "/faults"): lambda b: self.app.faults.add(**b).as_dict(),
                 ("DELETE", "/faults"): lambda b: self.app.faults.clear(),
+                ("GET", "/connections"): lambda b: self.app.connections.as_dict(),
                 ("GET", "/requests"): lambda b: list(self.app.log),
                 ("DELETE", "/requests"): lambda b: self.app.log.clear(),
                 ("GET", "/ground-truth"): lambda b: list(self.app.world.ground_truth),

@@ -3,6 +3,7 @@ HTTP client of its control surface."""
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from dataclasses import replace
@@ -13,8 +14,60 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from .app import EmulatorApp, Options
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """No access log on stderr: the request log lives in the control surface."""
+class _KeepAliveHandler(WSGIRequestHandler):
+    """HTTP/1.1 with keep-alive (Werkzeug's handler always answers `Connection: close`).
+
+    Werkzeug closes because http.server cannot skip a request body the application left unread,
+    and after each response it discards whatever the socket still holds, which on a kept-alive
+    connection would be the next request. Here the body (Content-Length) is read whole before the
+    application runs, and that discard step reads from an empty stream, so the next request line
+    is always where the stream stands. A chunked body, `Expect: 100-continue`, or a client asking
+    for `Connection: close` still closes. No access log on stderr: the request log lives in the
+    control surface. Idle connections end after `timeout` seconds."""
+
+    protocol_version = "HTTP/1.1"
+    timeout = 120
+    _EMPTY = io.BytesIO(b"")
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.connections.opened(self.connection)
+
+    def finish(self) -> None:
+        self.server.connections.closed(self.connection)
+        super().finish()
+
+    def run_wsgi(self) -> None:
+        self._body = self._buffered_body()
+        if self._body is None:
+            super().run_wsgi()
+            return
+        stream, self.rfile = self.rfile, self._EMPTY
+        try:
+            super().run_wsgi()
+        finally:
+            self.rfile = stream
+
+    def _buffered_body(self) -> bytes | None:
+        """The request body read whole, or None when it cannot be (the connection then closes)."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower() or self.headers.get("Expect"):
+            return None
+        length = self.headers.get("Content-Length") or "0"
+        if not length.isdigit():
+            return None
+        return self.rfile.read(int(length)) if int(length) else b""
+
+    def make_environ(self) -> dict:
+        environ = super().make_environ()
+        if self._body is not None:
+            environ["wsgi.input"] = io.BytesIO(self._body)
+        return environ
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() == "connection" and value.lower() == "close" \
+                and self._body is not None and not self.close_connection:
+            return  # keep the connection: http.server's own rules (HTTP/1.1 default) decide
+        super().send_header(keyword, value)
 
     def log_request(self, *args, **kwargs) -> None:
         pass
@@ -50,6 +103,10 @@ class ControlClient:
 
     def clear_faults(self) -> None:
         self._call("DELETE", "/faults")
+
+    def connections(self) -> dict:
+        """{"accepted": TCP connections accepted so far, "open": still open} (keep-alive reuses one)."""
+        return self._call("GET", "/connections")
 
     def request_log(self) -> list[dict]:
         return self._call("GET", "/requests")
@@ -107,8 +164,9 @@ class MollieEmulator:
     def start(self) -> MollieEmulator:
         t0 = time.perf_counter()
         self.app = EmulatorApp(replace(self.options))
-        self._server = make_server(self.host, self._port, self.app, threaded=True, request_handler=_QuietHandler)
+        self._server = make_server(self.host, self._port, self.app, threaded=True, request_handler=_KeepAliveHandler)
         self._server.daemon_threads = True
+        self._server.connections = self.app.connections
         self.port = self._server.server_port
         host = f"[{self.host}]" if ":" in self.host else self.host
         self.origin = f"http://{host}:{self.port}"
@@ -144,6 +202,7 @@ class MollieEmulator:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self.app.connections.close_all()  # idle keep-alive connections would otherwise stay served
             self._thread.join(timeout=5)
             self._server = None
         if self.control is not None:
