@@ -10,6 +10,7 @@ from decimal import Decimal
 import frappe
 
 from verenigingen.verenigingen_payments.api.conventions import (
+    SETTINGS_DOCTYPE,
     mollie_errors_as_http,
     require_role,
     resolve_settings_name,
@@ -37,10 +38,10 @@ def get_dashboard_metrics(settings: str | None = None, refresh: int | str | None
     return _metrics(settings, bool(frappe.utils.cint(refresh)))
 
 
-def _money_card(value: str | None, currency: str = "EUR") -> str:
+def _money_card(value: Decimal | None, currency: str = "EUR") -> str:
     """A Number Card answer as finished text: Frappe shows a string as is, whereas a number would be
     shortened and formatted in the site's default currency."""
-    return f"{currency} {Decimal(value or '0.00'):,}"
+    return f"{currency} {(value or Decimal('0.00')):,}"
 
 
 def _eur(section: dict | None, *path: str) -> str | None:
@@ -50,25 +51,38 @@ def _eur(section: dict | None, *path: str) -> str | None:
     return node
 
 
+def _every_account() -> list[dict]:
+    """The figures of every enabled account: a site may hold several Mollie accounts, and the
+    workspace cards show their EUR totals (with none enabled, the cards show zero / n/a)."""
+    enabled = frappe.get_all(SETTINGS_DOCTYPE, filters={"enable_backend_api": 1}, pluck="name", order_by="name")
+    return [_metrics(name) for name in enabled]
+
+
+def _eur_total(values) -> Decimal | None:
+    known = [Decimal(v) for v in values if v is not None]
+    return sum(known, Decimal(0)) if known else None
+
+
 @frappe.whitelist()
 def card_available_balance(filters=None) -> str:
-    """Number card: available EUR balance of the account (the only enabled one)."""
+    """Number card: available EUR balance, summed over the enabled accounts."""
     require_role(VIEW_ROLES)
-    balances = _metrics(None).get("balances") or []
-    eur = next((b for b in balances if b["currency"] == "EUR"), None)
-    return _money_card(eur["available"]["value"] if eur else None)
+    return _money_card(_eur_total(b["available"]["value"] for m in _every_account()
+                                  for b in m.get("balances") or [] if b["currency"] == "EUR"))
 
 
 @frappe.whitelist()
 def card_volume_30d(filters=None) -> str:
-    """Number card: paid volume (EUR) of the last 30 days from the local ledger."""
+    """Number card: paid volume (EUR) of the last 30 days from the local ledger, all enabled accounts."""
     require_role(VIEW_ROLES)
-    return _money_card(_eur(_metrics(None).get("volume"), "30d", "EUR", "amount", "value"))
+    return _money_card(_eur_total(_eur(m.get("volume"), "30d", "EUR", "amount", "value") for m in _every_account()))
 
 
 @frappe.whitelist()
 def card_fee_rate_30d(filters=None) -> str:
-    """Number card: Mollie fees as a percentage of the last 30 days' payments."""
+    """Number card: Mollie fees as a percentage of the last 30 days' payments, all enabled accounts."""
     require_role(VIEW_ROLES)
-    rate = _eur(_metrics(None).get("fees"), "30d", "EUR", "fee_rate")
-    return "n/a" if rate is None else f"{Decimal(rate) * 100:.2f}%"
+    accounts = _every_account()
+    fees = _eur_total(_eur(m.get("fees"), "30d", "EUR", "fees", "value") for m in accounts)
+    payments = _eur_total(_eur(m.get("fees"), "30d", "EUR", "payments", "value") for m in accounts)
+    return "n/a" if not payments else f"{fees / payments * 100:.2f}%"

@@ -84,6 +84,18 @@ class TestDashboardEndpoint(FrappeTestCase):
         with self.assertRaises(frappe.PermissionError):
             dashboard.card_volume_30d()
 
+    def test_the_cards_add_up_every_enabled_account(self):
+        second = f"{ACCOUNT} 2"
+        frappe.db.set_value("Mollie Settings", {"name": ["!=", ACCOUNT]}, "enable_backend_api", 0)
+        make_guide_settings(second, secret_key=self.emulator.api_key,
+                            organization_access_token=self.emulator.organization_token,
+                            api_base_url=self.emulator.base_url, retry_max_attempts=1)
+        balance = BalancesClient(ACCOUNT).get_primary_balance().available_amount.value
+        frappe.set_user(VIEWER_USER)
+        self.assertEqual(dashboard.card_available_balance(), f"EUR {2 * balance:,}")
+        self.assertRegex(dashboard.card_volume_30d(), r"^EUR \d[\d,]*\.\d\d$")
+        self.assertRegex(dashboard.card_fee_rate_30d(), r"^(n/a|\d+\.\d\d%)$")
+
     def test_short_route_is_registered(self):
         from verenigingen import hooks
 
