@@ -12,6 +12,7 @@ from verenigingen.verenigingen_payments.frappe_integration.roles import APP_ROLE
 WORKSPACES = workspace_json_paths()
 APP_DOCTYPES = {load(path)["name"] for path in doctype_json_paths()}
 NUMBER_CARDS = sorted((MODULE_DIR / "number_card").glob("*/*.json"))
+CHARTS = sorted((MODULE_DIR / "dashboard_chart").glob("*/*.json"))
 
 
 def _ids(paths):
@@ -88,3 +89,11 @@ def test_number_cards_name_a_doctype_both_mollie_roles_may_read(path):
     doctype = next(load(p) for p in doctype_json_paths() if load(p)["name"] == card["document_type"])
     readers = {perm["role"] for perm in doctype["permissions"] if perm.get("read")}
     assert set(APP_ROLES) <= readers
+
+
+@pytest.mark.parametrize("path", CHARTS, ids=_ids(CHARTS))
+def test_dashboard_charts_do_not_animate(path):
+    """frappe-charts 2.0.0-rc22 (Frappe v15) swaps a chart's svg for an animated clone for 250 ms; a
+    resize in that window redraws it and throws "removeChild … not a child of this node"."""
+    options = json.loads(load(path).get("custom_options") or "{}")
+    assert (options.get("animate"), options.get("disableEntryAnimation")) == (0, 1)
