@@ -86,3 +86,15 @@ def card_fee_rate_30d(filters=None) -> str:
     fees = _eur_total(_eur(m.get("fees"), "30d", "EUR", "fees", "value") for m in accounts)
     payments = _eur_total(_eur(m.get("fees"), "30d", "EUR", "payments", "value") for m in accounts)
     return "n/a" if not payments else f"{fees / payments * 100:.2f}%"
+
+
+@frappe.whitelist()
+def card_keys_due_for_rotation(filters=None) -> dict:
+    """Number card: how many accounts' API keys are older than their `api_key_rotation_days`; a click
+    opens those Mollie Settings records."""
+    require_role(VIEW_ROLES)
+    from verenigingen.verenigingen_payments.frappe_integration.security_jobs import keys_due_for_rotation
+
+    due = keys_due_for_rotation()
+    return {"value": len(due), "fieldtype": "Int", "route": ["List", SETTINGS_DOCTYPE],
+            "route_options": {"name": ["in", due]} if due else {}}

@@ -96,6 +96,17 @@ class TestDashboardEndpoint(FrappeTestCase):
         self.assertRegex(dashboard.card_volume_30d(), r"^EUR \d[\d,]*\.\d\d$")
         self.assertRegex(dashboard.card_fee_rate_30d(), r"^(n/a|\d+\.\d\d%)$")
 
+    def test_the_key_rotation_card_counts_the_accounts_due_and_refuses_guest(self):
+        frappe.db.set_value("Mollie Settings", ACCOUNT, {"api_key_rotation_days": 30,
+                                                        "secret_key_rotated_at": "2020-01-01 00:00:00"})
+        frappe.set_user(VIEWER_USER)
+        card = dashboard.card_keys_due_for_rotation()
+        self.assertIn(ACCOUNT, card["route_options"]["name"][1])
+        self.assertEqual(card["value"], len(card["route_options"]["name"][1]))
+        frappe.set_user("Guest")
+        with self.assertRaises(frappe.PermissionError):
+            dashboard.card_keys_due_for_rotation()
+
     def test_short_route_is_registered(self):
         from verenigingen import hooks
 
