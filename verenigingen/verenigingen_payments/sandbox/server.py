@@ -4,6 +4,7 @@ HTTP client of its control surface."""
 from __future__ import annotations
 
 import io
+import socket
 import threading
 import time
 from dataclasses import replace
@@ -31,6 +32,9 @@ class _KeepAliveHandler(WSGIRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # Headers and body go out in separate writes; on a kept-alive connection Nagle's algorithm
+        # would hold the body until the client's delayed ACK (~40 ms per small response).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.connections.opened(self.connection)
 
     def finish(self) -> None:
