@@ -17,7 +17,7 @@ import logging
 import frappe
 from werkzeug.wrappers import Response
 
-from verenigingen.verenigingen_payments.observability import metrics
+from verenigingen.verenigingen_payments.observability.webhook_metrics import InstrumentedIngest
 from verenigingen.verenigingen_payments.webhooks.ingest import IncomingDelivery
 
 logger = logging.getLogger(__name__)
@@ -52,12 +52,10 @@ def mollie_webhook():
     from verenigingen.verenigingen_payments.frappe_integration.webhook_jobs import site_runtime
 
     try:
-        ingest = site_runtime().ingest
+        ingest = InstrumentedIngest(site_runtime().ingest)
         result = ingest.ingest(delivery_from_request(frappe.request, ingest.settings.max_body_bytes))
     except Exception:  # last line of defence: Mollie retries a 503, a 500 would show a traceback
         frappe.db.rollback()
         logger.exception("Mollie webhook endpoint failed")
         return _json(503, {"status": "unavailable"})
-    if result.http_status == 429:
-        metrics.WEBHOOKS_REJECTED.labels("rate_limited").inc()
     return _json(result.http_status, result.body)

@@ -88,7 +88,7 @@ class InstrumentedIngest:
 
     def ingest(self, delivery):
         response = self._service.ingest(delivery)
-        if response.status == 429:
+        if response.http_status == 429:
             metrics.WEBHOOKS_REJECTED.labels("rate_limited").inc()
         return response
 
