@@ -9,6 +9,7 @@ To wire them (hooks.py is owned by the app shell): `scheduler_events["daily"]` â
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from datetime import datetime
 
 import frappe
@@ -17,7 +18,7 @@ from verenigingen.verenigingen_payments.clients import PaymentsClient
 from verenigingen.verenigingen_payments.core.errors import NotFoundError
 from verenigingen.verenigingen_payments.disputes import DisputeService
 from verenigingen.verenigingen_payments.disputes.recovery import RecoveryService
-from verenigingen.verenigingen_payments.disputes.sync import ChargebackSync, SyncReport
+from verenigingen.verenigingen_payments.disputes.sync import ChargebackSync
 from verenigingen.verenigingen_payments.disputes.webhook_handler import ChargebackCaseHandler
 from verenigingen.verenigingen_payments.doctype.dispute_case.dispute_case_store import FrappeDisputeStore
 from verenigingen.verenigingen_payments.doctype.dispute_evidence.dispute_evidence import sealer_for
@@ -34,12 +35,15 @@ def _accounts(accounts: Iterable[str] | None) -> list[str]:
 
 
 def sync_chargebacks_daily(accounts: Iterable[str] | None = None, *,
-                           clock: Callable[[], datetime] | None = None) -> dict[str, SyncReport | str]:
-    """Open a case for every chargeback of every enabled account; committed per account."""
-    results: dict[str, SyncReport | str] = {}
+                           clock: Callable[[], datetime] | None = None) -> dict[str, dict | str]:
+    """Open a case for every chargeback of every enabled account; committed per account.
+
+    Returns each account's sync report as a plain dict (or the error's name), so `bench execute`
+    and the scheduler's log can print it."""
+    results: dict[str, dict | str] = {}
     for name in _accounts(accounts):
         try:
-            results[name] = ChargebackSync(dispute_service(name, clock), name, clock=clock).sync()
+            results[name] = asdict(ChargebackSync(dispute_service(name, clock), name, clock=clock).sync())
             frappe.db.commit()
         except Exception as exc:  # noqa: BLE001 - one account's failure never stops the others
             frappe.db.rollback()

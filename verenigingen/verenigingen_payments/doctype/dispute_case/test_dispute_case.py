@@ -125,7 +125,7 @@ class TestDisputeJobsAndRecovery(DisputeSiteCase):
 
         now = datetime.fromisoformat(self.emulator.control.now())
         report = sync_chargebacks_daily([ACCOUNT], clock=lambda: now)[ACCOUNT]
-        self.assertEqual(report.opened, len(ChargebacksClient(ACCOUNT).list_chargebacks()))
+        self.assertEqual(report["opened"], len(ChargebacksClient(ACCOUNT).list_chargebacks()))
         case = frappe.get_all("Dispute Case", filters={"settings_name": ACCOUNT}, pluck="name", limit=1)[0]
         make_user(VIEWER_USER, [VIEWER])
         frappe.set_user(VIEWER_USER)

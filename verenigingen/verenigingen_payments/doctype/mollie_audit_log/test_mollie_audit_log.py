@@ -294,7 +294,9 @@ class TestSecurityJobs(AuditTestCase):
         from verenigingen.verenigingen_payments.frappe_integration import security_jobs
 
         _settings()
-        self.assertEqual(security_jobs.purge_expired_personal_data(), {})
+        purged = security_jobs.purge_expired_personal_data()
+        self.assertEqual(set(purged), set(frappe.get_hooks(security_jobs.PURGER_HOOK)))
+        self.assertTrue(all(isinstance(count, int) and count >= 0 for count in purged.values()))
         entry = frappe.get_all(AUDIT, filters={"event_type": "retention_purge"}, fields=["details"],
                                order_by="creation desc", limit=1)[0]
         self.assertEqual(json.loads(entry.details)["retention_days"], security_jobs.DEFAULT_RETENTION_DAYS)

@@ -173,11 +173,12 @@ class TestSiteWebhooks(FrappeTestCase):
                          self.payment_id)
 
     def test_a_wrong_secret_is_refused_with_a_rejected_row(self):
+        earlier = {r.name for r in self.rows(status="rejected")}  # a site may hold real refusals already
         answer = self.classic(secret="not-the-secret")
         self.assertEqual(answer.http_status // 100, 4)
         self.assertEqual(answer.body["reason"], "invalid_secret")
         self.assertEqual([r.rejection_reason for r in self.rows(status="rejected", signature_result="invalid_secret")
-                          if r.rejection_reason], ["invalid_secret"])
+                          if r.name not in earlier], ["invalid_secret"])
         self.assertNotIn(SECRET, json.dumps(frappe.get_all("Mollie Webhook Log", fields=["*"]), default=str))
 
     def test_a_signed_event_verifies_against_the_registered_signing_secret(self):
