@@ -64,8 +64,9 @@ def add_interval(day: date, interval: str) -> date:
 def periods_per_year(interval: str) -> tuple[int, int]:
     """How many periods of `interval` make a year, as an exact fraction (numerator, denominator)."""
     step = parse_interval(interval)
-    if step.months:
-        return 12, step.months
+    months = step.years * 12 + step.months  # relativedelta keeps "12 months" as years=1, months=0
+    if months:
+        return 12, months
     return 365, step.days
 
 
