@@ -8,7 +8,9 @@ Where each figure comes from:
 * fees and fee rate: Mollie's balance report for the same days (fees are not on payment objects):
   fees = −(fee-prepayments), fee rate = fees / the report's payments total;
 * chargebacks (30 / 90 days) and open disputes: the dispute cases;
-* reconciliation: the newest run of the account, if the reconciliation store exists.
+* reconciliation: the newest run of the account, if the reconciliation store exists;
+* subscriptions: counts by status, MRR, movements, failed-payment rate and dues of the current
+  month from the local subscription store (`monitoring.subscription_figures`), if it exists.
 
 Live parts that fail are reported under `errors` and the rest is still served. Windows are
 Europe/Amsterdam days: "30d" is today and the 29 days before it.
@@ -28,7 +30,9 @@ from typing import Iterable, Protocol
 from ..clients import BalancesClient, MollieConfig, SettlementsClient, resolve_config
 from ..core.errors import MollieError
 from ..disputes.model import ACTIVE_STATUSES
+from ..subscriptions.records import SubscriptionStore
 from .forecast import AMSTERDAM
+from .subscription_figures import subscription_figures
 
 logger = logging.getLogger(__name__)
 WINDOWS = {"30d": 30, "90d": 90}
@@ -66,6 +70,8 @@ class LocalFigures(Protocol):
     def dispute_status_counts(self, account: str) -> dict[str, int] | None: ...
 
     def latest_reconciliation_run(self, account: str) -> dict | None: ...
+
+    def subscription_store(self) -> SubscriptionStore | None: ...
 
 
 class DashboardMetrics:
@@ -147,6 +153,9 @@ class DashboardMetrics:
         out["disputes"] = None if counts is None else {
             "open": sum(n for s, n in counts.items() if s in ACTIVE_STATUSES), "by_status": counts}
         out["reconciliation"] = self._figures.latest_reconciliation_run(self.account)
+        subscriptions = self._figures.subscription_store()
+        out["subscriptions"] = None if subscriptions is None else subscription_figures(
+            subscriptions, self.account, now, starts["30d"])
         return out
 
     def _live(self, today, errors: list) -> tuple[list | None, dict | None, dict]:

@@ -1,4 +1,5 @@
-"""Read-only queries the finance dashboard runs on the local store (ledger, disputes, runs):
+"""Read-only queries the finance dashboard runs on the local store (ledger, disputes, runs,
+subscriptions):
 `SqlLocalFigures` is the SQL implementation of `monitoring.dashboard_metrics.LocalFigures`.
 
 Sums happen in Python over exact decimal text: SQL SUM over text would go through float.
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 
 from .tables.disputes import dispute_case as dc
 from .tables.ledger import mollie_payment as mp
+from .tables.subscriptions import mollie_subscription
 
 
 def _has(engine: sa.Engine, table: sa.Table) -> bool:
@@ -86,3 +88,11 @@ class SqlLocalFigures:
 
     def latest_reconciliation_run(self, account: str):
         return latest_reconciliation_run(self._engine, account)
+
+    def subscription_store(self):
+        """The SQL subscription store when its tables exist (the dashboard never creates them)."""
+        if not _has(self._engine, mollie_subscription):
+            return None
+        from .subscription_store import SqlSubscriptionStore
+
+        return SqlSubscriptionStore(self._engine)
