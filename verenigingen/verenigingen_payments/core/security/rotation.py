@@ -71,9 +71,13 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _in_site() -> bool:
+    return sys.modules.get("frappe") is not None
+
+
 def _frappe_seam(name: str):
     """Inside a site (Frappe already imported, as in `bench console`) the Frappe layer provides it."""
-    if sys.modules.get("frappe") is None:
+    if not _in_site():
         raise ConfigurationError(
             f"MollieSecurityManager needs a {name}: pass one, or run inside a Frappe site")
     return getattr(importlib.import_module(FRAPPE_SEAMS), name)()
@@ -91,8 +95,11 @@ class MollieSecurityManager:
         self._store = settings_store if settings_store is not None else _frappe_seam("rotation_settings_store")
         self._audit = audit if audit is not None else _frappe_seam("audit_trail")
         self._verify = verify
-        self._cipher = cipher
-        self._sources = list(encrypted_sources) if encrypted_sources is not None else []
+        # In a site, what is not passed comes from the site: its key ring and its registered sources.
+        self._cipher = cipher if cipher is not None or not _in_site() else _frappe_seam("field_cipher")
+        if encrypted_sources is None:
+            encrypted_sources = _frappe_seam("encrypted_value_sources") if _in_site() else []
+        self._sources = list(encrypted_sources)
         self._grace = grace_period
         self._clock = clock
         self._actor = actor
