@@ -1,7 +1,8 @@
 """The Frappe side of the security core's seams: audit trail, credential rotation, chain verification.
 
 `MollieSecurityManager("Production")` (no other arguments, as in the deployment guide's console
-line) loads `rotation_settings_store()` and `audit_trail()` from here. Outside a web request and
+line) loads `rotation_settings_store()`, `audit_trail()`, `field_cipher()` and
+`encrypted_value_sources()` from here. Outside a web request and
 outside tests (bench console, bench commands, scheduled jobs) every rotation step and audit entry
 is committed at once: `bench console` rolls back whatever is uncommitted when it exits.
 
@@ -114,6 +115,21 @@ def field_cipher() -> FieldCipher | None:
     if not frappe.conf.get(ENCRYPTION_KEYS_SITE_CONFIG):
         return None
     return FieldCipher(load_encryption_keys(frappe.conf))
+
+
+ENCRYPTED_SOURCES_HOOK = "mollie_encrypted_value_sources"
+
+
+def encrypted_value_sources() -> list:
+    """Every `EncryptedValueSource` of this site, for re-encryption under the newest key version: the
+    app's own (`frappe_integration.encrypted_sources.site_sources`) and any other app's, named in its
+    hooks as `mollie_encrypted_value_sources` (dotted paths of factories returning a list of sources)."""
+    from verenigingen.verenigingen_payments.frappe_integration.encrypted_sources import site_sources
+
+    sources = site_sources(commit=standalone())
+    for path in frappe.get_hooks(ENCRYPTED_SOURCES_HOOK):
+        sources.extend(frappe.get_attr(path)())
+    return sources
 
 
 def verify_audit() -> ChainVerification:
