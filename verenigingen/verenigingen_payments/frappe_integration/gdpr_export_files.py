@@ -1,0 +1,86 @@
+"""GDPR export bundles at rest in a site: private Files holding one AES-GCM envelope each.
+
+A file is named `gdpr-export-<export id>.json.enc`; its content is `core.compliance.gdpr.encrypt_export`'s
+envelope, bound to (GDPR Export, export id, bundle), so a file renamed to another export's name fails
+to decrypt. Private Files are served only to their owner and System Managers; the app's own way to
+read one is `api.gdpr.download_personal_data_export` (managers, audited).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+
+import frappe
+
+FILE_PREFIX = "gdpr-export-"
+FILE_SUFFIX = ".json.enc"
+_EXPORT_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def file_name(export_id: str) -> str:
+    return f"{FILE_PREFIX}{export_id}{FILE_SUFFIX}"
+
+
+def export_id_of(name: str) -> str | None:
+    """The export id in a file name, or None when the name is not an export file's."""
+    if not (name.startswith(FILE_PREFIX) and name.endswith(FILE_SUFFIX)):
+        return None
+    export_id = name[len(FILE_PREFIX):-len(FILE_SUFFIX)]
+    return export_id if _EXPORT_ID.match(export_id) else None
+
+
+def check_export_id(export_id: str) -> str:
+    if not isinstance(export_id, str) or not _EXPORT_ID.match(export_id):
+        raise ValueError(f"export_id: {export_id!r} is not an export id (32 lowercase hex digits)")
+    return export_id
+
+
+def save(export_id: str, envelope: str) -> "frappe.model.document.Document":
+    """A new private File with the envelope as its content."""
+    return frappe.get_doc({
+        "doctype": "File", "file_name": file_name(export_id), "is_private": 1,
+        "content": envelope.encode("ascii"),
+    }).insert(ignore_permissions=True)
+
+
+def find(export_id: str):
+    """The File row of an export, or None."""
+    name = frappe.db.get_value("File", {"file_name": file_name(check_export_id(export_id)), "is_private": 1})
+    return frappe.get_doc("File", name) if name else None
+
+
+def read(file_doc) -> str:
+    content = file_doc.get_content()
+    return content.decode("ascii") if isinstance(content, bytes) else content
+
+
+def iter_export_files():
+    """(File name, export id) of every export file of the site."""
+    for row in frappe.get_all("File", filters={"file_name": ["like", f"{FILE_PREFIX}%{FILE_SUFFIX}"],
+                                               "is_private": 1}, fields=["name", "file_name"], order_by="name"):
+        export_id = export_id_of(row.file_name)
+        if export_id:
+            yield row.name, export_id
+
+
+def replace_content(file_row: str, old: str, new: str) -> bool:
+    """Write `new` only if the file still holds `old`; atomic on disk (rename), content hash kept current."""
+    doc = frappe.get_doc("File", file_row)
+    if read(doc) != old:
+        return False
+    path = doc.get_full_path()
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".reencrypt-")
+    try:
+        with os.fdopen(handle, "w", encoding="ascii") as out:
+            out.write(new)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    frappe.db.set_value("File", file_row, "content_hash", hashlib.md5(new.encode("ascii")).hexdigest(),
+                        update_modified=False)
+    return True
