@@ -4,6 +4,7 @@ Every Mollie command lives under one group: `bench --site SITE mollie <subcomman
 add their subcommands to `verenigingen.commands.mollie.mollie`.
 """
 
+from verenigingen.commands import gdpr  # noqa: F401  (registers gdpr export|erase)
 from verenigingen.commands import operations  # noqa: F401  (registers health, check-config)
 from verenigingen.commands import security  # noqa: F401  (registers rotate-key, verify-audit)
 from verenigingen.commands import subscriptions  # noqa: F401  (registers sync-subscriptions)
