@@ -33,7 +33,8 @@ def _metrics(settings: str | None, refresh: bool = False) -> dict:
 @frappe.whitelist(methods=["GET", "POST"])
 def get_dashboard_metrics(settings: str | None = None, refresh: int | str | None = None) -> dict:
     """Balances, next settlement, 30/90-day volume, fees and fee rate, refunds, chargebacks, open
-    disputes and the last reconciliation run of one account; money as exact strings."""
+    disputes, the last reconciliation run and the subscription figures (counts by status, MRR,
+    member movements, failed-payment rate, dues of the month) of one account; money as exact strings."""
     require_role(VIEW_ROLES)
     return _metrics(settings, bool(frappe.utils.cint(refresh)))
 
@@ -86,6 +87,23 @@ def card_fee_rate_30d(filters=None) -> str:
     fees = _eur_total(_eur(m.get("fees"), "30d", "EUR", "fees", "value") for m in accounts)
     payments = _eur_total(_eur(m.get("fees"), "30d", "EUR", "payments", "value") for m in accounts)
     return "n/a" if not payments else f"{fees / payments * 100:.2f}%"
+
+
+@frappe.whitelist()
+def card_active_members(filters=None) -> dict:
+    """Number card: active membership subscriptions of the enabled accounts; a click opens them."""
+    require_role(VIEW_ROLES)
+    active = sum((m.get("subscriptions") or {}).get("counts", {}).get("active", 0) for m in _every_account())
+    return {"value": active, "fieldtype": "Int", "route": ["List", "Mollie Subscription"],
+            "route_options": {"status": "active"}}
+
+
+@frappe.whitelist()
+def card_mrr(filters=None) -> str:
+    """Number card: monthly recurring revenue (EUR) of paying members, all enabled accounts."""
+    require_role(VIEW_ROLES)
+    return _money_card(_eur_total(_eur(m.get("subscriptions"), "mrr", "EUR", "total", "value")
+                                  for m in _every_account()))
 
 
 @frappe.whitelist()

@@ -1,5 +1,5 @@
-"""`LocalFigures` for the dashboard inside a site: the Dispute Case DocType, and the ledger and
-reconciliation DocTypes when those features are installed (None otherwise)."""
+"""`LocalFigures` for the dashboard inside a site: the Dispute Case DocType, and the ledger,
+reconciliation and Mollie Subscription DocTypes when those features are installed (None otherwise)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from verenigingen.verenigingen_payments.frappe_integration.audit_store import fr
 
 PAYMENT_DOCTYPE = "Mollie Payment"
 RUN_DOCTYPE = "Mollie Reconciliation Run"
+SUBSCRIPTION_DOCTYPE = "Mollie Subscription"
 
 
 def _site(moment: datetime):
@@ -68,3 +69,13 @@ class FrappeLocalFigures:
         return {"run_id": run.name, "status": run.get("status"), "period_from": str(run.get("period_from")),
                 "period_until": str(run.get("period_until")), "discrepancy_count": run.get("discrepancy_count"),
                 "finished_at": str(run.get("finished_at")) if run.get("finished_at") else None}
+
+    def subscription_store(self):
+        """The subscriptions' DocType-backed store (read only here, so it never commits)."""
+        if not _exists(SUBSCRIPTION_DOCTYPE):
+            return None
+        from verenigingen.verenigingen_payments.frappe_integration.subscription_store import (
+            FrappeSubscriptionStore,
+        )
+
+        return FrappeSubscriptionStore(commit=False)

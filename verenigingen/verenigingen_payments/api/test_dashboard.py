@@ -1,9 +1,10 @@
 """get_dashboard_metrics in a real site: Guest and users without a Mollie role are refused, a
-viewer gets Decimal-exact figures (cached briefly), and the short route is registered."""
+viewer gets Decimal-exact figures (cached briefly) including the subscription figures from the
+Mollie Subscription DocTypes, and the short route is registered."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 
 import frappe
@@ -12,6 +13,7 @@ from frappe.tests.utils import FrappeTestCase
 from verenigingen.verenigingen_payments.api import dashboard
 from verenigingen.verenigingen_payments.api.test_accounts import PLAIN_USER, VIEWER_USER, make_user
 from verenigingen.verenigingen_payments.clients import BalancesClient, ChargebacksClient
+from verenigingen.verenigingen_payments.core.models import Amount
 from verenigingen.verenigingen_payments.disputes import DisputeService
 from verenigingen.verenigingen_payments.disputes.sync import ChargebackSync
 from verenigingen.verenigingen_payments.doctype.dispute_case.dispute_case_store import FrappeDisputeStore
@@ -22,8 +24,16 @@ from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_sett
 )
 from verenigingen.verenigingen_payments.frappe_integration.roles import VIEWER
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
+from verenigingen.verenigingen_payments.subscriptions import SepaMandate, SubscriptionService
+from verenigingen.verenigingen_payments.subscriptions.dates import AMSTERDAM, month_of
 
 ACCOUNT = "_Test Dashboard Account"
+MEMBERS_ACCOUNT = "_Test Dashboard Members"
+IBAN = "NL91ABNA0417164300"
+
+
+def eur(value: str) -> dict:
+    return {"value": value, "currency": "EUR"}
 
 
 class TestDashboardEndpoint(FrappeTestCase):
@@ -106,6 +116,56 @@ class TestDashboardEndpoint(FrappeTestCase):
         frappe.set_user("Guest")
         with self.assertRaises(frappe.PermissionError):
             dashboard.card_keys_due_for_rotation()
+
+    def _enrol_members(self) -> str:
+        """On an emulator of its own, moved to noon on the 1st of this Amsterdam month: A 12.50 a month
+        and B 120.00 a year by SEPA (charged that day, paid on the 4th), T on a 40-day trial (starts
+        next month); four days later the sync has made A and B active. Records stay uncommitted."""
+        emulator = self.enterContext(MollieEmulator(scenario="association-small", seed=2))
+        make_guide_settings(MEMBERS_ACCOUNT, secret_key=emulator.api_key,
+                            organization_access_token=emulator.organization_token,
+                            api_base_url=emulator.base_url, retry_max_attempts=1, rate_limit_requests_per_second=100)
+        self.addCleanup(remove_account_records, MEMBERS_ACCOUNT)
+        today = datetime.now(timezone.utc).astimezone(AMSTERDAM)
+        start = datetime(today.year, today.month, 1, 12, tzinfo=AMSTERDAM)
+        emulator.control.advance_clock(seconds=(start - datetime.fromisoformat(emulator.control.now())).total_seconds())
+        service = SubscriptionService.for_account(
+            MEMBERS_ACCOUNT, clock=lambda: datetime.fromisoformat(emulator.control.now()), sleep=lambda s: None)
+        for member, amount, interval, trial in (("A", "12.50", "1 month", 0), ("B", "120.00", "12 months", 0),
+                                                ("T", "12.50", "1 month", 40)):
+            service.enrol(member, amount=Amount(Decimal(amount), "EUR"), interval=interval, description="Contributie",
+                          mandate=SepaMandate(IBAN, member), trial_days=trial)
+        emulator.control.advance_clock(days=4)
+        service.sync(tracked_only=True)
+        return month_of(today.date())
+
+    def test_a_viewer_gets_the_subscription_figures_of_the_site(self):
+        month = self._enrol_members()
+        figures = self._as(VIEWER_USER, settings=MEMBERS_ACCOUNT, refresh=1)["subscriptions"]
+        self.assertEqual(figures["counts"], {"trialing": 1, "active": 2, "past_due": 0, "canceled": 0, "expired": 0})
+        # A 12.50 a month; B 120.00 / 12
+        self.assertEqual(figures["mrr"], {"EUR": {"1 month": eur("12.50"), "12 months": eur("10.00"),
+                                                  "total": eur("22.50")}})
+        self.assertEqual(figures["movements"], {"30d": {"new": 2, "churned": 0, "reactivated": 0},
+                                                "month": {"new": 2, "churned": 0, "reactivated": 0}})
+        self.assertEqual(figures["period"]["month"], month)
+        self.assertEqual(figures["failed_payments"], {"failed": 0, "settled": 2, "rate": "0.0000"})
+        # due this month: A and B on the 1st (T starts next month, A's next charge is next month's 1st)
+        self.assertEqual(figures["dues"], {"EUR": {"expected": eur("132.50"), "received": eur("132.50"),
+                                                   "outstanding": eur("0.00")}})
+
+    def test_the_member_cards_count_active_subscriptions_and_add_up_mrr_and_refuse_guest(self):
+        self._enrol_members()
+        frappe.db.set_value("Mollie Settings", {"name": ["!=", MEMBERS_ACCOUNT]}, "enable_backend_api", 0)
+        self._as(VIEWER_USER, settings=MEMBERS_ACCOUNT, refresh=1)  # the cards read the cached figures
+        frappe.set_user(VIEWER_USER)
+        card = dashboard.card_active_members()
+        self.assertEqual((card["value"], card["route_options"]), (2, {"status": "active"}))
+        self.assertEqual(dashboard.card_mrr(), "EUR 22.50")
+        frappe.set_user("Guest")
+        for method in (dashboard.card_active_members, dashboard.card_mrr):
+            with self.subTest(method=method.__name__), self.assertRaises(frappe.PermissionError):
+                method()
 
     def test_short_route_is_registered(self):
         from verenigingen import hooks
