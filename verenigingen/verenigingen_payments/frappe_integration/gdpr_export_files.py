@@ -11,13 +11,21 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
+import string
 import tempfile
 
 import frappe
 
 FILE_PREFIX = "gdpr-export-"
 FILE_SUFFIX = ".json.enc"
-_EXPORT_ID = re.compile(r"^[0-9a-f]{32}$")
+_EXPORT_ID = re.compile(r"^gdpr[a-z]{28}$")
+
+
+def new_export_id() -> str:
+    """`gdpr` + 28 random lowercase letters (131 bits). No digits: the audit trail's redaction masks
+    IBAN- and card-number-like text in `resource_id`, and a hex id sometimes looks like one."""
+    return "gdpr" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(28))
 
 
 def file_name(export_id: str) -> str:
@@ -34,7 +42,7 @@ def export_id_of(name: str) -> str | None:
 
 def check_export_id(export_id: str) -> str:
     if not isinstance(export_id, str) or not _EXPORT_ID.match(export_id):
-        raise ValueError(f"export_id: {export_id!r} is not an export id (32 lowercase hex digits)")
+        raise ValueError(f"export_id: {export_id!r} is not an export id (gdpr + 28 lowercase letters)")
     return export_id
 
 

@@ -25,7 +25,6 @@ any Luhn-valid card number in logs and audit details.
 from __future__ import annotations
 
 import base64
-import uuid
 from collections import Counter
 from dataclasses import asdict
 from datetime import datetime, timezone
@@ -129,13 +128,13 @@ def export_subject(customer_id: str, member_reference: str | None = None, *, act
     bundle["audit_entries_as_member"] = build_export(
         MEMBER, "-", now=now or _now(), trail=trail, audit_store=store,
         sections={"entries": lambda _k, _i: member_entries})["sections"]["entries"]
-    export_id = uuid.uuid4().hex
+    export_id = gdpr_export_files.new_export_id()
     file_doc = gdpr_export_files.save(export_id, encrypt_export(bundle, cipher, export_id))
     counts = {**found.counts(), "audit_entries": len(bundle["audit_entries"]) + len(member_entries)}
     trail.record("gdpr_export", actor=actor, resource_type=EXPORT_RECORD_TYPE, resource_id=export_id,
                  subject=(CUSTOMER, customer_id), details={
                      "counts": counts, "file": file_doc.name, "key_version": cipher.current_version,
-                     "member_tokens": [trail.subject_token(MEMBER, m) for m in sorted(found.member_references)]})
+                     "member_references": len(found.member_references)})
     _done()
     return {"export_id": export_id, "file": file_doc.name, "file_url": file_doc.file_url,
             "key_version": cipher.current_version, "counts": counts}
@@ -270,9 +269,12 @@ def erase_subject(customer_id: str, member_reference: str | None = None, *, acto
                              "body=null, headers='{}', client_ip=null, personal_data_purged=1", {})
     done["export_files_deleted"] = _delete_earlier_exports(trail, customer_id)
     counts = {k: v for k, v in sorted(done.items())}
-    trail.record("gdpr_erasure", actor=actor, resource_type="Customer", subject=(CUSTOMER, customer_id), details={
-        "values_replaced": counts, "forced": bool(running and force),
-        "member_tokens": sorted(members.values())})
+    entry = trail.record("gdpr_erasure", actor=actor, resource_type="Customer", subject=(CUSTOMER, customer_id),
+                         details={"values_replaced": counts, "forced": bool(running and force),
+                                  "member_references": len(members)})
+    for member in sorted(members):  # tokens live in the unredacted subject column: one entry per identity
+        trail.record("gdpr_erasure", actor=actor, resource_type="Member", subject=(MEMBER, member),
+                     details={"customer_entry": entry.sequence if entry else None})
     _done()
     return {"customer_token": customer[customer_id], "member_tokens": sorted(members.values()),
             "values_replaced": counts, "running_subscriptions": len(running), "forced": bool(running and force)}

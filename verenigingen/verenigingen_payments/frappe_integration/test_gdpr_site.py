@@ -170,11 +170,13 @@ class TestGdprErasure(GdprSiteCase):
         self.assertEqual((row.body, row.client_ip, row.personal_data_purged, row.resource_id), (None, None, 1, PAY_1))
         self.assertIsNone(gdpr_export_files.find(earlier["export_id"]))
         self.assertTrue(security_seams.verify_audit().ok)
-        erasure = frappe.get_all("Mollie Audit Log", filters={"chain_id": frappe.local.site,
-                                 "event_type": "gdpr_erasure"}, fields=["subject_token", "details"],
-                                 order_by="sequence desc", limit=1)[0]
-        self.assertEqual(erasure.subject_token, token)
-        self.assertNotIn(CUSTOMER, erasure.details)
+        customer_entry, member_entry = frappe.get_all(
+            "Mollie Audit Log", filters={"chain_id": frappe.local.site, "event_type": "gdpr_erasure"},
+            fields=["subject_token", "details", "sequence"], order_by="sequence desc", limit=2)[::-1]
+        self.assertEqual(customer_entry.subject_token, token)
+        self.assertEqual(member_entry.subject_token, result["member_tokens"][0])
+        self.assertEqual(json.loads(member_entry.details)["customer_entry"], customer_entry.sequence)
+        self.assertNotIn(CUSTOMER, customer_entry.details + member_entry.details)
 
         after = gdpr_site.open_export(self.export()["export_id"], actor="Administrator")
         self.assertEqual({k: v for k, v in after["sections"].items() if v}, {})
@@ -198,7 +200,7 @@ class TestGdprEndpoints(GdprSiteCase):
         user = _user("gdpr-viewer@example.com", "Mollie Finance Viewer")
         frappe.set_user(user)
         for call in (lambda: api.export_personal_data(CUSTOMER), lambda: api.erase_personal_data(CUSTOMER),
-                     lambda: api.download_personal_data_export("0" * 32)):
+                     lambda: api.download_personal_data_export("gdpr" + "a" * 28)):
             self.assertRaises(frappe.PermissionError, call)
         frappe.set_user(_user("gdpr-manager@example.com", "Mollie Finance Manager"))
         result = api.export_personal_data(CUSTOMER, MEMBER)
