@@ -1,6 +1,6 @@
 """GDPR export bundles at rest in a site: private Files holding one AES-GCM envelope each.
 
-A file is named `gdpr-export-<export id>.json.enc`; its content is `core.compliance.gdpr.encrypt_export`'s
+A File is named `gdpr-export-<export id>.json.enc` (its disk file gains a random part when re-encrypted); its content is `core.compliance.gdpr.encrypt_export`'s
 envelope, bound to (GDPR Export, export id, bundle), so a file renamed to another export's name fails
 to decrypt. Private Files are served only to their owner and System Managers; the app's own way to
 read one is `api.gdpr.download_personal_data_export` (managers, audited).
@@ -13,7 +13,6 @@ import os
 import re
 import secrets
 import string
-import tempfile
 
 import frappe
 
@@ -46,12 +45,21 @@ def check_export_id(export_id: str) -> str:
     return export_id
 
 
+def _unlink_quietly(path: str) -> None:
+    if os.path.exists(path):
+        os.unlink(path)
+
+
 def save(export_id: str, envelope: str) -> "frappe.model.document.Document":
-    """A new private File with the envelope as its content."""
-    return frappe.get_doc({
+    """A new private File with the envelope as its content; its disk file goes if the transaction is
+    rolled back (the File row does)."""
+    doc = frappe.get_doc({
         "doctype": "File", "file_name": file_name(export_id), "is_private": 1,
         "content": envelope.encode("ascii"),
     }).insert(ignore_permissions=True)
+    path = doc.get_full_path()
+    frappe.db.after_rollback.add(lambda: _unlink_quietly(path))
+    return doc
 
 
 def find(export_id: str):
@@ -75,20 +83,21 @@ def iter_export_files():
 
 
 def replace_content(file_row: str, old: str, new: str) -> bool:
-    """Write `new` only if the file still holds `old`; atomic on disk (rename), content hash kept current."""
+    """Write `new` only if the file still holds `old`. Transactional: `new` goes to a new disk file the
+    File row points at from now on; the old file is removed after commit, the new one after a rollback
+    (so a rolled-back re-encryption leaves the old, readable file in place)."""
     doc = frappe.get_doc("File", file_row)
     if read(doc) != old:
         return False
-    path = doc.get_full_path()
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".reencrypt-")
-    try:
-        with os.fdopen(handle, "w", encoding="ascii") as out:
-            out.write(new)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-    frappe.db.set_value("File", file_row, "content_hash", hashlib.md5(new.encode("ascii")).hexdigest(),
+    export_id = export_id_of(doc.file_name)
+    old_path = doc.get_full_path()
+    base = f"{FILE_PREFIX}{export_id}.{secrets.token_hex(4)}{FILE_SUFFIX}"
+    new_path = frappe.get_site_path("private", "files", base)
+    with open(new_path, "x", encoding="ascii") as out:
+        out.write(new)
+    frappe.db.after_rollback.add(lambda: _unlink_quietly(new_path))
+    frappe.db.set_value("File", file_row, {"file_url": f"/private/files/{base}",
+                                           "content_hash": hashlib.md5(new.encode("ascii")).hexdigest()},
                         update_modified=False)
+    frappe.db.after_commit.add(lambda: _unlink_quietly(old_path))
     return True

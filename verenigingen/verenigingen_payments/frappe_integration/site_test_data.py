@@ -4,6 +4,7 @@ of one data subject across the app's DocTypes."""
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import uuid
@@ -80,7 +81,7 @@ def evidence(case_id: str, summary: str, body: str) -> str:
 
 def remove_export_files(export_ids) -> None:
     """Exports are files on disk: a rolled-back test would leave them behind."""
+    folder = frappe.get_site_path("private", "files")
     for export_id in export_ids:
-        path = frappe.get_site_path("private", "files", gdpr_export_files.file_name(export_id))
-        if os.path.exists(path):
+        for path in glob.glob(os.path.join(folder, f"{gdpr_export_files.FILE_PREFIX}{export_id}*")):
             os.unlink(path)

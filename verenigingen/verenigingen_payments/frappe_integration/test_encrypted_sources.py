@@ -85,6 +85,27 @@ class TestReencryptionInSite(FrappeTestCase):
         self.assertFalse(source.replace_encrypted_value(context, "aesgcm1:v0:stale", "aesgcm1:v0:new"))
         self.assertTrue(frappe.db.get_value("Mollie Webhook Log", log_id, "body").startswith("aesgcm1:"))
 
+    def test_a_rolled_back_reencryption_leaves_the_committed_export_file_readable(self):
+        old = self.keys.add_version()
+        make_settings(SETTINGS)
+        export = gdpr_site.export_subject(CUSTOMER, actor="Administrator")
+        self.exports.append(export["export_id"])
+        frappe.db.commit()
+        try:
+            self.keys.add_version()
+            MollieSecurityManager(SETTINGS, actor="system").rotate_api_key()
+            frappe.db.rollback()
+            content = gdpr_export_files.read(gdpr_export_files.find(export["export_id"]))
+            self.assertEqual(parse_envelope(content).key_id, old)
+            self.assertEqual(gdpr_site.open_export(export["export_id"], actor="Administrator")["subject"]["id"],
+                             CUSTOMER)
+        finally:
+            frappe.db.rollback()
+            frappe.delete_doc("File", export["file"], ignore_permissions=True, force=True)
+            for doctype in ("Mollie Settings",):
+                frappe.delete_doc(doctype, SETTINGS, ignore_permissions=True, force=True)
+            frappe.db.commit()
+
     def test_no_new_version_means_nothing_to_reencrypt(self):
         self.keys.add_version()
         make_settings(SETTINGS)
