@@ -15,7 +15,7 @@ KEYS = "t1:" + base64.b64encode(b"e" * 32).decode()
 
 class TestDisputeEvidence(DisputeSiteCase):
     def test_contact_log_is_sealed_at_rest_and_opened_on_load(self):
-        with site_conf(verenigingen_encryption_keys=KEYS):
+        with site_conf(verenigingen_encryption_keys=KEYS, verenigingen_encryption_keys_current=None):
             service = self.synced()
             case = service.store.list_cases(ACCOUNT)[0]
             doc = frappe.get_doc({"doctype": "Dispute Evidence", "dispute_case": case.case_id, "kind": "contact",
