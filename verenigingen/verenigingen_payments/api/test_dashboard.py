@@ -19,8 +19,8 @@ from verenigingen.verenigingen_payments.disputes.sync import ChargebackSync
 from verenigingen.verenigingen_payments.doctype.dispute_case.dispute_case_store import FrappeDisputeStore
 from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
 from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
+    emulator_account,
     make_guide_settings,
-    site_conf,
 )
 from verenigingen.verenigingen_payments.frappe_integration.roles import VIEWER
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
@@ -40,16 +40,9 @@ class TestDashboardEndpoint(FrappeTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.emulator = cls.enterClassContext(MollieEmulator(scenario="association-small", seed=1))
-        cls.enterClassContext(site_conf(mollie_allow_custom_api_base_url=1))
         make_user(PLAIN_USER, ["Blogger"])
         make_user(VIEWER_USER, [VIEWER])
-        if frappe.db.exists("Mollie Settings", ACCOUNT):
-            frappe.delete_doc("Mollie Settings", ACCOUNT, force=True)
-        make_guide_settings(ACCOUNT, secret_key=cls.emulator.api_key,
-                            organization_access_token=cls.emulator.organization_token,
-                            api_base_url=cls.emulator.base_url, retry_max_attempts=1)
-        frappe.db.commit()
+        cls.emulator = emulator_account(cls, ACCOUNT)
 
     @classmethod
     def tearDownClass(cls):

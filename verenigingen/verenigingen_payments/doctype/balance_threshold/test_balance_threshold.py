@@ -8,12 +8,10 @@ from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
 from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
-    make_guide_settings,
-    site_conf,
+    emulator_account,
 )
 from verenigingen.verenigingen_payments.api.test_accounts import make_user
 from verenigingen.verenigingen_payments.frappe_integration.roles import MANAGER
-from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 
 ACCOUNT = "_Test Balance Account"
 
@@ -31,15 +29,8 @@ class TestBalanceThreshold(FrappeTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.emulator = cls.enterClassContext(MollieEmulator(scenario="association-small", seed=1))
-        cls.enterClassContext(site_conf(mollie_allow_custom_api_base_url=1))
-        if frappe.db.exists("Mollie Settings", ACCOUNT):
-            frappe.delete_doc("Mollie Settings", ACCOUNT, force=True)
-        make_guide_settings(ACCOUNT, secret_key=cls.emulator.api_key,
-                            organization_access_token=cls.emulator.organization_token,
-                            api_base_url=cls.emulator.base_url, retry_max_attempts=1,
-                            low_balance_threshold=5000.00, alert_recipients="finance@company.com")
-        frappe.db.commit()
+        cls.emulator = emulator_account(cls, ACCOUNT, low_balance_threshold=5000.00,
+                                        alert_recipients="finance@company.com")
 
     @classmethod
     def tearDownClass(cls):

@@ -13,10 +13,8 @@ from verenigingen.verenigingen_payments.disputes import Actor, DisputeService
 from verenigingen.verenigingen_payments.disputes.sync import ChargebackSync
 from verenigingen.verenigingen_payments.doctype.dispute_case.dispute_case_store import FrappeDisputeStore
 from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
-    make_guide_settings,
-    site_conf,
+    emulator_account,
 )
-from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 
 ACCOUNT = "_Test Dispute Account"
 MANAGER = Actor("Administrator", frozenset({"System Manager"}))
@@ -40,14 +38,7 @@ class DisputeSiteCase(FrappeTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.emulator = cls.enterClassContext(MollieEmulator(scenario="association-small", seed=1))
-        cls.enterClassContext(site_conf(mollie_allow_custom_api_base_url=1))
-        if frappe.db.exists("Mollie Settings", ACCOUNT):
-            frappe.delete_doc("Mollie Settings", ACCOUNT, force=True)
-        make_guide_settings(ACCOUNT, secret_key=cls.emulator.api_key,
-                            organization_access_token=cls.emulator.organization_token,
-                            api_base_url=cls.emulator.base_url, retry_max_attempts=1)
-        frappe.db.commit()
+        cls.emulator = emulator_account(cls, ACCOUNT)
 
     @classmethod
     def tearDownClass(cls):

@@ -12,6 +12,7 @@ from verenigingen.verenigingen_payments.clients.config import MollieConfig
 from verenigingen.verenigingen_payments.core.errors import ConfigurationError
 from verenigingen.verenigingen_payments.frappe_integration.roles import APP_ROLES
 from verenigingen.verenigingen_payments.frappe_integration.settings_provider import FrappeSettingsProvider
+from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 
 GUIDE_NAME = "_Test Guide Production"
 
@@ -38,6 +39,20 @@ def make_guide_settings(name: str = GUIDE_NAME, **overrides) -> Document:
     mollie_settings.alert_recipients = "finance@company.com"
     mollie_settings.update(overrides)
     return mollie_settings.insert()
+
+
+def emulator_account(test_class, account: str, *, emulator_options: dict | None = None, **settings):
+    """Class-level setup of the site tests: an emulator (association-small, seed 1) on a free port and a
+    committed Mollie Settings record `account` pointing at it, with the deployment guide's other values."""
+    emulator = test_class.enterClassContext(
+        MollieEmulator(scenario="association-small", seed=1, **(emulator_options or {})))
+    test_class.enterClassContext(site_conf(mollie_allow_custom_api_base_url=1))
+    if frappe.db.exists("Mollie Settings", account):
+        frappe.delete_doc("Mollie Settings", account, force=True)
+    make_guide_settings(account, secret_key=emulator.api_key, organization_access_token=emulator.organization_token,
+                        api_base_url=emulator.base_url, **{"retry_max_attempts": 1, **settings})
+    frappe.db.commit()
+    return emulator
 
 
 @contextmanager

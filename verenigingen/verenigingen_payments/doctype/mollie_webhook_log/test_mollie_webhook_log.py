@@ -15,8 +15,7 @@ from frappe.tests.utils import FrappeTestCase
 from verenigingen.verenigingen_payments.clients import PaymentsClient
 from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
 from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
-    make_guide_settings,
-    site_conf,
+    emulator_account,
 )
 from verenigingen.verenigingen_payments.doctype.mollie_webhook_log.mollie_webhook_log import (
     PROCESSED_INDEX,
@@ -28,7 +27,6 @@ from verenigingen.verenigingen_payments.doctype.mollie_webhook_subscription.moll
 )
 from verenigingen.verenigingen_payments.frappe_integration.webhook_jobs import purge_webhook_personal_data, site_runtime
 from verenigingen.verenigingen_payments.frappe_integration.webhook_store import FrappeWebhookLogStore
-from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 from verenigingen.verenigingen_payments.store.webhook_log import DuplicateEventError, NewWebhookLog, WebhookStatus
 from verenigingen.verenigingen_payments.webhooks import IncomingDelivery, WebhookSettings, signature_header
 
@@ -129,13 +127,8 @@ class TestSiteWebhooks(FrappeTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.emulator = cls.enterClassContext(MollieEmulator(scenario="association-small", seed=1))
-        cls.enterClassContext(site_conf(mollie_allow_custom_api_base_url=1))
         remove_account_records(ACCOUNT)
-        make_guide_settings(ACCOUNT, secret_key=cls.emulator.api_key, webhook_secret=SECRET,
-                            organization_access_token=cls.emulator.organization_token,
-                            api_base_url=cls.emulator.base_url, retry_max_attempts=1)
-        frappe.db.commit()
+        cls.emulator = emulator_account(cls, ACCOUNT, webhook_secret=SECRET)
         cls.payment_id = PaymentsClient(ACCOUNT).list_payments(max_items=1)[0].id
 
     @classmethod

@@ -10,11 +10,9 @@ from frappe.tests.utils import FrappeTestCase
 from verenigingen.verenigingen_payments.clients import WebhooksClient
 from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
 from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
-    make_guide_settings,
-    site_conf,
+    emulator_account,
 )
 from verenigingen.verenigingen_payments.frappe_integration.webhook_registration import ping, register
-from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 
 ACCOUNT = "_Test Webhook Registration"
 
@@ -23,14 +21,8 @@ class TestMollieWebhookSubscription(FrappeTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.emulator = cls.enterClassContext(MollieEmulator(scenario="association-small", seed=1,
-                                                            webhook_secret="emulator-signing-secret"))
-        cls.enterClassContext(site_conf(mollie_allow_custom_api_base_url=1))
         remove_account_records(ACCOUNT)
-        make_guide_settings(ACCOUNT, secret_key=cls.emulator.api_key,
-                            organization_access_token=cls.emulator.organization_token,
-                            api_base_url=cls.emulator.base_url, retry_max_attempts=1)
-        frappe.db.commit()
+        cls.emulator = emulator_account(cls, ACCOUNT, emulator_options={"webhook_secret": "emulator-signing-secret"})
 
     @classmethod
     def tearDownClass(cls):
