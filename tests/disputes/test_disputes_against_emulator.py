@@ -4,7 +4,6 @@ payment request with an Idempotency-Key derived from the case, and metrics equal
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 import pytest

@@ -5,7 +5,7 @@ compared with totals worked out by hand from the scenario."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from verenigingen.verenigingen_payments.core.models import Amount

@@ -14,9 +14,8 @@ from contextlib import ExitStack
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 
-from verenigingen.verenigingen_payments.clients import BalancesClient, MollieConfig, PaymentsClient
+from verenigingen.verenigingen_payments.clients import BalancesClient, MollieConfig
 from verenigingen.verenigingen_payments.core.errors import CircuitOpenError, ServerError
 from verenigingen.verenigingen_payments.core.security.audit import AuditTrail
 from verenigingen.verenigingen_payments.core.security.audit_verify import verify_chain

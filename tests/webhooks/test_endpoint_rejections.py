@@ -6,7 +6,7 @@ One test per rejection path, as stripe-python's webhook tests do for signatures.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 

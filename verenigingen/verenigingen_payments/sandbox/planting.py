@@ -47,7 +47,7 @@ class Planter:
         return row
 
     def before_ledger(self, refunds: list, chargebacks: list) -> None:
-        w, rng, p = self.world, self.rng, self.world.payments
+        rng, p = self.rng, self.world.payments
         for _ in range(self.per_kind):
             s = self._settlement()
             s.amount_delta = rng.choice((1, -1)) * rng.randrange(500, 5000)

@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..clients.chargebacks_client import ChargebacksClient
-from ..clients.config import MollieConfig
 from ..clients.payments_client import PaymentsClient
 from ..clients.refunds_client import RefundsClient
 from ..clients.settlements_client import SettlementsClient

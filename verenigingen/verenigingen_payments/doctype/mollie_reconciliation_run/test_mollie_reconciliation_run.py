@@ -18,7 +18,6 @@ from verenigingen.verenigingen_payments.core.models.money import Amount
 from verenigingen.verenigingen_payments.frappe_integration import reconciliation_jobs as jobs
 from verenigingen.verenigingen_payments.frappe_integration.reconciliation_stores import (
     FrappeReconciliationStore,
-    frappe_stores,
     run_name,
 )
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
