@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from verenigingen.verenigingen_payments.observability.webhook_metrics import InstrumentedIngest
 from verenigingen.verenigingen_payments.webhooks.ingest import IncomingDelivery
+from verenigingen.verenigingen_payments.webhooks.raw_body_guard import declared_content_type
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def read_capped_body(request, cap: int) -> bytes | None:
 def delivery_from_request(request, cap: int) -> IncomingDelivery:
     return IncomingDelivery(
         method=request.method,
-        content_type=request.headers.get("Content-Type", ""),
+        content_type=declared_content_type(request.headers),
         headers=dict(request.headers.items()),
         body=read_capped_body(request, cap),
         query=request.args.to_dict(flat=True),
