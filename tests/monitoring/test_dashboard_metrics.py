@@ -10,7 +10,7 @@ from decimal import Decimal
 from verenigingen.verenigingen_payments.clients import BalancesClient, ChargebacksClient, PaymentsClient
 from verenigingen.verenigingen_payments.disputes.sync import ChargebackSync
 from verenigingen.verenigingen_payments.monitoring.dashboard_metrics import DashboardMetrics
-from verenigingen.verenigingen_payments.monitoring.forecast import AMSTERDAM
+from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 from verenigingen.verenigingen_payments.store.sql.ledger_store import SqlPaymentLedger
 from verenigingen.verenigingen_payments.store.sql.reconciliation_store import SqlReconciliationStore
 from verenigingen.verenigingen_payments.workflows.reconciliation.mollie_inputs import ledger_payment_from

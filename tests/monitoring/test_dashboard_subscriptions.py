@@ -13,7 +13,7 @@ from verenigingen.verenigingen_payments.monitoring.dashboard_metrics import Dash
 from verenigingen.verenigingen_payments.store.sql.ledger_store import SqlPaymentLedger
 from verenigingen.verenigingen_payments.store.sql.subscription_store import SqlSubscriptionStore
 from verenigingen.verenigingen_payments.subscriptions import FirstPayment, SepaMandate, SubscriptionService
-from verenigingen.verenigingen_payments.subscriptions.dates import AMSTERDAM
+from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 
 from .helpers import config_for, emulator_now
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from verenigingen.verenigingen_payments.core.models import Amount
 from verenigingen.verenigingen_payments.subscriptions import FirstPayment, SepaMandate
-from verenigingen.verenigingen_payments.subscriptions.dates import AMSTERDAM, add_interval, amsterdam_date, start_of_day
+from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
+from verenigingen.verenigingen_payments.subscriptions.dates import add_interval, amsterdam_date, start_of_day
 
 DUES = Amount(Decimal("12.50"), "EUR")
 IBAN = "NL91ABNA0417164300"

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import click
 
 from verenigingen.commands.mollie import EXIT_FAILED, _fail, _settings_name, mollie, settings_option, site_command
 from verenigingen.commands.table import render_table
+from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM, amsterdam_midnight
 
-AMSTERDAM_NAME = "Europe/Amsterdam"
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -74,14 +74,12 @@ def render_run(run, discrepancies) -> str:
 @site_command
 def reconcile(settings: str | None, on: str | None, from_: str | None, until: str | None):
     """Reconcile an account (default: yesterday) and print what adds up and what does not."""
-    from zoneinfo import ZoneInfo
-
     from verenigingen.verenigingen_payments.frappe_integration.reconciliation_jobs import reconcile_now
     from verenigingen.verenigingen_payments.frappe_integration.reconciliation_stores import (
         FrappeReconciliationStore,
     )
 
-    start, end = period_of(on, from_, until, datetime.now(ZoneInfo(AMSTERDAM_NAME)).date())
+    start, end = period_of(on, from_, until, datetime.now(AMSTERDAM).date())
     name = _settings_name(settings)
     try:
         run = reconcile_now(name, start, end)
@@ -104,15 +102,13 @@ def reconcile(settings: str | None, on: str | None, from_: str | None, until: st
 @site_command
 def sync_payments_command(settings: str | None, since: str | None):
     """Backfill the local payment ledger (Mollie Payment) from Mollie; resumes an interrupted sync."""
-    from zoneinfo import ZoneInfo
-
     from verenigingen.verenigingen_payments.clients import PaymentsClient
     from verenigingen.verenigingen_payments.frappe_integration.reconciliation_jobs import account_lock
     from verenigingen.verenigingen_payments.frappe_integration.reconciliation_stores import FrappePaymentLedger
     from verenigingen.verenigingen_payments.workflows.reconciliation.payment_sync import sync_payments
 
     day = _day(since, "--since")
-    start = datetime.combine(day, time(0), ZoneInfo(AMSTERDAM_NAME)) if day else None
+    start = amsterdam_midnight(day) if day else None
     name = _settings_name(settings)
     ledger = FrappePaymentLedger(commit=True)
     with account_lock(name):

@@ -35,7 +35,7 @@ def _date(value: str | None, name: str) -> date | None:
 
 
 def _period(from_date: str | None, until_date: str | None) -> tuple[date, date]:
-    from verenigingen.verenigingen_payments.workflows.reconciliation.account_run import AMSTERDAM
+    from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 
     start, end = _date(from_date, "from_date"), _date(until_date, "until_date")
     if start is None and end is None:

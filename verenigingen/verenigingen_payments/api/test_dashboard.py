@@ -25,7 +25,8 @@ from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_sett
 from verenigingen.verenigingen_payments.frappe_integration.roles import VIEWER
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 from verenigingen.verenigingen_payments.subscriptions import SepaMandate, SubscriptionService
-from verenigingen.verenigingen_payments.subscriptions.dates import AMSTERDAM, month_of
+from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
+from verenigingen.verenigingen_payments.subscriptions.dates import month_of
 
 ACCOUNT = "_Test Dashboard Account"
 MEMBERS_ACCOUNT = "_Test Dashboard Members"

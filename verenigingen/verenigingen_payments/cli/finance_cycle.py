@@ -23,7 +23,8 @@ from ..store.reconciliation_runs import COMPLETED
 from ..workflows.reconciliation.scoring import score
 from ..workflows.reconciliation.finance_report import render_markdown
 from ..workflows.reconciliation_engine import Period, ReconciliationStores, reconcile_account
-from .morning_briefing import AMSTERDAM, fetch_briefing, render_briefing
+from ..core.calendar import AMSTERDAM
+from .morning_briefing import fetch_briefing, render_briefing
 
 SCENARIOS = ("association-small", "association-large")
 

@@ -6,15 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
-from zoneinfo import ZoneInfo
 
 from ..clients import BalancesClient, ChargebacksClient, MollieConfig, SettlementsClient
+from ..core.calendar import AMSTERDAM
 from ..core.errors import NotFoundError
 from ..core.models.balances import Balance, Settlement
 from ..core.models.payments import Chargeback
 from ..disputes.reason_codes import explain_reason
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass

@@ -12,12 +12,11 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
+from ..core.calendar import AMSTERDAM
 from ..core.models.money import Amount
 from .reason_codes import explain_reason
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 OPEN = "open"
 INVESTIGATING = "investigating"

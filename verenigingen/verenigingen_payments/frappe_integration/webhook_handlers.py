@@ -9,15 +9,14 @@ was settled. All write absolute fetched state, so a repeated effect changes noth
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from verenigingen.verenigingen_payments.frappe_integration.reconciliation_stores import FrappePaymentLedger
 from verenigingen.verenigingen_payments.frappe_integration.webhook_jobs import site_fetcher
 from verenigingen.verenigingen_payments.webhooks.builtin_handlers import LedgerEffects
 from verenigingen.verenigingen_payments.webhooks.handlers import WebhookEffect
+from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 from verenigingen.verenigingen_payments.core.models.fields import parse_datetime
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # Mollie's calendar days
 
 
 def _ledger_effects() -> LedgerEffects:

@@ -31,7 +31,7 @@ from ..clients import BalancesClient, MollieConfig, SettlementsClient, resolve_c
 from ..core.errors import MollieError
 from ..disputes.model import ACTIVE_STATUSES
 from ..subscriptions.records import SubscriptionStore
-from .forecast import AMSTERDAM
+from ..core.calendar import AMSTERDAM
 from .subscription_figures import subscription_figures
 
 logger = logging.getLogger(__name__)

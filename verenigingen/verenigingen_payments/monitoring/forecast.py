@@ -21,14 +21,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from itertools import accumulate
-from zoneinfo import ZoneInfo
 
+from ..core.calendar import AMSTERDAM, amsterdam_midnight
 from ..core.models.money import currency_decimals
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DAY = timedelta(days=1)
 RATE_WINDOW_DAYS = 28
 CALIBRATION_ORIGINS = 28
@@ -97,7 +96,7 @@ class BalanceForecast:
 
 
 def end_of_day(day: date) -> datetime:
-    return datetime.combine(day + DAY, time(0), AMSTERDAM)
+    return amsterdam_midnight(day + DAY)
 
 
 def amsterdam_day(at: datetime) -> date:

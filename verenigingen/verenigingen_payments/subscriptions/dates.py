@@ -6,12 +6,10 @@ days and back, so DST (last Sundays of March and October) is handled by the tz d
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
-
+from datetime import date, datetime, timedelta, timezone
 from dateutil.relativedelta import relativedelta
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from ..core.calendar import AMSTERDAM, amsterdam_day, amsterdam_midnight
 _INTERVAL = re.compile(r"^\s*(\d+)\s+(day|days|week|weeks|month|months)\s*$")
 
 
@@ -27,12 +25,12 @@ def _aware(moment: datetime, field: str) -> datetime:
 
 def amsterdam_date(moment: datetime, field: str = "moment") -> date:
     """The Amsterdam calendar day of an instant (00:30 CET on 1 March is 1 March, not 28 Feb UTC)."""
-    return _aware(moment, field).astimezone(AMSTERDAM).date()
+    return amsterdam_day(moment, field)
 
 
 def start_of_day(day: date) -> datetime:
     """00:00 Amsterdam of `day`, as an aware UTC instant (23:00 or 22:00 UTC the day before)."""
-    return datetime.combine(day, time(0), tzinfo=AMSTERDAM).astimezone(timezone.utc)
+    return amsterdam_midnight(day).astimezone(timezone.utc)
 
 
 def trial_end(started_at: datetime, days: int) -> datetime:

@@ -23,7 +23,8 @@ from typing import Callable, Iterable
 from ..clients.config import _frappe_site_bound
 from ..store.ledger import PaymentLedger
 from ..store.reconciliation_runs import ReconciliationStore, RunRecord
-from .reconciliation.account_run import AMSTERDAM, AccountReconciliation, MollieClients
+from ..core.calendar import AMSTERDAM
+from .reconciliation.account_run import AccountReconciliation, MollieClients
 from .reconciliation.tolerance import Tolerance
 
 logger = logging.getLogger(__name__)

@@ -6,15 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
-from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, timezone
 
 from ...store.interfaces import AuditLogStore, PseudonymStore
 from ..security.audit import AuditTrail
 from ..security.audit_canonical import normalise_json_value, canonical_json
+from ..calendar import AMSTERDAM, amsterdam_midnight
 from ..security.encryption import FieldCipher, FieldContext
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 EXPORT_FORMAT = "verenigingen-gdpr-export/1"
 SectionProvider = Callable[[str, str], list[Mapping]]
 """(subject kind, subject id) -> the records one feature holds about the subject."""
@@ -28,7 +27,7 @@ def retention_cutoff(now: datetime, retention_days: int) -> datetime:
     if retention_days < 1:
         raise ValueError("retention_days must be at least 1")
     day = now.astimezone(AMSTERDAM).date() - timedelta(days=retention_days)
-    return datetime.combine(day, time(0), tzinfo=AMSTERDAM).astimezone(timezone.utc)
+    return amsterdam_midnight(day).astimezone(timezone.utc)
 
 
 def build_export(kind: str, subject_id: str, *, now: datetime, trail: AuditTrail, audit_store: AuditLogStore,

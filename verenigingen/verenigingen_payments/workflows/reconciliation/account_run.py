@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as dtime, timezone
+from datetime import date, datetime, timezone
 from typing import Callable, Iterable, Iterator
-from zoneinfo import ZoneInfo
 
+from ...core.calendar import amsterdam_midnight
 from ...core.errors import NotFoundError
 from ...observability.recorders import observe_reconciliation_run
 from ...store.ledger import LedgerPayment, PaymentLedger
@@ -32,12 +32,7 @@ from .settlement_matching import SettlementMatcher
 from .settlement_windows import CLOSED, unsettled_chargeback, unsettled_payments, window_for, windows_of
 from .tolerance import Tolerance
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BATCH = 250
-
-
-def amsterdam_midnight(day: date) -> datetime:
-    return datetime.combine(day, dtime(0), AMSTERDAM)
 
 
 @dataclass
