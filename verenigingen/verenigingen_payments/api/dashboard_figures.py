@@ -9,19 +9,13 @@ from decimal import Decimal
 import frappe
 
 from verenigingen.verenigingen_payments.core.models.money import currency_decimals
-from verenigingen.verenigingen_payments.frappe_integration.audit_store import from_site_time, to_site_time
+from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_value, to_site_naive
 
 PAYMENT_DOCTYPE = "Mollie Payment"
 RUN_DOCTYPE = "Mollie Reconciliation Run"
 SUBSCRIPTION_DOCTYPE = "Mollie Subscription"
 
 
-def _site(moment: datetime):
-    return to_site_time(moment)[0]
-
-
-def _utc(value) -> datetime:
-    return from_site_time(frappe.utils.get_datetime(value), 0)
 
 
 def _exact(value, currency: str) -> Decimal:
@@ -40,16 +34,16 @@ class FrappeLocalFigures:
         meta = frappe.get_meta(PAYMENT_DOCTYPE)
         account_field = "settings_name" if meta.has_field("settings_name") else "account"
         rows = frappe.get_all(PAYMENT_DOCTYPE, filters={account_field: account, "status": "paid",
-                                                        "paid_at": [">=", _site(since)]},
+                                                        "paid_at": [">=", to_site_naive(since)]},
                               fields=["currency", "amount", "amount_refunded", "paid_at"])
-        return [(r.currency, _exact(r.amount, r.currency), _exact(r.amount_refunded, r.currency), _utc(r.paid_at))
+        return [(r.currency, _exact(r.amount, r.currency), _exact(r.amount_refunded, r.currency), from_site_value(r.paid_at))
                 for r in rows]
 
     def chargebacks_since(self, account: str, since: datetime):
         rows = frappe.get_all("Dispute Case", filters={"settings_name": account,
-                                                       "chargeback_created_at": [">=", _site(since)]},
+                                                       "chargeback_created_at": [">=", to_site_naive(since)]},
                               fields=["currency", "amount", "chargeback_created_at", "status"])
-        return [(r.currency, _exact(r.amount, r.currency), _utc(r.chargeback_created_at), r.status) for r in rows]
+        return [(r.currency, _exact(r.amount, r.currency), from_site_value(r.chargeback_created_at), r.status) for r in rows]
 
     def dispute_status_counts(self, account: str):
         rows = frappe.get_all("Dispute Case", filters={"settings_name": account}, fields=["status", "count(name) as n"],

@@ -13,13 +13,13 @@ hash covers is recovered exactly, including the repeated hour when daylight savi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import frappe
-from frappe.utils import get_system_timezone, now_datetime
+from frappe.utils import now_datetime
 
 from verenigingen.verenigingen_payments.doctype.mollie_audit_log.mollie_audit_log import APPEND_FLAG
+from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_time, to_site_time
 from verenigingen.verenigingen_payments.store.interfaces import GENESIS_HASH, AuditEntry, ChainPosition
 
 DOCTYPE = "Mollie Audit Log"
@@ -33,18 +33,7 @@ class ChainSealError(ValueError):
     """`seal` returned an entry that does not sit at the position it was given."""
 
 
-def _site_zone() -> ZoneInfo:
-    return ZoneInfo(get_system_timezone())
 
-
-def to_site_time(instant: datetime) -> tuple[datetime, int]:
-    """Naive site-local wall time and its fold, as stored in `created` / `created_fold`."""
-    local = instant.astimezone(_site_zone())
-    return local.replace(tzinfo=None, fold=0), local.fold
-
-
-def from_site_time(naive: datetime, fold: int) -> datetime:
-    return naive.replace(tzinfo=_site_zone(), fold=int(fold or 0)).astimezone(timezone.utc)
 
 
 def _entry(row: dict) -> AuditEntry:

@@ -22,7 +22,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from verenigingen.verenigingen_payments.core.models.money import Amount, currency_decimals
-from verenigingen.verenigingen_payments.frappe_integration.audit_store import from_site_time, to_site_time
+from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_value, to_site_naive
 from verenigingen.verenigingen_payments.store.ledger import LedgerPayment, SyncCursor
 from verenigingen.verenigingen_payments.store.reconciliation_runs import (
     COMPLETED, FAILED, OPEN, RESOLVED, RUNNING, RunRecord, StoredDiscrepancy,
@@ -59,12 +59,6 @@ def exact(value: Any, currency: str) -> Decimal:
     return short if short == number else number.normalize()
 
 
-def _site(moment: datetime | None) -> datetime | None:
-    return None if moment is None else to_site_time(moment)[0]
-
-
-def _aware(value) -> datetime | None:
-    return None if value is None else from_site_time(frappe.utils.get_datetime(value), 0)
 
 
 def _text(amount: Amount | None) -> str | None:
@@ -124,7 +118,7 @@ class FrappePaymentLedger(FrappeStoreBase):
             "account": account, "payment_id": p.id, "currency": p.amount.currency, "amount": p.amount.value,
             "status": p.status, "method": p.method, "sequence_type": p.sequence_type, "customer_id": p.customer_id,
             "member_reference": p.member_reference, "subscription_id": p.subscription_id,
-            "mandate_id": p.mandate_id, "created_at": _site(p.created_at), "paid_at": _site(p.paid_at),
+            "mandate_id": p.mandate_id, "created_at": to_site_naive(p.created_at), "paid_at": to_site_naive(p.paid_at),
             "amount_refunded": _text(p.amount_refunded), "amount_charged_back": _text(p.amount_charged_back),
             "settlement_id": p.settlement_id,
             "settlement_currency": p.settlement_amount.currency if p.settlement_amount else (
@@ -137,9 +131,9 @@ class FrappePaymentLedger(FrappeStoreBase):
         currency = r["currency"]
         return LedgerPayment(
             id=r["payment_id"], amount=Amount(exact(r["amount_text"], currency), currency), status=r["status"],
-            created_at=_aware(r["created_at"]), method=r["method"], sequence_type=r["sequence_type"],
+            created_at=from_site_value(r["created_at"]), method=r["method"], sequence_type=r["sequence_type"],
             customer_id=r["customer_id"], member_reference=r["member_reference"],
-            subscription_id=r["subscription_id"], mandate_id=r["mandate_id"], paid_at=_aware(r["paid_at"]),
+            subscription_id=r["subscription_id"], mandate_id=r["mandate_id"], paid_at=from_site_value(r["paid_at"]),
             amount_refunded=_amount(r["amount_refunded"], currency),
             amount_charged_back=_amount(r["amount_charged_back"], currency), settlement_id=r["settlement_id"],
             settlement_amount=_amount(r["settlement_amount"], r["settlement_currency"]),
@@ -184,10 +178,10 @@ class FrappePaymentLedger(FrappeStoreBase):
                             ) -> Iterator[LedgerPayment]:
         where = ("account=%s and status='paid' and ifnull(settlement_id, '')='' and ifnull(settled_in, '')='' "
                  "and paid_at < %s")
-        values: list = [account, _site(paid_before)]
+        values: list = [account, to_site_naive(paid_before)]
         if paid_from is not None:
             where += " and paid_at >= %s"
-            values.append(_site(paid_from))
+            values.append(to_site_naive(paid_from))
         return self._stream(where, values)
 
     def count(self, account: str) -> int:
@@ -219,7 +213,7 @@ class FrappeReconciliationStore(FrappeStoreBase):
         if row is None:
             doc = frappe.new_doc(RUN)
             doc.update({"account": account, "period_from": period_from, "period_until": period_until,
-                        "status": RUNNING, "started_at": _site(now)})
+                        "status": RUNNING, "started_at": to_site_naive(now)})
             doc.name = name
             try:
                 doc.db_insert()
@@ -229,7 +223,7 @@ class FrappeReconciliationStore(FrappeStoreBase):
         elif row.status == RUNNING or (row.status == FAILED and row.checkpoint):
             self._set(name, status=RUNNING, error=None)
         else:
-            self._set(name, status=RUNNING, started_at=_site(now), finished_at=None, duration_ms=0, checkpoint=None,
+            self._set(name, status=RUNNING, started_at=to_site_naive(now), finished_at=None, duration_ms=0, checkpoint=None,
                       error=None, settlements_checked=0, transactions_checked=0, discrepancy_count=0)
         self._done()
         return self.get_run(name)
@@ -250,7 +244,7 @@ class FrappeReconciliationStore(FrappeStoreBase):
     def record_discrepancies(self, account: str, run_id: str, discrepancies: Iterable[Any], now: datetime) -> int:
         items = list({x.identity: x for x in discrepancies}.values())
         for i in range(0, len(items), _CHUNK):
-            self._upsert(account, run_id, items[i:i + _CHUNK], _site(now))
+            self._upsert(account, run_id, items[i:i + _CHUNK], to_site_naive(now))
         self._done()
         return len(items)
 
@@ -289,7 +283,7 @@ class FrappeReconciliationStore(FrappeStoreBase):
             frappe.db.sql(f"delete from `tab{DISCREPANCY}` where parent=%s and resolved=0 and last_seen_at < %s",
                           (run_id, run.started_at))
         count, still_open = self._counts(run_id)
-        finished = _site(now)
+        finished = to_site_naive(now)
         self._set(run_id, status=status, finished_at=finished,
                   duration_ms=int((finished - frappe.utils.get_datetime(run.started_at)).total_seconds() * 1000),
                   settlements_checked=settlements_checked, transactions_checked=transactions_checked,
@@ -335,7 +329,7 @@ class FrappeReconciliationStore(FrappeStoreBase):
         if row is None:
             raise KeyError(f"no discrepancy {identity} for account {account}")
         name = frappe.db.get_value(DISCREPANCY, {"parent": row.run_id, "identity": identity})
-        frappe.db.set_value(DISCREPANCY, name, {"resolved": 1, "resolved_by": resolved_by, "resolved_at": _site(now),
+        frappe.db.set_value(DISCREPANCY, name, {"resolved": 1, "resolved_by": resolved_by, "resolved_at": to_site_naive(now),
                                                 "resolution_note": note.strip()}, update_modified=False)
         frappe.db.set_value(RUN, row.run_id, "open_discrepancy_count", self._counts(row.run_id)[1])
         self._done()
@@ -345,7 +339,7 @@ class FrappeReconciliationStore(FrappeStoreBase):
 def _run(r: dict) -> RunRecord:
     return RunRecord(
         r["name"], r["account"], frappe.utils.getdate(r["period_from"]), frappe.utils.getdate(r["period_until"]),
-        r["status"], _aware(r["started_at"]), _aware(r["finished_at"]), r["duration_ms"],
+        r["status"], from_site_value(r["started_at"]), from_site_value(r["finished_at"]), r["duration_ms"],
         int(r["settlements_checked"] or 0), int(r["transactions_checked"] or 0), int(r["discrepancy_count"] or 0),
         json.loads(r["totals"] or "{}"), json.loads(r["checkpoint"] or "{}"), r["error"],
     )
@@ -355,8 +349,8 @@ def _discrepancy(r: dict) -> StoredDiscrepancy:
     return StoredDiscrepancy(
         r["account"], r["identity"], r["parent"], r["kind"], f"{exact(r['amount_text'], r['currency']):f}", r["currency"],
         r["scope"], tuple(json.loads(r["ids"] or "[]")), json.loads(r["evidence"] or "{}"), r["suggested_action"],
-        RESOLVED if r["resolved"] else OPEN, _aware(r["first_seen_at"]), _aware(r["last_seen_at"]),
-        r["resolved_by"], _aware(r["resolved_at"]), r["resolution_note"],
+        RESOLVED if r["resolved"] else OPEN, from_site_value(r["first_seen_at"]), from_site_value(r["last_seen_at"]),
+        r["resolved_by"], from_site_value(r["resolved_at"]), r["resolution_note"],
     )
 
 

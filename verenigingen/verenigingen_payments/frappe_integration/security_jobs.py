@@ -23,7 +23,7 @@ from verenigingen.verenigingen_payments.core.compliance.gdpr import retention_cu
 from verenigingen.verenigingen_payments.core.security import MollieSecurityManager
 from verenigingen.verenigingen_payments.core.security.redaction import redact_exception
 from verenigingen.verenigingen_payments.frappe_integration import security_seams
-from verenigingen.verenigingen_payments.frappe_integration.audit_store import from_site_time
+from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_time
 from verenigingen.verenigingen_payments.frappe_integration.roles import MANAGER
 from verenigingen.verenigingen_payments.observability.recorders import observe_audit_verification
 

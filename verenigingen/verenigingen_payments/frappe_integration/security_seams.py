@@ -38,11 +38,8 @@ from verenigingen.verenigingen_payments.core.security.rotation_seams import (
     CredentialSlot,
     RotationState,
 )
-from verenigingen.verenigingen_payments.frappe_integration.audit_store import (
-    FrappeAuditLogStore,
-    from_site_time,
-    to_site_time,
-)
+from verenigingen.verenigingen_payments.frappe_integration.audit_store import FrappeAuditLogStore
+from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_value, to_site_naive
 from verenigingen.verenigingen_payments.frappe_integration.settings_rules import mode_of_api_key
 
 logger = logging.getLogger(__name__)
@@ -137,12 +134,6 @@ def verify_audit() -> ChainVerification:
     return verify_chain(FrappeAuditLogStore(), audit_keys(), chain_id())
 
 
-def _aware(value) -> datetime | None:
-    return from_site_time(frappe.utils.get_datetime(value), 0) if value else None
-
-
-def _site_naive(value: datetime) -> datetime:
-    return to_site_time(value)[0]
 
 
 class FrappeRotationSettings:
@@ -163,8 +154,8 @@ class FrappeRotationSettings:
                 current=self._secret(settings_name, kind),
                 staged=self._secret(settings_name, staged_field(kind)),
                 previous=self._secret(settings_name, previous_field(kind)),
-                previous_valid_until=_aware(row[valid_until_field(kind)]),
-                rotated_at=_aware(row[rotated_at_field(kind)]),
+                previous_valid_until=from_site_value(row[valid_until_field(kind)]),
+                rotated_at=from_site_value(row[rotated_at_field(kind)]),
             )
             for kind in CREDENTIAL_KINDS
         }
@@ -192,8 +183,8 @@ class FrappeRotationSettings:
             kind: "*" * len(staged),
             staged_field(kind): None,
             previous_field(kind): "*" * len(current) if current else None,
-            valid_until_field(kind): _site_naive(previous_valid_until) if current else None,
-            rotated_at_field(kind): _site_naive(rotated_at),
+            valid_until_field(kind): to_site_naive(previous_valid_until) if current else None,
+            rotated_at_field(kind): to_site_naive(rotated_at),
         }
         if kind == API_KEY:
             values["mode"] = mode_of_api_key(staged)

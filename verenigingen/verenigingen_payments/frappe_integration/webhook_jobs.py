@@ -18,7 +18,7 @@ from datetime import datetime
 import frappe
 from frappe.utils import now_datetime
 
-from verenigingen.verenigingen_payments.frappe_integration.audit_store import from_site_time
+from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_time
 from verenigingen.verenigingen_payments.frappe_integration.security_seams import field_cipher
 from verenigingen.verenigingen_payments.frappe_integration.webhook_store import FrappeWebhookLogStore
 from verenigingen.verenigingen_payments.observability.webhook_metrics import (

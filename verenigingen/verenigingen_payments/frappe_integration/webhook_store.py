@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 import frappe
 
-from verenigingen.verenigingen_payments.frappe_integration.audit_store import from_site_time, to_site_time
+from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_value, to_site_naive
 from verenigingen.verenigingen_payments.store.webhook_log import (
     FINISHED_STATUSES,
     DuplicateEventError,
@@ -40,12 +40,6 @@ _CLAIM = (
 )
 
 
-def _site(moment: datetime | None) -> datetime | None:
-    return None if moment is None else to_site_time(moment)[0]
-
-
-def _aware(value) -> datetime | None:
-    return None if value in (None, "") else from_site_time(frappe.utils.get_datetime(value), 0)
 
 
 def _body_text(body: bytes | None) -> tuple[str | None, str]:
@@ -67,7 +61,7 @@ def _record(row: dict) -> WebhookLogRecord:
     values = dict(row)
     encoding = values.pop("body_encoding", None)
     for name in _DATETIMES:
-        values[name] = _aware(values[name])
+        values[name] = from_site_value(values[name])
     for name in ("processed", "body_encrypted", "operator_replay"):
         values[name] = bool(values[name])
     values["status"] = WebhookStatus(values["status"])
@@ -94,7 +88,7 @@ class FrappeWebhookLogStore:
         row = {k: v for k, v in values.items() if k != "id"}
         row["body"], row["body_encoding"] = _body_text(entry.body)
         for name in ("received_at", "event_created_at"):
-            row[name] = _site(row[name])
+            row[name] = to_site_naive(row[name])
         now = frappe.utils.now_datetime()
         row.update(name=entry.id, creation=now, modified=now, owner="Guest", modified_by="Guest", docstatus=0, idx=0)
         columns = ", ".join(f"`{c}`" for c in row)
@@ -132,7 +126,7 @@ class FrappeWebhookLogStore:
     # -- processing life cycle ------------------------------------------------------------
 
     def claim(self, log_id: str, *, now: datetime, lease: timedelta) -> WebhookLogRecord | None:
-        frappe.db.sql(_CLAIM, {"name": log_id, "now": _site(now), "lease_until": _site(now + lease),
+        frappe.db.sql(_CLAIM, {"name": log_id, "now": to_site_naive(now), "lease_until": to_site_naive(now + lease),
                                "modified": frappe.utils.now_datetime()})
         claimed = frappe.db._cursor.rowcount == 1
         record = self.get(log_id) if claimed else None
@@ -143,14 +137,14 @@ class FrappeWebhookLogStore:
                effect_key: str | None = None, note: str | None = None) -> None:
         if status not in FINISHED_STATUSES:
             raise ValueError(f"{status} does not finish a delivery")
-        self._update(log_id, status=status.value, processed=1, processed_at=_site(now), processing_ms=processing_ms,
+        self._update(log_id, status=status.value, processed=1, processed_at=to_site_naive(now), processing_ms=processing_ms,
                      effect_key=effect_key, lease_until=None, next_attempt_at=None, last_error=note)
         self._done()
 
     def fail(self, log_id: str, *, error: str, next_attempt_at: datetime | None, processing_ms: int | None) -> None:
         if self._commit:
             frappe.db.rollback()  # drop what a failing handler half wrote; the claim is committed
-        self._update(log_id, status=_S[WebhookStatus.FAILED], last_error=error, next_attempt_at=_site(next_attempt_at),
+        self._update(log_id, status=_S[WebhookStatus.FAILED], last_error=error, next_attempt_at=to_site_naive(next_attempt_at),
                      lease_until=None, processing_ms=processing_ms)
         self._done()
 
@@ -159,7 +153,7 @@ class FrappeWebhookLogStore:
             f"select name from {TABLE} where (status='failed' and next_attempt_at <= %(now)s) "
             f"or (status='received' and received_at <= %(stale)s) or (status='processing' and lease_until < %(now)s) "
             f"order by received_at limit %(limit)s",
-            {"now": _site(now), "stale": _site(stale_before), "limit": int(limit)},
+            {"now": to_site_naive(now), "stale": to_site_naive(stale_before), "limit": int(limit)},
         )
 
     def replay_candidates(self, *, ids: list[str] | None = None, failed: bool = False,
@@ -172,14 +166,14 @@ class FrappeWebhookLogStore:
             conditions.append("status='failed'")
         if since is not None:
             conditions.append("received_at >= %(since)s")
-            values["since"] = _site(since)
+            values["since"] = to_site_naive(since)
         if not conditions:
             raise ValueError("replay needs ids, failed=True or a since date")
         query = f"{_SELECT} where {' and '.join(conditions)} order by received_at"
         return [_record(r) for r in frappe.db.sql(query, values, as_dict=True)]
 
     def reset_for_replay(self, log_id: str, *, now: datetime) -> None:
-        self._update(log_id, status=_S[WebhookStatus.FAILED], processed=0, next_attempt_at=_site(now),
+        self._update(log_id, status=_S[WebhookStatus.FAILED], processed=0, next_attempt_at=to_site_naive(now),
                      lease_until=None, operator_replay=1)
         self._done()
 
@@ -196,7 +190,7 @@ class FrappeWebhookLogStore:
     def finish_with_effect(self, log_id: str, effect_key: str, *, resource_type: str, resource_id: str,
                            status: str | None, now: datetime, processing_ms: int) -> WebhookStatus:
         """Close the row as `processed` holding the applied key, or `duplicate` if a twin holds it (one commit)."""
-        closing = dict(processed=1, processed_at=_site(now), processing_ms=processing_ms, effect_key=effect_key,
+        closing = dict(processed=1, processed_at=to_site_naive(now), processing_ms=processing_ms, effect_key=effect_key,
                        lease_until=None, next_attempt_at=None, last_error=None)
         try:
             self._update(log_id, status=_S[WebhookStatus.PROCESSED], applied_effect_key=effect_key, **closing)
@@ -221,7 +215,7 @@ class FrappeWebhookLogStore:
         frappe.db.sql(
             f"update {TABLE} set body=null, headers='{{}}', client_ip=null, personal_data_purged=1, modified=%(now)s "
             f"where received_at < %(cutoff)s and personal_data_purged=0",
-            {"cutoff": _site(cutoff), "now": frappe.utils.now_datetime()})
+            {"cutoff": to_site_naive(cutoff), "now": frappe.utils.now_datetime()})
         purged = frappe.db._cursor.rowcount
         self._done()
         return int(purged)

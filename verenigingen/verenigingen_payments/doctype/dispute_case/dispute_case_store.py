@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import datetime
 from decimal import Decimal
 
 import frappe
@@ -21,7 +20,7 @@ import frappe
 from verenigingen.verenigingen_payments.core.models.money import Amount, currency_decimals
 from verenigingen.verenigingen_payments.disputes.evidence import DisputeEvidence
 from verenigingen.verenigingen_payments.disputes.model import ConcurrentUpdate, DisputeCase
-from verenigingen.verenigingen_payments.frappe_integration.audit_store import from_site_time, to_site_time
+from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_value, to_site_naive
 
 DOCTYPE = "Dispute Case"
 EVIDENCE = "Dispute Evidence"
@@ -31,12 +30,6 @@ _SCALARS = ("chargeback_id", "payment_id", "settlement_id", "reason_code", "reas
 _TIMES = ("chargeback_created_at", "reversed_at", "opened_at", "resolved_at")
 
 
-def _site(value: datetime | None):
-    return None if value is None else to_site_time(value)[0]
-
-
-def _utc(value) -> datetime | None:
-    return None if not value else from_site_time(frappe.utils.get_datetime(value), 0)
 
 
 def _money(value, currency: str | None) -> Amount | None:
@@ -48,7 +41,7 @@ def _money(value, currency: str | None) -> Amount | None:
 
 def _values(case: DisputeCase) -> dict:
     values = {name: getattr(case, name) for name in _SCALARS}
-    values.update({name: _site(getattr(case, name)) for name in _TIMES})
+    values.update({name: to_site_naive(getattr(case, name)) for name in _TIMES})
     values.update(
         settings_name=case.account, amount=case.amount.value, currency=case.amount.currency,
         settlement_amount=case.settlement_amount.value if case.settlement_amount else None,
@@ -62,13 +55,13 @@ def _case(row) -> DisputeCase:
     return DisputeCase(
         case_id=row.name, account=row.settings_name, chargeback_id=row.chargeback_id, payment_id=row.payment_id,
         amount=_money(row.amount, row.currency), reason_code=row.reason_code or "",
-        reason_description=row.reason_description or "", chargeback_created_at=_utc(row.chargeback_created_at),
-        opened_at=_utc(row.opened_at), updated_at=_utc(row.modified), status=row.status, priority=row.priority,
+        reason_description=row.reason_description or "", chargeback_created_at=from_site_value(row.chargeback_created_at),
+        opened_at=from_site_value(row.opened_at), updated_at=from_site_value(row.modified), status=row.status, priority=row.priority,
         priority_score=int(row.priority_score or 0), deadline=frappe.utils.getdate(row.deadline) if row.deadline else None,
         settlement_amount=_money(row.settlement_amount, row.settlement_currency), settlement_id=row.settlement_id,
         method=row.method, customer_id=row.customer_id, member_reference=row.member_reference,
-        repeat_offences=int(row.repeat_offences or 0), reversed_at=_utc(row.reversed_at), assignee=row.assignee,
-        resolution=row.resolution, note=row.note, resolved_at=_utc(row.resolved_at),
+        repeat_offences=int(row.repeat_offences or 0), reversed_at=from_site_value(row.reversed_at), assignee=row.assignee,
+        resolution=row.resolution, note=row.note, resolved_at=from_site_value(row.resolved_at),
         recovery_payment_id=row.recovery_payment_id, recovery_status=row.recovery_status,
         recovery_attempt=int(row.recovery_attempt or 0), version=int(row.version or 1),
         history=tuple(tuple(h) for h in json.loads(row.history or "[]")),
@@ -131,11 +124,11 @@ class FrappeDisputeStore:
             "doctype": EVIDENCE, "dispute_case": evidence.case_id, "kind": evidence.kind, "summary": evidence.summary,
             "body": evidence.body, "contact_channel": evidence.contact_channel, "file_url": evidence.file_url,
             "author": evidence.author if frappe.db.exists("User", evidence.author) else None,
-            "recorded_at": _site(evidence.created_at),
+            "recorded_at": to_site_naive(evidence.created_at),
         }).insert(ignore_permissions=True, set_name=evidence.evidence_id)
         return evidence
 
     def list_evidence(self, case_id: str) -> list[DisputeEvidence]:
         rows = frappe.get_all(EVIDENCE, filters={"dispute_case": case_id}, fields=["*"], order_by="recorded_at asc")
-        return [DisputeEvidence(r.name, r.dispute_case, r.kind, _utc(r.recorded_at), r.author or "", r.summary,
+        return [DisputeEvidence(r.name, r.dispute_case, r.kind, from_site_value(r.recorded_at), r.author or "", r.summary,
                                 r.body, r.contact_channel or None, r.file_url or None) for r in rows]

@@ -18,6 +18,7 @@ from verenigingen.verenigingen_payments.core.security.errors import RotationErro
 from verenigingen.verenigingen_payments.doctype.mollie_audit_log.mollie_audit_log import AppendOnlyError
 from verenigingen.verenigingen_payments.frappe_integration import security_seams
 from verenigingen.verenigingen_payments.frappe_integration.audit_store import FrappeAuditLogStore
+from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_time
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 
 AUDIT = "Mollie Audit Log"
@@ -274,7 +275,7 @@ class TestSecurityJobs(AuditTestCase):
                                                      "previous_secret_key")
         frappe.db.set_value("Mollie Settings", SETTINGS, {"previous_secret_key": "*" * 35,
                                                            "secret_key_previous_valid_until": later - timedelta(days=1)})
-        at = security_seams.from_site_time(later, 0)
+        at = from_site_time(later, 0)
         self.assertIn(SETTINGS, security_jobs.keys_due_for_rotation(at))
         self.assertIn(SETTINGS, security_jobs.check_credentials(at))
         doc.reload()
