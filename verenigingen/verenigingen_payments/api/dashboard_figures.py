@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import frappe
 
-from verenigingen.verenigingen_payments.core.models.money import currency_decimals
+from verenigingen.verenigingen_payments.core.models.money import currency_quantum
 from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_value, to_site_naive
 
 PAYMENT_DOCTYPE = "Mollie Payment"
@@ -20,7 +20,7 @@ SUBSCRIPTION_DOCTYPE = "Mollie Subscription"
 
 def _exact(value, currency: str) -> Decimal:
     """A Currency field (DECIMAL(21,9), float in Python) or exact text, to the currency's decimals."""
-    return Decimal(str(value or 0)).quantize(Decimal(1).scaleb(-currency_decimals(currency)))
+    return Decimal(str(value or 0)).quantize(currency_quantum(currency))
 
 
 def _exists(doctype: str) -> bool:

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator
 import frappe
 from frappe.utils import now_datetime
 
-from verenigingen.verenigingen_payments.core.models.money import Amount, currency_decimals
+from verenigingen.verenigingen_payments.core.models.money import Amount, currency_quantum
 from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_value, to_site_naive
 from verenigingen.verenigingen_payments.store.ledger import LedgerPayment, SyncCursor
 from verenigingen.verenigingen_payments.store.reconciliation_runs import (
@@ -55,7 +55,7 @@ def exact(value: Any, currency: str) -> Decimal:
     if isinstance(value, float):
         raise TypeError("money must not pass through float; select DECIMAL columns as text")
     number = value if isinstance(value, Decimal) else Decimal(str(value))
-    short = number.quantize(Decimal(1).scaleb(-currency_decimals(currency)))
+    short = number.quantize(currency_quantum(currency))
     return short if short == number else number.normalize()
 
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 import frappe
 
-from verenigingen.verenigingen_payments.core.models.money import Amount
+from verenigingen.verenigingen_payments.core.models.money import Amount, currency_quantum
 from verenigingen.verenigingen_payments.doctype.mollie_subscription.mollie_subscription import record_name
 from verenigingen.verenigingen_payments.doctype.mollie_subscription_drift.mollie_subscription_drift import (
     drift_name,
@@ -97,7 +97,7 @@ def _amount(text: str | None, currency: str) -> Amount | None:
     if text in (None, ""):
         return None
     value = Decimal(text)
-    return Amount(value.quantize(Decimal(1).scaleb(-Amount(value, currency).decimals)), currency)
+    return Amount(value.quantize(currency_quantum(currency)), currency)
 
 
 def _row_values(

@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from itertools import accumulate
 
 from ..core.calendar import AMSTERDAM, amsterdam_midnight
-from ..core.models.money import currency_decimals
+from ..core.models.money import currency_quantum
 
 DAY = timedelta(days=1)
 RATE_WINDOW_DAYS = 28
@@ -244,7 +244,7 @@ def forecast_balance(flows: list[Flow], settlements: list[SettlementMark], avail
     history = BalanceHistory(flows, settlements, available, as_of)
     rate, path = point_path(history, as_of, horizon)
     errors = backtest_errors(history, calibration_origins(history), horizon)
-    quantum = Decimal(1).scaleb(-currency_decimals(currency))
+    quantum = currency_quantum(currency)
     spread = _robust_spread(history)
     points, method = [], "empirical 10th-90th percentile of backtest errors"
     for h, (day, expected, out) in enumerate(path, start=1):

@@ -15,7 +15,7 @@ from collections import Counter
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from ..core.models.money import Amount
+from ..core.models.money import Amount, currency_quantum
 from ..subscriptions import revenue
 from ..subscriptions.dates import add_interval, amsterdam_date, month_of
 from ..subscriptions.records import ACTIVE, PAST_DUE, STATUSES, SubscriptionStore
@@ -25,7 +25,7 @@ MOVEMENTS = ("new", "churned", "reactivated")
 
 def _money(amount: Amount) -> dict:
     """`{"value", "currency"}` with exactly the currency's decimals (a site store may read back more)."""
-    value = amount.value.quantize(Decimal(1).scaleb(-amount.decimals))
+    value = amount.value.quantize(currency_quantum(amount.currency))
     return {"value": f"{value:f}", "currency": amount.currency}
 
 

@@ -30,6 +30,11 @@ def currency_decimals(currency: str) -> int:
     return CURRENCY_DECIMALS.get(currency, DEFAULT_DECIMALS)
 
 
+def currency_quantum(currency: str) -> Decimal:
+    """The smallest unit of `currency` as a Decimal exponent: 0.01 for EUR, 1 for JPY."""
+    return Decimal(1).scaleb(-currency_decimals(currency))
+
+
 def parse_decimal(raw: object, field: str) -> Decimal:
     """Parse Mollie's decimal string exactly; raise ResponseParseError naming `field` otherwise."""
     if not isinstance(raw, str) or not _AMOUNT_RE.match(raw):
@@ -79,7 +84,7 @@ class Amount:
 
     def formatted_value(self) -> str:
         """The value as Mollie wants it: exactly the currency's decimals; refuses to round."""
-        quantum = Decimal(1).scaleb(-self.decimals)
+        quantum = currency_quantum(self.currency)
         quantized = self.value.quantize(quantum)
         if quantized != self.value:
             raise ValueError(f"{self.value} {self.currency} has more than {self.decimals} decimals")

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import frappe
 
-from verenigingen.verenigingen_payments.core.models.money import Amount, currency_decimals
+from verenigingen.verenigingen_payments.core.models.money import Amount, currency_quantum
 from verenigingen.verenigingen_payments.disputes.evidence import DisputeEvidence
 from verenigingen.verenigingen_payments.disputes.model import ConcurrentUpdate, DisputeCase
 from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_value, to_site_naive
@@ -35,7 +35,7 @@ _TIMES = ("chargeback_created_at", "reversed_at", "opened_at", "resolved_at")
 def _money(value, currency: str | None) -> Amount | None:
     if value is None or not currency:
         return None
-    quantum = Decimal(1).scaleb(-currency_decimals(currency))
+    quantum = currency_quantum(currency)
     return Amount(Decimal(str(value)).quantize(quantum), currency)
 
 

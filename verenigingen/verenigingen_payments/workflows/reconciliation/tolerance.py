@@ -11,17 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 
-from ...core.models.money import Amount, currency_decimals
+from ...core.models.money import Amount, currency_quantum
 
 DEFAULT_TOLERANCE = Decimal("0.01")
 
 
-def _quantum(currency: str) -> Decimal:
-    return Decimal(1).scaleb(-currency_decimals(currency))
-
-
 def round_to_currency(amount: Amount) -> Amount:
-    return Amount(amount.value.quantize(_quantum(amount.currency), rounding=ROUND_HALF_EVEN), amount.currency)
+    return Amount(amount.value.quantize(currency_quantum(amount.currency), rounding=ROUND_HALF_EVEN), amount.currency)
 
 
 @dataclass(frozen=True)
@@ -35,7 +31,7 @@ class Tolerance:
             raise ValueError("reconciliation_tolerance must be a non-negative Decimal")
 
     def for_currency(self, currency: str) -> Decimal:
-        return self.value.quantize(_quantum(currency), rounding=ROUND_DOWN)
+        return self.value.quantize(currency_quantum(currency), rounding=ROUND_DOWN)
 
     def difference(self, expected: Amount, actual: Amount) -> Amount:
         """actual − expected, rounded to the currency's decimals."""
