@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator
 import frappe
 from frappe.utils import now_datetime
 
-from verenigingen.verenigingen_payments.core.models.money import Amount, currency_quantum
+from verenigingen.verenigingen_payments.core.models.money import Amount, amount_text, currency_quantum
 from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_value, to_site_naive
 from verenigingen.verenigingen_payments.store.ledger import LedgerPayment, SyncCursor
 from verenigingen.verenigingen_payments.store.reconciliation_runs import (
@@ -60,9 +60,6 @@ def exact(value: Any, currency: str) -> Decimal:
 
 
 
-
-def _text(amount: Amount | None) -> str | None:
-    return None if amount is None else f"{amount.value:f}"
 
 
 def _amount(value: str | None, currency: str | None) -> Amount | None:
@@ -119,11 +116,11 @@ class FrappePaymentLedger(FrappeStoreBase):
             "status": p.status, "method": p.method, "sequence_type": p.sequence_type, "customer_id": p.customer_id,
             "member_reference": p.member_reference, "subscription_id": p.subscription_id,
             "mandate_id": p.mandate_id, "created_at": to_site_naive(p.created_at), "paid_at": to_site_naive(p.paid_at),
-            "amount_refunded": _text(p.amount_refunded), "amount_charged_back": _text(p.amount_charged_back),
+            "amount_refunded": amount_text(p.amount_refunded), "amount_charged_back": amount_text(p.amount_charged_back),
             "settlement_id": p.settlement_id,
             "settlement_currency": p.settlement_amount.currency if p.settlement_amount else (
                 p.fees.currency if p.fees else None),
-            "settlement_amount": _text(p.settlement_amount), "fees": _text(p.fees), "synced_at": now,
+            "settlement_amount": amount_text(p.settlement_amount), "fees": amount_text(p.fees), "synced_at": now,
         }
 
     @staticmethod

@@ -35,6 +35,11 @@ def currency_quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-currency_decimals(currency))
 
 
+def amount_text(amount: "Amount | None") -> str | None:
+    """Exact decimal text of an amount for storage (every digit kept); None for no amount."""
+    return None if amount is None else f"{amount.value:f}"
+
+
 def parse_decimal(raw: object, field: str) -> Decimal:
     """Parse Mollie's decimal string exactly; raise ResponseParseError naming `field` otherwise."""
     if not isinstance(raw, str) or not _AMOUNT_RE.match(raw):

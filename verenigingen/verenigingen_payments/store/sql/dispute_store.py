@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from ...core.models.money import Amount
+from ...core.models.money import Amount, amount_text
 from ...disputes.evidence import DisputeEvidence
 from ...disputes.model import ConcurrentUpdate, DisputeCase
 from .retry import retry_on_lock_conflict
@@ -25,16 +25,13 @@ from .tables.disputes import dispute_case as t, dispute_evidence as ev
 TABLES_MODULE = "verenigingen.verenigingen_payments.store.sql.tables.disputes"
 
 
-def _text(amount: Amount | None) -> str | None:
-    return None if amount is None else f"{amount.value:f}"
-
 
 def _row(case: DisputeCase) -> dict:
     return {
         "case_id": case.case_id, "account": case.account, "chargeback_id": case.chargeback_id,
-        "payment_id": case.payment_id, "currency": case.amount.currency, "amount": _text(case.amount),
+        "payment_id": case.payment_id, "currency": case.amount.currency, "amount": amount_text(case.amount),
         "settlement_currency": case.settlement_amount.currency if case.settlement_amount else None,
-        "settlement_amount": _text(case.settlement_amount), "settlement_id": case.settlement_id,
+        "settlement_amount": amount_text(case.settlement_amount), "settlement_id": case.settlement_id,
         "reason_code": case.reason_code, "reason_description": case.reason_description[:255],
         "method": case.method, "customer_id": case.customer_id, "member_reference": case.member_reference,
         "chargeback_created_at": case.chargeback_created_at, "reversed_at": case.reversed_at,

@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 
 import sqlalchemy as sa
 
-from ...core.models.money import Amount
+from ...core.models.money import Amount, amount_text
 from ..ledger import LedgerPayment, SyncCursor
 from .retry import retry_on_lock_conflict
 from .schema import ensure_schema
@@ -23,20 +23,17 @@ TABLES_MODULE = "verenigingen.verenigingen_payments.store.sql.tables.ledger"
 _ID_CHUNK = 500
 
 
-def _text(amount: Amount | None) -> str | None:
-    return None if amount is None else f"{amount.value:f}"
-
 
 def _row(account: str, p: LedgerPayment, now: datetime) -> dict:
     settlement_currency = p.settlement_amount.currency if p.settlement_amount else None
     return {
-        "account": account, "payment_id": p.id, "currency": p.amount.currency, "amount": _text(p.amount),
+        "account": account, "payment_id": p.id, "currency": p.amount.currency, "amount": amount_text(p.amount),
         "status": p.status, "method": p.method, "sequence_type": p.sequence_type, "customer_id": p.customer_id,
         "member_reference": p.member_reference, "subscription_id": p.subscription_id,
         "mandate_id": p.mandate_id, "created_at": p.created_at, "paid_at": p.paid_at,
-        "amount_refunded": _text(p.amount_refunded), "amount_charged_back": _text(p.amount_charged_back),
+        "amount_refunded": amount_text(p.amount_refunded), "amount_charged_back": amount_text(p.amount_charged_back),
         "settlement_id": p.settlement_id, "settlement_currency": settlement_currency,
-        "settlement_amount": _text(p.settlement_amount), "fees": _text(p.fees), "synced_at": now,
+        "settlement_amount": amount_text(p.settlement_amount), "fees": amount_text(p.fees), "synced_at": now,
     }
 
 

@@ -10,7 +10,7 @@ from typing import Iterable, Iterator
 
 import sqlalchemy as sa
 
-from ...core.models.money import Amount
+from ...core.models.money import Amount, amount_text
 from ...subscriptions.records import (
     DriftReport, SubscriptionEvent, SubscriptionPayment, SubscriptionRecord, SyncCheckpoint,
 )
@@ -25,9 +25,6 @@ TABLES_MODULE = "verenigingen.verenigingen_payments.store.sql.tables.subscriptio
 _PLAIN = [f.name for f in fields(SubscriptionRecord) if f.name != "amount"]
 
 
-def _text(amount: Amount | None) -> str | None:
-    return None if amount is None else f"{amount.value:f}"
-
 
 def _amount(value: str | None, currency: str) -> Amount | None:
     return None if value is None else Amount(Decimal(value), currency)
@@ -35,7 +32,7 @@ def _amount(value: str | None, currency: str) -> Amount | None:
 
 def _record_row(r: SubscriptionRecord) -> dict:
     row = {name: getattr(r, name) for name in _PLAIN}
-    row.update(currency=r.amount.currency, amount=_text(r.amount))
+    row.update(currency=r.amount.currency, amount=amount_text(r.amount))
     return row
 
 
@@ -48,9 +45,9 @@ def _record(row: sa.Row) -> SubscriptionRecord:
 def _payment_row(p: SubscriptionPayment) -> dict:
     return {"account": p.account, "payment_id": p.payment_id, "subscription_id": p.subscription_id,
             "member_reference": p.member_reference, "term": p.term, "currency": p.amount.currency,
-            "amount": _text(p.amount), "status": p.status, "due_date": p.due_date, "created_at": p.created_at,
-            "paid_at": p.paid_at, "amount_charged_back": _text(p.amount_charged_back),
-            "amount_refunded": _text(p.amount_refunded), "sequence_type": p.sequence_type}
+            "amount": amount_text(p.amount), "status": p.status, "due_date": p.due_date, "created_at": p.created_at,
+            "paid_at": p.paid_at, "amount_charged_back": amount_text(p.amount_charged_back),
+            "amount_refunded": amount_text(p.amount_refunded), "sequence_type": p.sequence_type}
 
 
 def _payment(r: sa.Row) -> SubscriptionPayment:
