@@ -26,18 +26,18 @@ override_whitelisted_methods = {
 # (reported to Prometheus), and the retention purge.
 scheduler_events = {
     "daily": [
-        "verenigingen.verenigingen_payments.frappe_integration.security_jobs.check_credentials",
-        "verenigingen.verenigingen_payments.frappe_integration.security_jobs.verify_audit_chain",
-        "verenigingen.verenigingen_payments.frappe_integration.security_jobs.purge_expired_personal_data",
+        "verenigingen.verenigingen_payments.frappe_integration.security.jobs.check_credentials",
+        "verenigingen.verenigingen_payments.frappe_integration.security.jobs.verify_audit_chain",
+        "verenigingen.verenigingen_payments.frappe_integration.security.jobs.purge_expired_personal_data",
         # Disputes (issue 9): the daily chargeback sync (one case per chargeback) and the recovery-payment follow-up.
-        "verenigingen.verenigingen_payments.doctype.dispute_case.dispute_jobs.sync_chargebacks_daily",
-        "verenigingen.verenigingen_payments.doctype.dispute_case.dispute_jobs.refresh_recovery_payments",
+        "verenigingen.verenigingen_payments.frappe_integration.disputes.jobs.sync_chargebacks_daily",
+        "verenigingen.verenigingen_payments.frappe_integration.disputes.jobs.refresh_recovery_payments",
     ],
     "cron": {
         # Reconciliation (issue 8): the deployment guide's 02:00 job, and an hourly pass for accounts whose
         # reconciliation_hour is later (or whose run failed and should resume); both queue due accounts only.
         "0 2 * * *": ["verenigingen.verenigingen_payments.workflows.reconciliation_engine.run_daily_reconciliation"],
-        "0 * * * *": ["verenigingen.verenigingen_payments.frappe_integration.reconciliation_jobs.reconcile_due_accounts"],
+        "0 * * * *": ["verenigingen.verenigingen_payments.frappe_integration.reconciliation.jobs.reconcile_due_accounts"],
         # Subscriptions (issue 10): the deployment guide's 6-hourly subscription payment sync.
         "0 */6 * * *": [
             "verenigingen.verenigingen_payments.workflows.subscription_manager.sync_all_subscription_payments",
@@ -47,7 +47,7 @@ scheduler_events = {
             "verenigingen.verenigingen_payments.monitoring.balance_monitor.run_balance_monitoring",
         ],
         # Webhooks (issue 7): retries due, deliveries never picked up, dead workers' rows; queue-depth gauge.
-        "* * * * *": ["verenigingen.verenigingen_payments.frappe_integration.webhook_jobs.run_due_webhooks"],
+        "* * * * *": ["verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs.run_due_webhooks"],
     },
 }
 
@@ -55,31 +55,31 @@ scheduler_events = {
 # add their own handlers the same way (each takes a webhooks.handlers.WebhookEffect, idempotent by effect_key).
 mollie_webhook_handlers = {
     "payment": [
-        "verenigingen.verenigingen_payments.frappe_integration.webhook_handlers.on_payment",
-        "verenigingen.verenigingen_payments.frappe_integration.webhook_handlers.on_subscription_payment",
+        "verenigingen.verenigingen_payments.frappe_integration.webhooks.handlers.on_payment",
+        "verenigingen.verenigingen_payments.frappe_integration.webhooks.handlers.on_subscription_payment",
     ],
-    "refund": ["verenigingen.verenigingen_payments.frappe_integration.webhook_handlers.on_refund_or_chargeback"],
+    "refund": ["verenigingen.verenigingen_payments.frappe_integration.webhooks.handlers.on_refund_or_chargeback"],
     "chargeback": [
-        "verenigingen.verenigingen_payments.frappe_integration.webhook_handlers.on_refund_or_chargeback",
-        "verenigingen.verenigingen_payments.doctype.dispute_case.dispute_jobs.on_chargeback_webhook",
+        "verenigingen.verenigingen_payments.frappe_integration.webhooks.handlers.on_refund_or_chargeback",
+        "verenigingen.verenigingen_payments.frappe_integration.disputes.jobs.on_chargeback_webhook",
     ],
-    "subscription": ["verenigingen.verenigingen_payments.frappe_integration.webhook_handlers.on_subscription"],
-    "settlement": ["verenigingen.verenigingen_payments.frappe_integration.webhook_handlers.on_settlement"],
+    "subscription": ["verenigingen.verenigingen_payments.frappe_integration.webhooks.handlers.on_subscription"],
+    "settlement": ["verenigingen.verenigingen_payments.frappe_integration.webhooks.handlers.on_settlement"],
 }
 
 # Security (issue 6): the daily retention purge calls each `purge(cutoff) -> int`.
 mollie_retention_purgers = [
-    "verenigingen.verenigingen_payments.frappe_integration.webhook_jobs.purge_webhook_personal_data",
+    "verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs.purge_webhook_personal_data",
 ]
 
 # One redaction path for every logger of the app, in web workers and background workers alike.
 # Operations (issue 11): every process reports its Mollie calls to Prometheus; the app's scheduled jobs
 # do not start while the fail-fast configuration check refuses the site's accounts.
 before_request = [
-    "verenigingen.verenigingen_payments.frappe_integration.security_seams.install_redaction",
+    "verenigingen.verenigingen_payments.frappe_integration.security.seams.install_redaction",
     "verenigingen.verenigingen_payments.api.operations.install_metrics_listener",
 ]
 before_job = [
-    "verenigingen.verenigingen_payments.frappe_integration.security_seams.install_redaction",
+    "verenigingen.verenigingen_payments.frappe_integration.security.seams.install_redaction",
     "verenigingen.verenigingen_payments.api.operations.gate_scheduled_job",
 ]

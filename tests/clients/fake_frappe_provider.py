@@ -1,4 +1,4 @@
-"""Stands in for frappe_integration.settings_provider in the provider-selection test."""
+"""Stands in for frappe_integration.settings.provider in the provider-selection test."""
 
 from verenigingen.verenigingen_payments.clients.config import MollieConfig
 

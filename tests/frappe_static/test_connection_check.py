@@ -11,8 +11,8 @@ from dataclasses import replace
 import pytest
 
 from verenigingen.verenigingen_payments.clients.config import MollieConfig
-from verenigingen.verenigingen_payments.frappe_integration.balance_view import fetch_balances
-from verenigingen.verenigingen_payments.frappe_integration.connection_check import (
+from verenigingen.verenigingen_payments.frappe_integration.monitoring.balance_view import fetch_balances
+from verenigingen.verenigingen_payments.frappe_integration.settings.connection_check import (
     API_KEY,
     CONNECTED,
     FAILED,
@@ -20,7 +20,7 @@ from verenigingen.verenigingen_payments.frappe_integration.connection_check impo
     PARTIALLY_CONNECTED,
     check_connection,
 )
-from verenigingen.verenigingen_payments.frappe_integration.mollie_probes import default_probes
+from verenigingen.verenigingen_payments.frappe_integration.settings.probes import default_probes
 
 
 @pytest.fixture

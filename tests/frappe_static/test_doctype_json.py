@@ -15,7 +15,7 @@ from tests.frappe_static.app_layout import (
     load,
     snake,
 )
-from verenigingen.verenigingen_payments.frappe_integration.roles import APP_ROLES, SYSTEM_MANAGER
+from verenigingen.verenigingen_payments.frappe_integration.common.roles import APP_ROLES, SYSTEM_MANAGER
 
 DOCTYPES = doctype_json_paths()
 KNOWN_ROLES = {*APP_ROLES, SYSTEM_MANAGER}

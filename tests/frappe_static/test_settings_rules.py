@@ -6,8 +6,8 @@ import pytest
 
 from verenigingen.verenigingen_payments.clients.config import DEFAULT_BASE_URL
 from verenigingen.verenigingen_payments.core.errors import ConfigurationError
-from verenigingen.verenigingen_payments.frappe_integration import settings_rules as rules
-from verenigingen.verenigingen_payments.frappe_integration.config_mapping import build_config
+from verenigingen.verenigingen_payments.frappe_integration.settings import rules
+from verenigingen.verenigingen_payments.frappe_integration.settings.config_mapping import build_config
 
 GUIDE_RECORD = {
     "name": "Production",

@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from verenigingen.commands.mollie import EXIT_FAILED, mollie, site_command
+from verenigingen.commands.group import EXIT_FAILED, mollie, site_command
 
 EXIT_USAGE = 2
 
@@ -27,7 +27,7 @@ def gdpr():
 
 
 def _run(action: str, **kwargs) -> dict:
-    from verenigingen.verenigingen_payments.frappe_integration import gdpr_site
+    from verenigingen.verenigingen_payments.frappe_integration.gdpr import service as gdpr_site
 
     try:
         return getattr(gdpr_site, action)(**kwargs)

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from verenigingen.commands.mollie import EXIT_FAILED, mollie, site_command
+from verenigingen.commands.group import EXIT_FAILED, mollie, site_command
 from verenigingen.commands.table import render_table
 
 

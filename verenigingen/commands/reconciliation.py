@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 import click
 
-from verenigingen.commands.mollie import EXIT_FAILED, _fail, _settings_name, mollie, settings_option, site_command
+from verenigingen.commands.group import EXIT_FAILED, fail, mollie, settings_name, settings_option, site_command
 from verenigingen.commands.table import render_table
 from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM, amsterdam_midnight
 
@@ -74,13 +74,13 @@ def render_run(run, discrepancies) -> str:
 @site_command
 def reconcile(settings: str | None, on: str | None, from_: str | None, until: str | None):
     """Reconcile an account (default: yesterday) and print what adds up and what does not."""
-    from verenigingen.verenigingen_payments.frappe_integration.reconciliation_jobs import reconcile_now
-    from verenigingen.verenigingen_payments.frappe_integration.reconciliation_stores import (
+    from verenigingen.verenigingen_payments.frappe_integration.reconciliation.jobs import reconcile_now
+    from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores import (
         FrappeReconciliationStore,
     )
 
     start, end = period_of(on, from_, until, datetime.now(AMSTERDAM).date())
-    name = _settings_name(settings)
+    name = settings_name(settings)
     try:
         run = reconcile_now(name, start, end)
     except Exception as exc:
@@ -88,7 +88,7 @@ def reconcile(settings: str | None, on: str | None, from_: str | None, until: st
 
         if isinstance(exc, MollieError):
             raise
-        _fail(f"reconciliation of {name!r} failed: {type(exc).__name__}: {exc}", EXIT_FAILED)
+        fail(f"reconciliation of {name!r} failed: {type(exc).__name__}: {exc}", EXIT_FAILED)
     found = FrappeReconciliationStore(commit=True).list_discrepancies(name, run_id=run.run_id)
     click.echo(f"Mollie account {name!r}, {start} – {end} (until exclusive)")
     click.echo(render_run(run, found))
@@ -103,13 +103,13 @@ def reconcile(settings: str | None, on: str | None, from_: str | None, until: st
 def sync_payments_command(settings: str | None, since: str | None):
     """Backfill the local payment ledger (Mollie Payment) from Mollie; resumes an interrupted sync."""
     from verenigingen.verenigingen_payments.clients import PaymentsClient
-    from verenigingen.verenigingen_payments.frappe_integration.reconciliation_jobs import account_lock
-    from verenigingen.verenigingen_payments.frappe_integration.reconciliation_stores import FrappePaymentLedger
+    from verenigingen.verenigingen_payments.frappe_integration.reconciliation.jobs import account_lock
+    from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores import FrappePaymentLedger
     from verenigingen.verenigingen_payments.workflows.reconciliation.payment_sync import sync_payments
 
     day = _day(since, "--since")
     start = amsterdam_midnight(day) if day else None
-    name = _settings_name(settings)
+    name = settings_name(settings)
     ledger = FrappePaymentLedger(commit=True)
     with account_lock(name):
         resuming = ledger.get_sync_cursor(name)

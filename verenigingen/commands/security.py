@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from verenigingen.commands.mollie import EXIT_FAILED, _settings_name, mollie, settings_option, site_command
+from verenigingen.commands.group import EXIT_FAILED, mollie, settings_name, settings_option, site_command
 
 KINDS = ("secret_key", "organization_access_token", "webhook_secret")
 
@@ -26,9 +26,9 @@ KINDS = ("secret_key", "organization_access_token", "webhook_secret")
 def rotate_key(settings: str | None, kind: str | None):
     """Switch to a staged, Mollie-verified key/token/secret, or report the key's age."""
     from verenigingen.verenigingen_payments.core.security import MollieSecurityManager
-    from verenigingen.verenigingen_payments.frappe_integration import security_seams
+    from verenigingen.verenigingen_payments.frappe_integration.security import seams as security_seams
 
-    name = _settings_name(settings)
+    name = settings_name(settings)
     store = security_seams.rotation_settings_store(commit=True)
     manager = MollieSecurityManager(
         name, settings_store=security_seams.StagedOnly(store, [kind]) if kind else store,
@@ -41,7 +41,7 @@ def rotate_key(settings: str | None, kind: str | None):
 @site_command
 def verify_audit():
     """Verify the Mollie Audit Log hash chain of this site."""
-    from verenigingen.verenigingen_payments.frappe_integration import security_seams
+    from verenigingen.verenigingen_payments.frappe_integration.security import seams as security_seams
     from verenigingen.verenigingen_payments.observability.recorders import observe_audit_verification
 
     result = security_seams.verify_audit()

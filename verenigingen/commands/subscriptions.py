@@ -12,13 +12,7 @@ import sys
 
 import click
 
-from verenigingen.commands.mollie import (
-    EXIT_CONFIGURATION,
-    EXIT_FAILED,
-    mollie,
-    settings_option,
-    site_command,
-)
+from verenigingen.commands.group import EXIT_CONFIGURATION, EXIT_FAILED, mollie, settings_option, site_command
 from verenigingen.commands.table import render_table
 
 HEADERS = ["Account", "Subscriptions", "Payments", "Transitions", "Open drift", "Untracked", "Result"]

@@ -16,7 +16,7 @@ import sys
 
 import click
 
-from verenigingen.commands.mollie import EXIT_FAILED, _settings_name, mollie, settings_option, site_command
+from verenigingen.commands.group import EXIT_FAILED, mollie, settings_name, settings_option, site_command
 from verenigingen.commands.table import render_table
 
 
@@ -30,7 +30,7 @@ def _since(value: str | None):
         return None
     from frappe.utils import get_datetime
 
-    from verenigingen.verenigingen_payments.frappe_integration.webhook_jobs import site_time
+    from verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs import site_time
 
     try:
         return site_time(get_datetime(value))
@@ -47,7 +47,7 @@ def replay(ids: tuple[str, ...], failed: bool, since: str | None):
     """Reprocess deliveries: by id, every failed one, or everything since a date."""
     if not (ids or failed or since):
         raise click.UsageError("name what to replay: --id ID, --failed or --since DATE")
-    from verenigingen.verenigingen_payments.frappe_integration.webhook_jobs import replay as replay_rows
+    from verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs import replay as replay_rows
 
     queued = replay_rows(ids=list(ids) or None, failed=failed, since=_since(since))
     click.echo(f"Queued {len(queued)} webhook deliveries for processing.")
@@ -66,10 +66,10 @@ def register(settings: str | None, url: str | None, events: str):
     """Create or update the account's next-gen webhook subscription at Mollie."""
     import frappe
 
-    from verenigingen.verenigingen_payments.frappe_integration.webhook_registration import register as register_hook
+    from verenigingen.verenigingen_payments.frappe_integration.webhooks.registration import register as register_hook
 
     event_types = "*" if events.strip() == "*" else [e.strip() for e in events.split(",") if e.strip()]
-    done = register_hook(_settings_name(settings), url=url, event_types=event_types)
+    done = register_hook(settings_name(settings), url=url, event_types=event_types)
     frappe.db.commit()
     click.echo(f"Webhook {done.webhook_id} {done.action} for {done.account!r}: {done.url}")
     click.echo(f"Event types: {', '.join(done.event_types)}")
@@ -82,9 +82,9 @@ def ping(settings: str | None):
     """Ask Mollie to send the subscription a signed ping (it shows in the Webhook Log as ignored)."""
     import frappe
 
-    from verenigingen.verenigingen_payments.frappe_integration.webhook_registration import ping as ping_hook
+    from verenigingen.verenigingen_payments.frappe_integration.webhooks.registration import ping as ping_hook
 
-    webhook_id = ping_hook(_settings_name(settings))
+    webhook_id = ping_hook(settings_name(settings))
     frappe.db.commit()
     click.echo(f"Ping requested for {webhook_id}.")
 
@@ -93,7 +93,7 @@ def ping(settings: str | None):
 @site_command
 def status():
     """Webhook Log rows by status."""
-    from verenigingen.verenigingen_payments.frappe_integration.webhook_store import FrappeWebhookLogStore
+    from verenigingen.verenigingen_payments.frappe_integration.webhooks.store import FrappeWebhookLogStore
 
     counts = FrappeWebhookLogStore(commit=False).count_by_status()
     click.echo(render_table(["Status", "Rows"], sorted(counts.items()), right_aligned={1}))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from verenigingen.verenigingen_payments.frappe_integration.settings_provider import custom_base_url_allowed
+from verenigingen.verenigingen_payments.frappe_integration.settings.provider import custom_base_url_allowed
 
 
 def boot_session(bootinfo) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import frappe
 
-from verenigingen.verenigingen_payments.frappe_integration.roles import APP_ROLES
+from verenigingen.verenigingen_payments.frappe_integration.common.roles import APP_ROLES
 
 
 def ensure_roles() -> None:

@@ -50,7 +50,7 @@ def _json(status: int, body: dict) -> Response:
 @frappe.whitelist(allow_guest=True)
 def mollie_webhook():
     """Mollie webhooks, classic (`?secret=`, form `id=`) and next-gen (signed JSON events)."""
-    from verenigingen.verenigingen_payments.frappe_integration.webhook_jobs import site_runtime
+    from verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs import site_runtime
 
     try:
         ingest = InstrumentedIngest(site_runtime().ingest)

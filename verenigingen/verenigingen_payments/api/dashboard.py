@@ -16,7 +16,7 @@ from verenigingen.verenigingen_payments.api.conventions import (
     resolve_settings_name,
 )
 from verenigingen.verenigingen_payments.api.dashboard_figures import FrappeLocalFigures
-from verenigingen.verenigingen_payments.frappe_integration.roles import VIEW_ROLES
+from verenigingen.verenigingen_payments.frappe_integration.common.roles import VIEW_ROLES
 from verenigingen.verenigingen_payments.monitoring.dashboard_metrics import DashboardMetrics
 
 
@@ -111,7 +111,7 @@ def card_keys_due_for_rotation(filters=None) -> dict:
     """Number card: how many accounts' API keys are older than their `api_key_rotation_days`; a click
     opens those Mollie Settings records."""
     require_role(VIEW_ROLES)
-    from verenigingen.verenigingen_payments.frappe_integration.security_jobs import keys_due_for_rotation
+    from verenigingen.verenigingen_payments.frappe_integration.security.jobs import keys_due_for_rotation
 
     due = keys_due_for_rotation()
     return {"value": len(due), "fieldtype": "Int", "route": ["List", SETTINGS_DOCTYPE],

@@ -9,7 +9,7 @@ from decimal import Decimal
 import frappe
 
 from verenigingen.verenigingen_payments.core.models.money import currency_quantum
-from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_value, to_site_naive
+from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_value, to_site_naive
 
 PAYMENT_DOCTYPE = "Mollie Payment"
 RUN_DOCTYPE = "Mollie Reconciliation Run"
@@ -68,7 +68,7 @@ class FrappeLocalFigures:
         """The subscriptions' DocType-backed store (read only here, so it never commits)."""
         if not _exists(SUBSCRIPTION_DOCTYPE):
             return None
-        from verenigingen.verenigingen_payments.frappe_integration.subscription_store import (
+        from verenigingen.verenigingen_payments.frappe_integration.subscriptions.store import (
             FrappeSubscriptionStore,
         )
 

@@ -1,7 +1,7 @@
 """Whitelisted GDPR endpoints for finance managers: export everything this app holds about one Mollie
 customer (and member) as an encrypted private file, open such an export, and erase the subject by
 pseudonymisation. Each is audited (`gdpr_export`, `gdpr_export_opened`, `gdpr_erasure`); the work is
-`frappe_integration.gdpr_site`'s."""
+`frappe_integration.gdpr.service`'s."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import frappe
 from frappe import _
 
 from verenigingen.verenigingen_payments.api.conventions import mollie_errors_as_http, require_role
-from verenigingen.verenigingen_payments.frappe_integration import gdpr_site
-from verenigingen.verenigingen_payments.frappe_integration.roles import MANAGE_ROLES
+from verenigingen.verenigingen_payments.frappe_integration.gdpr import service as gdpr_site
+from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES
 
 
 def _refuse(message: str, exc: type[Exception] = frappe.ValidationError) -> None:

@@ -77,6 +77,6 @@ def gate_scheduled_job(method: str | None = None, kwargs: dict | None = None, **
     job_type = (kwargs or {}).get("job_type") if method == SCHEDULED_JOB_RUNNER else method
     if not job_type or not str(job_type).startswith(APP_JOB_PREFIX):
         return
-    if str(job_type).startswith("verenigingen.verenigingen_payments.frappe_integration.security_jobs."):
+    if str(job_type).startswith("verenigingen.verenigingen_payments.frappe_integration.security.jobs."):
         return  # the credential check must still run and warn when the configuration is broken
     ensure_accounts_ready()

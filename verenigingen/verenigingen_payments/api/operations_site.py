@@ -69,7 +69,7 @@ def readiness_checks() -> list:
     from frappe.utils.background_jobs import get_redis_conn
     from frappe.utils.scheduler import is_scheduler_inactive
 
-    from verenigingen.verenigingen_payments.frappe_integration.settings_provider import FrappeSettingsProvider
+    from verenigingen.verenigingen_payments.frappe_integration.settings.provider import FrappeSettingsProvider
 
     checks = [
         health.check_sql("database", lambda: frappe.db.sql("select 1")),

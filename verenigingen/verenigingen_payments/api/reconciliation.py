@@ -18,8 +18,8 @@ from verenigingen.verenigingen_payments.api.conventions import (
     require_role,
     resolve_settings_name,
 )
-from verenigingen.verenigingen_payments.frappe_integration.balance_view import amount_as_dict
-from verenigingen.verenigingen_payments.frappe_integration.roles import MANAGE_ROLES, VIEW_ROLES
+from verenigingen.verenigingen_payments.frappe_integration.monitoring.balance_view import amount_as_dict
+from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES, VIEW_ROLES
 
 MAX_SETTLEMENTS = 50
 
@@ -54,7 +54,7 @@ def run_reconciliation_now(settings: str | None = None, from_date: str | None = 
     """Queue a reconciliation of one account (default: yesterday) on the long queue; a run of the
     same account already queued or running is not queued twice."""
     require_role(MANAGE_ROLES)
-    from verenigingen.verenigingen_payments.frappe_integration.reconciliation_jobs import enqueue_reconciliation
+    from verenigingen.verenigingen_payments.frappe_integration.reconciliation.jobs import enqueue_reconciliation
 
     name = resolve_settings_name(settings)
     start, end = _period(from_date, until_date)
@@ -110,7 +110,7 @@ def list_recent_settlements(settings: str | None = None, limit: int = 10) -> dic
 def resolve_discrepancy(run: str, identity: str, note: str) -> dict:
     """Mark one discrepancy of a run resolved, with a note saying why (audited)."""
     require_role(MANAGE_ROLES)
-    from verenigingen.verenigingen_payments.doctype.mollie_reconciliation_run.mollie_reconciliation_run import (
+    from verenigingen.verenigingen_payments.frappe_integration.reconciliation.resolution import (
         resolve_discrepancy as resolve,
     )
 

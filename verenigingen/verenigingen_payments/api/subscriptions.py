@@ -4,7 +4,7 @@ Subscription` (cancel at period end, reactivate, resolve a drift report) and wha
 errors, JSON-able dicts out (money as exact strings).
 
 The work is the subscription service's (`subscriptions.SubscriptionService`); inside a site it keeps
-its records in the DocTypes through `frappe_integration.subscription_store`.
+its records in the DocTypes through `frappe_integration.subscriptions.store`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import frappe
 from frappe import _
 
 from verenigingen.verenigingen_payments.api.conventions import mollie_errors_as_http, require_role
-from verenigingen.verenigingen_payments.frappe_integration.roles import MANAGE_ROLES, VIEW_ROLES
+from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES, VIEW_ROLES
 from verenigingen.verenigingen_payments.subscriptions import (
     DriftReport,
     SubscriptionRecord,

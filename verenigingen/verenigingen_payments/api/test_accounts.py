@@ -18,7 +18,7 @@ from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_sett
     make_guide_settings,
     site_conf,
 )
-from verenigingen.verenigingen_payments.frappe_integration.roles import MANAGER, VIEWER
+from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGER, VIEWER
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 
 ACCOUNT = "_Test Emulator Account"

@@ -16,13 +16,13 @@ from verenigingen.verenigingen_payments.clients import BalancesClient, Chargebac
 from verenigingen.verenigingen_payments.core.models import Amount
 from verenigingen.verenigingen_payments.disputes import DisputeService
 from verenigingen.verenigingen_payments.disputes.sync import ChargebackSync
-from verenigingen.verenigingen_payments.doctype.dispute_case.dispute_case_store import FrappeDisputeStore
+from verenigingen.verenigingen_payments.frappe_integration.disputes.store import FrappeDisputeStore
 from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
 from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
     emulator_account,
     make_guide_settings,
 )
-from verenigingen.verenigingen_payments.frappe_integration.roles import VIEWER
+from verenigingen.verenigingen_payments.frappe_integration.common.roles import VIEWER
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 from verenigingen.verenigingen_payments.subscriptions import SepaMandate, SubscriptionService
 from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM

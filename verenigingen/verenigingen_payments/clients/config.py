@@ -31,7 +31,7 @@ from ..core.errors import ConfigurationError
 
 DEFAULT_BASE_URL = "https://api.mollie.com/v2"
 CONFIG_FILE_ENV = "VERENIGINGEN_MOLLIE_CONFIG"
-FRAPPE_PROVIDER = "verenigingen.verenigingen_payments.frappe_integration.settings_provider"
+FRAPPE_PROVIDER = "verenigingen.verenigingen_payments.frappe_integration.settings.provider"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from .model import (
 )
 from .store import DisputeStore
 
-#: The Frappe roles (see frappe_integration/roles.py) that may work disputes.
+#: The Frappe roles (see frappe_integration/common/roles.py) that may work disputes.
 MANAGER_ROLES = frozenset({"Mollie Finance Manager", "System Manager"})
 VIEWER_ROLES = MANAGER_ROLES | {"Mollie Finance Viewer"}
 

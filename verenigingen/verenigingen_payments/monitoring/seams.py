@@ -3,7 +3,7 @@
 enabled accounts, the stores and the notifier.
 
 Inside a site the Frappe layer provides them from
-`verenigingen.verenigingen_payments.doctype.balance_threshold.monitoring_seams.monitoring_seams()`
+`verenigingen.verenigingen_payments.frappe_integration.monitoring.seams.monitoring_seams()`
 (loaded by dotted name, so this module never imports Frappe); outside one they come from the
 environment: `MOLLIE_<NAME>_LOW_BALANCE_THRESHOLD`, `MOLLIE_<NAME>_ENABLE_BALANCE_ALERTS`,
 `MOLLIE_<NAME>_ALERT_RECIPIENTS` (comma-separated), accounts in `VERENIGINGEN_MONITOR_ACCOUNTS`,
@@ -24,7 +24,7 @@ from ..core.errors import ConfigurationError
 from .alerts import AlertStateStore, LoggingNotifier, Notifier
 from .thresholds import BELOW, BalanceThreshold, ThresholdStore
 
-FRAPPE_SEAMS = "verenigingen.verenigingen_payments.doctype.balance_threshold.monitoring_seams"
+FRAPPE_SEAMS = "verenigingen.verenigingen_payments.frappe_integration.monitoring.seams"
 ACCOUNTS_ENV = "VERENIGINGEN_MONITOR_ACCOUNTS"
 DEFAULT_THRESHOLD_PREFIX = "settings-default"
 

@@ -123,7 +123,7 @@ class Planter:
 
 
 def w_settlement_id(world: World, s) -> str:
-    from .render_finance import settlement_id
+    from .resource_ids import settlement_id
 
     return settlement_id(world, s)
 

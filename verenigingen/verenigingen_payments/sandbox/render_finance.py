@@ -6,38 +6,11 @@ from __future__ import annotations
 from .clock import iso
 from .money import amount
 from .render_common import Ctx, doc_link
+from .render_payments import payment_description
+from .resource_ids import balance_id, invoice_id, settlement_id
 from .settling import invoice_for, settlement_totals
-from .store import METHOD_LABELS, METHODS, TX_KINDS, Settlement, World
+from .store import METHOD_LABELS, METHODS, TX_KINDS, Settlement
 from .fees import FIXED_FEE, PERCENT_FEE_BP
-
-BALANCE_ROW = 0
-
-
-def settlement_id(world: World, s: Settlement) -> str:
-    return world.codec("stl_").encode(s.index)
-
-
-def find_settlement(world: World, ident: object) -> Settlement | None:
-    idx = world.codec("stl_").decode(ident)
-    if idx is None or idx >= len(world.settlements):
-        return None
-    return world.settlements[idx]
-
-
-def settlement_id_of_row(world: World, index: int) -> str | None:
-    """A line's settlement id, once that settlement is closed (its period has ended)."""
-    if index < 0 or world.settlements[index].end > world.now:
-        return None
-    return settlement_id(world, world.settlements[index])
-
-
-def balance_id(world: World) -> str:
-    return world.codec("bal_").encode(BALANCE_ROW)
-
-
-def invoice_id(world: World, index: int) -> str:
-    return world.codec("inv_").encode(index)
-
 
 def render_organization(ctx: Ctx) -> dict:
     oid = ctx.organization_id
@@ -86,8 +59,6 @@ def render_transaction(ctx: Ctx, row: int) -> dict:
            "deductions": amount(deduction) if deduction else None, "createdAt": iso(t["created"][row])}
     p = w.payments
     if kind == "payment":
-        from .render_payments import payment_description
-
         out["context"] = {"payment": {"paymentId": p.id(ref), "paymentDescription": payment_description(w, ref)}}
     elif kind == "refund":
         r = w.tables["refunds"]

@@ -12,7 +12,7 @@ from .store import (
     CHARGEBACK_REASONS, MANDATE_STATUSES, METHODS, PAYMENT_STATUSES, REFUND_STATUSES, SEQUENCE_TYPES,
     SUBSCRIPTION_STATUSES,
 )
-from .render_finance import settlement_id_of_row
+from .resource_ids import settlement_id_of_row
 
 FIRST = ("Jan", "Els", "Pieter", "Anna", "Kees", "Sanne", "Willem", "Fleur", "Daan", "Noor", "Bram", "Lotte")
 LAST = ("de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "Vos")

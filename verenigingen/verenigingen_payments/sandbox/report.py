@@ -14,7 +14,7 @@ from .clock import ams_midnight_ts
 from .errors import ApiError
 from .money import amount
 from .render_common import Ctx, doc_link
-from .render_finance import balance_id
+from .resource_ids import balance_id
 from .store import METHODS, TX_KINDS
 
 CATEGORY = {"payment": "payments", "refund": "refunds", "refund-compensation": "refunds", "chargeback": "chargebacks",

@@ -21,7 +21,7 @@ from .records import DriftReport, SubscriptionRecord, SubscriptionStore
 from .sync import SyncReport, sync_account
 
 #: Inside a bound Frappe site the records live in DocTypes (loaded by name, like the settings provider).
-FRAPPE_STORES = "verenigingen.verenigingen_payments.frappe_integration.subscription_store"
+FRAPPE_STORES = "verenigingen.verenigingen_payments.frappe_integration.subscriptions.store"
 
 
 class SubscriptionService:

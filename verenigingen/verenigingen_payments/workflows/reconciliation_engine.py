@@ -30,7 +30,7 @@ from .reconciliation.tolerance import Tolerance
 logger = logging.getLogger(__name__)
 ACCOUNTS_ENV = "VERENIGINGEN_RECONCILE_ACCOUNTS"
 # Inside a site (the scheduled job) accounts, hours, tolerances and queueing come from here.
-FRAPPE_SCHEDULER = "verenigingen.verenigingen_payments.frappe_integration.reconciliation_jobs"
+FRAPPE_SCHEDULER = "verenigingen.verenigingen_payments.frappe_integration.reconciliation.jobs"
 
 
 @dataclass(frozen=True)

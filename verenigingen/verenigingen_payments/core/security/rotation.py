@@ -33,7 +33,7 @@ from .rotation_seams import (
 
 logger = logging.getLogger(__name__)
 
-FRAPPE_SEAMS = "verenigingen.verenigingen_payments.frappe_integration.security_seams"
+FRAPPE_SEAMS = "verenigingen.verenigingen_payments.frappe_integration.security.seams"
 DEFAULT_GRACE_PERIOD = timedelta(hours=48)
 CredentialVerifier = Callable[[str, str, str], None]
 """(settings_name, kind, staged value) -> None; raises when Mollie does not accept the value."""

@@ -2,7 +2,7 @@
 encrypted values, and verification of a staged credential against Mollie.
 
 Inside a site the Frappe layer implements `RotationSettingsStore` on Mollie Settings (Password
-fields for current/staged/previous values) in `frappe_integration.security_seams`; outside one,
+fields for current/staged/previous values) in `frappe_integration.security.seams`; outside one,
 `InMemoryRotationSettings` holds the same state for scripts and tests.
 """
 

@@ -11,7 +11,7 @@ from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_sett
     emulator_account,
 )
 from verenigingen.verenigingen_payments.api.test_accounts import make_user
-from verenigingen.verenigingen_payments.frappe_integration.roles import MANAGER
+from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGER
 
 ACCOUNT = "_Test Balance Account"
 
@@ -56,7 +56,7 @@ class TestBalanceThreshold(FrappeTestCase):
         self.assertEqual([r.Column_name for r in sorted(rows, key=lambda r: r.Seq_in_index)], ["balance_id", "active"])
 
     def test_guide_console_lines_alert_once_by_mail_and_desk(self):
-        from verenigingen.verenigingen_payments.doctype.balance_threshold.monitoring_seams import monitoring_seams
+        from verenigingen.verenigingen_payments.frappe_integration.monitoring.seams import monitoring_seams
 
         seams = monitoring_seams()
         for key in seams.alert_state.active_keys(ACCOUNT):

@@ -11,7 +11,7 @@ from frappe.tests.utils import FrappeTestCase
 from verenigingen.verenigingen_payments.clients import ChargebacksClient
 from verenigingen.verenigingen_payments.disputes import Actor, DisputeService
 from verenigingen.verenigingen_payments.disputes.sync import ChargebackSync
-from verenigingen.verenigingen_payments.doctype.dispute_case.dispute_case_store import FrappeDisputeStore
+from verenigingen.verenigingen_payments.frappe_integration.disputes.store import FrappeDisputeStore
 from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
     emulator_account,
 )
@@ -108,11 +108,11 @@ class TestDisputeJobsAndRecovery(DisputeSiteCase):
     def test_daily_job_opens_cases_and_a_manager_requests_a_recovery_payment(self):
         from verenigingen.verenigingen_payments.api.disputes import request_recovery_payment
         from verenigingen.verenigingen_payments.api.test_accounts import VIEWER_USER, make_user
-        from verenigingen.verenigingen_payments.doctype.dispute_case.dispute_jobs import (
+        from verenigingen.verenigingen_payments.frappe_integration.disputes.jobs import (
             refresh_recovery_payments,
             sync_chargebacks_daily,
         )
-        from verenigingen.verenigingen_payments.frappe_integration.roles import VIEWER
+        from verenigingen.verenigingen_payments.frappe_integration.common.roles import VIEWER
 
         now = datetime.fromisoformat(self.emulator.control.now())
         report = sync_chargebacks_daily([ACCOUNT], clock=lambda: now)[ACCOUNT]
@@ -133,7 +133,7 @@ class TestDisputeJobsAndRecovery(DisputeSiteCase):
         self.assertEqual(frappe.db.get_value("Dispute Case", case, "status"), "recovered")
 
     def test_the_webhook_handler_opens_one_case_with_the_member(self):
-        from verenigingen.verenigingen_payments.doctype.dispute_case.dispute_jobs import on_chargeback_webhook
+        from verenigingen.verenigingen_payments.frappe_integration.disputes.jobs import on_chargeback_webhook
         from verenigingen.verenigingen_payments.webhooks.handlers import WebhookEffect
 
         cb = ChargebacksClient(ACCOUNT).list_chargebacks()[0]

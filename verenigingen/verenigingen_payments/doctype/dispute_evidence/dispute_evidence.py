@@ -9,7 +9,7 @@ from frappe.model.document import Document
 from verenigingen.verenigingen_payments.core.security.encryption import is_envelope
 from verenigingen.verenigingen_payments.disputes.evidence import DisputeEvidence as EvidenceRecord
 from verenigingen.verenigingen_payments.disputes.evidence import EvidenceSealer
-from verenigingen.verenigingen_payments.frappe_integration.security_seams import field_cipher
+from verenigingen.verenigingen_payments.frappe_integration.security.seams import field_cipher
 
 
 def sealer_for(settings_name: str | None) -> EvidenceSealer:

@@ -16,7 +16,7 @@ class DisputeMetrics(Document):
 
 def record_dispute_metrics(settings_name: str) -> DisputeMetrics:
     """Compute the account's figures from its Dispute Cases and keep them as a new snapshot."""
-    from verenigingen.verenigingen_payments.doctype.dispute_case.dispute_case_store import FrappeDisputeStore
+    from verenigingen.verenigingen_payments.frappe_integration.disputes.store import FrappeDisputeStore
 
     metrics = compute_dispute_metrics(FrappeDisputeStore().list_cases(settings_name))
     doc = frappe.get_doc({

@@ -1,6 +1,6 @@
 """Mollie Audit Chain Head: one row per audit chain, locked (`SELECT … FOR UPDATE`) by every append.
 
-Maintained only by `frappe_integration.audit_store` with SQL inside the appending transaction;
+Maintained only by `frappe_integration.security.audit_store` with SQL inside the appending transaction;
 nobody edits it through the ORM. The verifier compares it with the stored entries, so deleting
 the newest entries is detected too.
 """

@@ -8,8 +8,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.core.security.audit import AuditTrail
-from verenigingen.verenigingen_payments.frappe_integration import security_seams
-from verenigingen.verenigingen_payments.frappe_integration.audit_store import FrappeAuditLogStore
+from verenigingen.verenigingen_payments.frappe_integration.security import seams as security_seams
+from verenigingen.verenigingen_payments.frappe_integration.security.audit_store import FrappeAuditLogStore
 
 
 class TestMollieAuditChainHead(FrappeTestCase):

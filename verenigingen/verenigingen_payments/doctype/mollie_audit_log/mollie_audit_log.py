@@ -1,5 +1,5 @@
 """Mollie Audit Log: append-only. Entries are written only by the audit trail's store
-(`frappe_integration.audit_store`); any later update, rename or delete is refused here, and a change
+(`frappe_integration.security.audit_store`); any later update, rename or delete is refused here, and a change
 made around the ORM (SQL) is caught by the hash-chain verifier (`bench --site S mollie verify-audit`).
 """
 

@@ -16,9 +16,9 @@ from verenigingen.verenigingen_payments.core.security.audit import AuditTrail
 from verenigingen.verenigingen_payments.core.security.audit_verify import DELETED, EDITED, REORDERED, verify_chain
 from verenigingen.verenigingen_payments.core.security.errors import RotationError
 from verenigingen.verenigingen_payments.doctype.mollie_audit_log.mollie_audit_log import AppendOnlyError
-from verenigingen.verenigingen_payments.frappe_integration import security_seams
-from verenigingen.verenigingen_payments.frappe_integration.audit_store import FrappeAuditLogStore
-from verenigingen.verenigingen_payments.frappe_integration.site_time import from_site_time
+from verenigingen.verenigingen_payments.frappe_integration.security import seams as security_seams
+from verenigingen.verenigingen_payments.frappe_integration.security.audit_store import FrappeAuditLogStore
+from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_time
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 
 AUDIT = "Mollie Audit Log"
@@ -127,7 +127,7 @@ class TestDailyChainVerification(AuditTestCase):
     def test_the_daily_job_reports_the_site_chain_to_prometheus_and_catches_an_edit(self):
         from prometheus_client import REGISTRY
 
-        from verenigingen.verenigingen_payments.frappe_integration import security_jobs
+        from verenigingen.verenigingen_payments.frappe_integration.security import jobs as security_jobs
 
         site_chain = security_seams.chain_id()
         AuditTrail(self.store, security_seams.audit_keys(), chain_id=site_chain).record("settings_changed",
@@ -266,7 +266,7 @@ class TestSecurityJobs(AuditTestCase):
     def test_the_daily_check_erases_expired_previous_values_and_reminds_when_a_key_is_due(self):
         from datetime import timedelta
 
-        from verenigingen.verenigingen_payments.frappe_integration import security_jobs
+        from verenigingen.verenigingen_payments.frappe_integration.security import jobs as security_jobs
 
         doc = _settings(api_key_rotation_days=30)
         manager = _user_with("Mollie Finance Manager")
@@ -286,13 +286,13 @@ class TestSecurityJobs(AuditTestCase):
         self.assertTrue({"credential_previous_erased", "rotation_checked", "rotation_reminder"} <= events)
 
     def test_a_fresh_key_is_not_due(self):
-        from verenigingen.verenigingen_payments.frappe_integration import security_jobs
+        from verenigingen.verenigingen_payments.frappe_integration.security import jobs as security_jobs
 
         _settings(api_key_rotation_days=30)
         self.assertNotIn(SETTINGS, security_jobs.keys_due_for_rotation())
 
     def test_the_retention_purge_runs_registered_purgers_and_is_audited(self):
-        from verenigingen.verenigingen_payments.frappe_integration import security_jobs
+        from verenigingen.verenigingen_payments.frappe_integration.security import jobs as security_jobs
 
         _settings()
         purged = security_jobs.purge_expired_personal_data()

@@ -1,7 +1,7 @@
 """Mollie Payment: the local payment ledger, one record per (account, Mollie payment id).
 
 Rows are written by the payment sync and the reconciliation through
-`frappe_integration.reconciliation_stores.FrappePaymentLedger` (and by webhooks); the desk only
+`frappe_integration.reconciliation.stores.FrappePaymentLedger` (and by webhooks); the desk only
 reads them. Optional amounts are exact decimal text: empty means Mollie did not say, not zero.
 """
 
@@ -13,7 +13,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from verenigingen.verenigingen_payments.frappe_integration.reconciliation_stores import payment_name
+from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores import payment_name
 
 EXACT_AMOUNT_FIELDS = ("amount_refunded", "amount_charged_back", "settlement_amount", "fees")
 

@@ -12,7 +12,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.core.models.money import Amount
-from verenigingen.verenigingen_payments.frappe_integration.reconciliation_stores import (
+from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores import (
     FrappePaymentLedger,
     payment_name,
 )

@@ -6,28 +6,18 @@ stays (a rerun that finds the same problem again keeps it resolved).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cstr, flt, get_datetime, getdate, now_datetime
 
-from verenigingen.verenigingen_payments.frappe_integration.reconciliation_stores import (
-    DISCREPANCY, RUN, FrappeReconciliationStore, run_name,
+from verenigingen.verenigingen_payments.frappe_integration.reconciliation.resolution import (
+    audit_resolution, can_resolve, refuse as _refuse,
 )
-from verenigingen.verenigingen_payments.frappe_integration.roles import MANAGE_ROLES
+from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores import run_name
 
 RESOLUTION_FIELDS = ("resolved", "resolution_note", "resolved_by", "resolved_at")
 RESOLVED_FLAG = "mollie_newly_resolved"
-
-
-class ReconciliationRecordError(frappe.ValidationError):
-    pass
-
-
-def _refuse(message: str, exc: type[Exception] = ReconciliationRecordError) -> None:
-    frappe.throw(message, exc, title=_("Reconciliation records"))
 
 
 def _same(df, a, b) -> bool:
@@ -41,35 +31,6 @@ def _same(df, a, b) -> bool:
     if df.fieldtype == "Date":
         return getdate(a) == getdate(b)
     return cstr(a) == cstr(b)
-
-
-def can_resolve(user: str | None = None) -> bool:
-    return not set(MANAGE_ROLES).isdisjoint(frappe.get_roles(user or frappe.session.user))
-
-
-def audit_resolution(account: str, run: str, identity: str, kind: str) -> None:
-    """One audit entry per resolution: which discrepancy, never the note's text."""
-    from verenigingen.verenigingen_payments.frappe_integration.security_seams import audit_trail
-
-    audit_trail(account).record("reconciliation_discrepancy_resolved", actor=frappe.session.user,
-                                settings_name=account, resource_type=RUN, resource_id=run,
-                                details={"identity": identity, "kind": kind})
-
-
-def resolve_discrepancy(run: str, identity: str, note: str) -> dict:
-    """Resolve one discrepancy of `run` with a note (the caller has checked the role)."""
-    if not (note or "").strip():
-        _refuse(_("Resolving a discrepancy needs a note saying why."))
-    account = frappe.db.get_value(RUN, run, "account")
-    if not account or not frappe.db.exists(DISCREPANCY, {"parent": run, "identity": identity}):
-        _refuse(_("Run {0} has no discrepancy {1}.").format(run, identity), frappe.DoesNotExistError)
-    if frappe.db.get_value(DISCREPANCY, {"parent": run, "identity": identity}, "resolved"):
-        _refuse(_("Discrepancy {0} is already resolved.").format(identity))
-    done = FrappeReconciliationStore(commit=False).resolve(account, identity, frappe.session.user, note,
-                                                           datetime.now(timezone.utc))
-    audit_resolution(account, run, identity, done.kind)
-    return {"run": run, "identity": identity, "kind": done.kind, "status": done.status,
-            "resolved_by": done.resolved_by, "resolution_note": done.resolution_note}
 
 
 class MollieReconciliationRun(Document):

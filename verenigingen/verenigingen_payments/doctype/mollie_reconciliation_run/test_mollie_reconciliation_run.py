@@ -15,8 +15,8 @@ from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.api import reconciliation as api
 from verenigingen.verenigingen_payments.core.models.money import Amount
-from verenigingen.verenigingen_payments.frappe_integration import reconciliation_jobs as jobs
-from verenigingen.verenigingen_payments.frappe_integration.reconciliation_stores import (
+from verenigingen.verenigingen_payments.frappe_integration.reconciliation import jobs
+from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores import (
     FrappeReconciliationStore,
     run_name,
 )

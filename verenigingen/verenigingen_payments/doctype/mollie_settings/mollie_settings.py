@@ -7,9 +7,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_url
 
-from verenigingen.verenigingen_payments.frappe_integration import audit_events
-from verenigingen.verenigingen_payments.frappe_integration import settings_rules as rules
-from verenigingen.verenigingen_payments.frappe_integration.settings_provider import custom_base_url_allowed
+from verenigingen.verenigingen_payments.frappe_integration.security import audit_events
+from verenigingen.verenigingen_payments.frappe_integration.settings import rules
+from verenigingen.verenigingen_payments.frappe_integration.settings.provider import custom_base_url_allowed
 
 WEBHOOK_ENDPOINT = "/api/method/verenigingen.utils.payment_gateways.mollie_webhook"
 NUMBER_FIELDS = tuple(rule.fieldname for rule in rules.NUMBER_RANGES)

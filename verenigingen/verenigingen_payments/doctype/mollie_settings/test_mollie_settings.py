@@ -10,8 +10,8 @@ from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.clients.config import MollieConfig
 from verenigingen.verenigingen_payments.core.errors import ConfigurationError
-from verenigingen.verenigingen_payments.frappe_integration.roles import APP_ROLES
-from verenigingen.verenigingen_payments.frappe_integration.settings_provider import FrappeSettingsProvider
+from verenigingen.verenigingen_payments.frappe_integration.common.roles import APP_ROLES
+from verenigingen.verenigingen_payments.frappe_integration.settings.provider import FrappeSettingsProvider
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 
 GUIDE_NAME = "_Test Guide Production"

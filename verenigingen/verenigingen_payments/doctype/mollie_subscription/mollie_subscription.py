@@ -1,6 +1,6 @@
 """Mollie Subscription: a member's dues on Mollie, one record per membership term.
 
-Written only by the subscription service through `frappe_integration.subscription_store`; every field
+Written only by the subscription service through `frappe_integration.subscriptions.store`; every field
 is read-only in the desk. Managers act through `api.subscriptions` (cancel, reactivate, resolve drift).
 """
 

@@ -14,7 +14,7 @@ from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.api import subscriptions as api
 from verenigingen.verenigingen_payments.core.models import Amount
-from verenigingen.verenigingen_payments.frappe_integration.subscription_store import (
+from verenigingen.verenigingen_payments.frappe_integration.subscriptions.store import (
     STORE_URL_KEY,
     FrappeSubscriptionStore,
 )

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from verenigingen.verenigingen_payments.frappe_integration.subscription_store import FrappeSubscriptionStore
+from verenigingen.verenigingen_payments.frappe_integration.subscriptions.store import FrappeSubscriptionStore
 from verenigingen.verenigingen_payments.subscriptions.records import DriftReport
 
 ACCOUNT = "_Test Drift"

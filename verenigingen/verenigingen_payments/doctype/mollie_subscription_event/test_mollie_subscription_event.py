@@ -11,7 +11,7 @@ from frappe.tests.utils import FrappeTestCase
 from verenigingen.verenigingen_payments.doctype.mollie_subscription_event.mollie_subscription_event import (
     event_name,
 )
-from verenigingen.verenigingen_payments.frappe_integration.subscription_store import FrappeSubscriptionStore
+from verenigingen.verenigingen_payments.frappe_integration.subscriptions.store import FrappeSubscriptionStore
 from verenigingen.verenigingen_payments.subscriptions.records import SubscriptionEvent
 
 ACCOUNT = "_Test Events"

@@ -9,7 +9,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.core.models import Amount
-from verenigingen.verenigingen_payments.frappe_integration.subscription_store import FrappeSubscriptionStore
+from verenigingen.verenigingen_payments.frappe_integration.subscriptions.store import FrappeSubscriptionStore
 from verenigingen.verenigingen_payments.subscriptions.records import SubscriptionPayment
 
 ACCOUNT = "_Test Payments"

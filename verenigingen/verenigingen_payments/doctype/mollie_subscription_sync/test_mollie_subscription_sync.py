@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from verenigingen.verenigingen_payments.frappe_integration.subscription_store import FrappeSubscriptionStore
+from verenigingen.verenigingen_payments.frappe_integration.subscriptions.store import FrappeSubscriptionStore
 from verenigingen.verenigingen_payments.subscriptions.records import SyncCheckpoint
 
 ACCOUNT = "_Test Sync"

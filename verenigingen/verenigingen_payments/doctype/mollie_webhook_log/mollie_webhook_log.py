@@ -1,5 +1,5 @@
 """Mollie Webhook Log: one row per webhook delivery, written only by the webhook store
-(`frappe_integration.webhook_store`, plain SQL); through the desk and the ORM nobody inserts, edits,
+(`frappe_integration.webhooks.store`, plain SQL); through the desk and the ORM nobody inserts, edits,
 renames or deletes a row. Managers reprocess a row with the form's Replay button (`replay`).
 """
 
@@ -10,7 +10,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from verenigingen.verenigingen_payments.api.conventions import require_role
-from verenigingen.verenigingen_payments.frappe_integration.roles import MANAGE_ROLES
+from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES
 
 DOCTYPE = "Mollie Webhook Log"
 PROCESSED_INDEX = "idx_webhook_processed"  # the deployment guide's (webhook_id, processed)
@@ -44,7 +44,7 @@ def replay(name: str) -> dict:
     require_role(MANAGE_ROLES)
     if not frappe.db.exists(DOCTYPE, name):
         frappe.throw(_("There is no Mollie Webhook Log {0}.").format(name), frappe.DoesNotExistError)
-    from verenigingen.verenigingen_payments.frappe_integration.webhook_jobs import replay as replay_rows
+    from verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs import replay as replay_rows
 
     queued = replay_rows(ids=[name])
     return {"name": name, "queued": bool(queued),

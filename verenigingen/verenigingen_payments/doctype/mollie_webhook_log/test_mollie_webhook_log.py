@@ -25,8 +25,8 @@ from verenigingen.verenigingen_payments.doctype.mollie_webhook_log.mollie_webhoo
 from verenigingen.verenigingen_payments.doctype.mollie_webhook_subscription.mollie_webhook_subscription import (
     REGISTERING_FLAG_KEY,
 )
-from verenigingen.verenigingen_payments.frappe_integration.webhook_jobs import purge_webhook_personal_data, site_runtime
-from verenigingen.verenigingen_payments.frappe_integration.webhook_store import FrappeWebhookLogStore
+from verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs import purge_webhook_personal_data, site_runtime
+from verenigingen.verenigingen_payments.frappe_integration.webhooks.store import FrappeWebhookLogStore
 from verenigingen.verenigingen_payments.store.webhook_log import DuplicateEventError, NewWebhookLog, WebhookStatus
 from verenigingen.verenigingen_payments.webhooks import IncomingDelivery, WebhookSettings, signature_header
 

@@ -1,5 +1,5 @@
 """Mollie Webhook Subscription: per account, the next-gen webhook registered at Mollie and its signing
-secret(s). Written only by `bench --site S mollie webhooks register` (`frappe_integration.webhook_registration`),
+secret(s). Written only by `bench --site S mollie webhooks register` (`frappe_integration.webhooks.registration`),
 read by the endpoint's secrets source; the previous secret stays valid for a while after a re-registration.
 """
 

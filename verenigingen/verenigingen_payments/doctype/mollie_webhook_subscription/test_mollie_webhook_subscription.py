@@ -12,7 +12,7 @@ from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case i
 from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
     emulator_account,
 )
-from verenigingen.verenigingen_payments.frappe_integration.webhook_registration import ping, register
+from verenigingen.verenigingen_payments.frappe_integration.webhooks.registration import ping, register
 
 ACCOUNT = "_Test Webhook Registration"
 

@@ -13,7 +13,7 @@ from frappe import _
 from frappe.utils import getdate
 
 from verenigingen.verenigingen_payments.api.conventions import resolve_settings_name
-from verenigingen.verenigingen_payments.frappe_integration.subscription_store import FrappeSubscriptionStore
+from verenigingen.verenigingen_payments.frappe_integration.subscriptions.store import FrappeSubscriptionStore
 from verenigingen.verenigingen_payments.subscriptions import revenue
 from verenigingen.verenigingen_payments.subscriptions.dates import add_interval, month_of
 

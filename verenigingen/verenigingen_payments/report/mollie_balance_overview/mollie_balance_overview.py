@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 
 from verenigingen.verenigingen_payments.core.errors import MollieError
-from verenigingen.verenigingen_payments.frappe_integration.balance_view import fetch_balances
+from verenigingen.verenigingen_payments.frappe_integration.monitoring.balance_view import fetch_balances
 
 RUN = "Mollie Reconciliation Run"
 
