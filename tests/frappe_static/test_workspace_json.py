@@ -6,7 +6,13 @@ import json
 
 import pytest
 
-from tests.frappe_static.app_layout import MODULE_DIR, MODULE_NAME, doctype_json_paths, load, workspace_json_paths
+from tests.frappe_static.app_layout import (
+    MODULE_DIR,
+    MODULE_NAME,
+    doctype_json_paths,
+    load,
+    workspace_json_paths,
+)
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import APP_ROLES, SYSTEM_MANAGER
 
 WORKSPACES = workspace_json_paths()

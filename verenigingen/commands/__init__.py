@@ -4,13 +4,15 @@ Every Mollie command lives under one group, `bench --site SITE mollie <subcomman
 shared helpers in `commands/group.py`; each module below adds its subcommands to that group on import.
 """
 
-from verenigingen.commands import accounts  # noqa: F401  (registers test-connection, balances)
-from verenigingen.commands import gdpr  # noqa: F401  (registers gdpr export|erase)
-from verenigingen.commands import operations  # noqa: F401  (registers health, check-config)
-from verenigingen.commands import reconciliation  # noqa: F401  (registers reconcile, sync-payments)
-from verenigingen.commands import security  # noqa: F401  (registers rotate-key, verify-audit)
-from verenigingen.commands import subscriptions  # noqa: F401  (registers sync-subscriptions)
-from verenigingen.commands import webhooks  # noqa: F401  (registers webhooks replay|register|ping|status)
+from verenigingen.commands import (
+    accounts,  # noqa: F401  (registers test-connection, balances)
+    gdpr,  # noqa: F401  (registers gdpr export|erase)
+    operations,  # noqa: F401  (registers health, check-config)
+    reconciliation,  # noqa: F401  (registers reconcile, sync-payments)
+    security,  # noqa: F401  (registers rotate-key, verify-audit)
+    subscriptions,  # noqa: F401  (registers sync-subscriptions)
+    webhooks,  # noqa: F401  (registers webhooks replay|register|ping|status)
+)
 from verenigingen.commands.group import mollie
 
 commands = [mollie]

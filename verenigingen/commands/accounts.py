@@ -17,7 +17,9 @@ def test_connection(settings: str | None):
     """Check which credentials of an account work and what they can reach."""
     import frappe
 
-    from verenigingen.verenigingen_payments.frappe_integration.settings.account_status import run_and_record_check
+    from verenigingen.verenigingen_payments.frappe_integration.settings.account_status import (
+        run_and_record_check,
+    )
 
     report = run_and_record_check(settings_name(settings))
     frappe.db.commit()  # keep the recorded status; bench commands have no request to commit for them

@@ -14,10 +14,16 @@ from datetime import date, datetime, timedelta
 
 import click
 
-from verenigingen.commands.group import EXIT_FAILED, fail, mollie, settings_name, settings_option, site_command
+from verenigingen.commands.group import (
+    EXIT_FAILED,
+    fail,
+    mollie,
+    settings_name,
+    settings_option,
+    site_command,
+)
 from verenigingen.commands.table import render_table
 from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM, amsterdam_midnight
-
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -104,7 +110,9 @@ def sync_payments_command(settings: str | None, since: str | None):
     """Backfill the local payment ledger (Mollie Payment) from Mollie; resumes an interrupted sync."""
     from verenigingen.verenigingen_payments.clients import PaymentsClient
     from verenigingen.verenigingen_payments.frappe_integration.reconciliation.jobs import account_lock
-    from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores import FrappePaymentLedger
+    from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores import (
+        FrappePaymentLedger,
+    )
     from verenigingen.verenigingen_payments.workflows.reconciliation.payment_sync import sync_payments
 
     day = _day(since, "--since")

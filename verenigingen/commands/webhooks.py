@@ -66,7 +66,9 @@ def register(settings: str | None, url: str | None, events: str):
     """Create or update the account's next-gen webhook subscription at Mollie."""
     import frappe
 
-    from verenigingen.verenigingen_payments.frappe_integration.webhooks.registration import register as register_hook
+    from verenigingen.verenigingen_payments.frappe_integration.webhooks.registration import (
+        register as register_hook,
+    )
 
     event_types = "*" if events.strip() == "*" else [e.strip() for e in events.split(",") if e.strip()]
     done = register_hook(settings_name(settings), url=url, event_types=event_types)

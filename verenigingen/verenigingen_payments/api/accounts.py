@@ -14,9 +14,9 @@ from verenigingen.verenigingen_payments.api.conventions import (
     require_role,
     resolve_settings_name,
 )
-from verenigingen.verenigingen_payments.frappe_integration.settings.account_status import run_and_record_check
-from verenigingen.verenigingen_payments.frappe_integration.monitoring.balance_view import fetch_balances
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES, VIEW_ROLES
+from verenigingen.verenigingen_payments.frappe_integration.monitoring.balance_view import fetch_balances
+from verenigingen.verenigingen_payments.frappe_integration.settings.account_status import run_and_record_check
 
 
 @frappe.whitelist(methods=["POST"])

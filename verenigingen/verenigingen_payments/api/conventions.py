@@ -91,7 +91,9 @@ def require_role(roles: Iterable[str]) -> None:
     roles = tuple(roles)
     user = frappe.session.user
     if user == "Guest" or set(roles).isdisjoint(frappe.get_roles(user)):
-        from verenigingen.verenigingen_payments.frappe_integration.security.audit_events import record_permission_denial
+        from verenigingen.verenigingen_payments.frappe_integration.security.audit_events import (
+            record_permission_denial,
+        )
 
         record_permission_denial(roles)
         _refuse(

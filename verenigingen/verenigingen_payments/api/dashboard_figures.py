@@ -9,7 +9,10 @@ from decimal import Decimal
 import frappe
 
 from verenigingen.verenigingen_payments.core.models.money import currency_quantum
-from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_value, to_site_naive
+from verenigingen.verenigingen_payments.frappe_integration.common.site_time import (
+    from_site_value,
+    to_site_naive,
+)
 
 PAYMENT_DOCTYPE = "Mollie Payment"
 RUN_DOCTYPE = "Mollie Reconciliation Run"

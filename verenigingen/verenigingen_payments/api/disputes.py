@@ -12,8 +12,8 @@ import frappe
 from verenigingen.verenigingen_payments.api.conventions import mollie_errors_as_http, require_role
 from verenigingen.verenigingen_payments.disputes import Actor, DisputeError
 from verenigingen.verenigingen_payments.disputes.recovery import RecoveryService
-from verenigingen.verenigingen_payments.frappe_integration.disputes.jobs import dispute_service
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES
+from verenigingen.verenigingen_payments.frappe_integration.disputes.jobs import dispute_service
 
 
 @frappe.whitelist(methods=["POST"])

@@ -9,8 +9,8 @@ import frappe
 from frappe import _
 
 from verenigingen.verenigingen_payments.api.conventions import mollie_errors_as_http, require_role
-from verenigingen.verenigingen_payments.frappe_integration.gdpr import service as gdpr_site
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES
+from verenigingen.verenigingen_payments.frappe_integration.gdpr import service as gdpr_site
 
 
 def _refuse(message: str, exc: type[Exception] = frappe.ValidationError) -> None:

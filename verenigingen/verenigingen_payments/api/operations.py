@@ -15,8 +15,8 @@ import frappe
 from werkzeug.wrappers import Response
 
 from verenigingen.verenigingen_payments.api.operations_site import (
-    METRICS_TOKEN_SITE_CONFIG,
     APP_JOB_PREFIX,
+    METRICS_TOKEN_SITE_CONFIG,
     ensure_accounts_ready,
     readiness_checks,
     refresh_site_gauges,

@@ -6,7 +6,6 @@ Framework-free logic lives in `observability/`; this module only reads Frappe st
 
 from __future__ import annotations
 
-
 import frappe
 
 from verenigingen.verenigingen_payments.core.security.encryption import ENCRYPTION_KEYS_SITE_CONFIG
@@ -92,8 +91,9 @@ def readiness_checks() -> list:
 
 def refresh_site_gauges() -> None:
     """Scrape-time gauges the site knows itself: last successful run of each of the app's scheduled jobs."""
-    from frappe.utils import get_system_timezone
     from zoneinfo import ZoneInfo
+
+    from frappe.utils import get_system_timezone
 
     zone = ZoneInfo(get_system_timezone())
     rows = frappe.db.sql(

@@ -18,8 +18,8 @@ from verenigingen.verenigingen_payments.api.conventions import (
     require_role,
     resolve_settings_name,
 )
-from verenigingen.verenigingen_payments.frappe_integration.monitoring.balance_view import amount_as_dict
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES, VIEW_ROLES
+from verenigingen.verenigingen_payments.frappe_integration.monitoring.balance_view import amount_as_dict
 
 MAX_SETTLEMENTS = 50
 
@@ -54,7 +54,9 @@ def run_reconciliation_now(settings: str | None = None, from_date: str | None = 
     """Queue a reconciliation of one account (default: yesterday) on the long queue; a run of the
     same account already queued or running is not queued twice."""
     require_role(MANAGE_ROLES)
-    from verenigingen.verenigingen_payments.frappe_integration.reconciliation.jobs import enqueue_reconciliation
+    from verenigingen.verenigingen_payments.frappe_integration.reconciliation.jobs import (
+        enqueue_reconciliation,
+    )
 
     name = resolve_settings_name(settings)
     start, end = _period(from_date, until_date)

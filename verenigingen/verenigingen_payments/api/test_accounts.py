@@ -14,11 +14,8 @@ from verenigingen.verenigingen_payments.api.conventions import (
     MollieRejectedCredentialsError,
     MollieUnavailableError,
 )
-from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
-    make_guide_settings,
-    site_conf,
-)
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGER, VIEWER
+from verenigingen.verenigingen_payments.frappe_integration.testing import make_guide_settings, site_conf
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 
 ACCOUNT = "_Test Emulator Account"

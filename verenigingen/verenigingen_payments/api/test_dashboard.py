@@ -13,19 +13,19 @@ from frappe.tests.utils import FrappeTestCase
 from verenigingen.verenigingen_payments.api import dashboard
 from verenigingen.verenigingen_payments.api.test_accounts import PLAIN_USER, VIEWER_USER, make_user
 from verenigingen.verenigingen_payments.clients import BalancesClient, ChargebacksClient
+from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 from verenigingen.verenigingen_payments.core.models import Amount
 from verenigingen.verenigingen_payments.disputes import DisputeService
 from verenigingen.verenigingen_payments.disputes.sync import ChargebackSync
-from verenigingen.verenigingen_payments.frappe_integration.disputes.store import FrappeDisputeStore
 from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
-from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
+from verenigingen.verenigingen_payments.frappe_integration.common.roles import VIEWER
+from verenigingen.verenigingen_payments.frappe_integration.disputes.store import FrappeDisputeStore
+from verenigingen.verenigingen_payments.frappe_integration.testing import (
     emulator_account,
     make_guide_settings,
 )
-from verenigingen.verenigingen_payments.frappe_integration.common.roles import VIEWER
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 from verenigingen.verenigingen_payments.subscriptions import SepaMandate, SubscriptionService
-from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 from verenigingen.verenigingen_payments.subscriptions.dates import month_of
 
 ACCOUNT = "_Test Dashboard Account"

@@ -8,11 +8,8 @@ import frappe
 
 from verenigingen.verenigingen_payments.api import operations
 from verenigingen.verenigingen_payments.core.errors import ConfigurationError
-from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
-    RollbackEachTest,
-    make_guide_settings,
-    site_conf,
-)
+from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import RollbackEachTest
+from verenigingen.verenigingen_payments.frappe_integration.testing import make_guide_settings, site_conf
 
 TOKEN = "test-metrics-token-0123456789abcdef"
 

@@ -14,8 +14,14 @@ from typing import Any
 from ..core.models import Chargeback, Payment
 from .evidence import CONTACT, FILE, NOTE, DisputeEvidence, EvidenceSealer
 from .model import (
-    REVERSED, TRANSITIONS, DisputeCase, DisputeNotFound, DisputePermissionError, case_id_for,
-    deadline_for, score_priority,
+    REVERSED,
+    TRANSITIONS,
+    DisputeCase,
+    DisputeNotFound,
+    DisputePermissionError,
+    case_id_for,
+    deadline_for,
+    score_priority,
 )
 from .store import DisputeStore
 

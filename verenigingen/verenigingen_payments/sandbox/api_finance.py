@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from .errors import ApiError, not_found
 from .render_finance import (
-    render_balance, render_invoice, render_organization, render_profile, render_settlement, render_transaction,
+    render_balance,
+    render_invoice,
+    render_organization,
+    render_profile,
+    render_settlement,
+    render_transaction,
 )
 from .render_payments import render_chargeback, render_payment, render_refund
 from .report import render_report

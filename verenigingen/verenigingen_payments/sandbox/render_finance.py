@@ -4,13 +4,14 @@ settlements (with `periods`) and invoices."""
 from __future__ import annotations
 
 from .clock import iso
+from .fees import FIXED_FEE, PERCENT_FEE_BP
 from .money import amount
 from .render_common import Ctx, doc_link
 from .render_payments import payment_description
 from .resource_ids import balance_id, invoice_id, settlement_id
 from .settling import invoice_for, settlement_totals
 from .store import METHOD_LABELS, METHODS, TX_KINDS, Settlement
-from .fees import FIXED_FEE, PERCENT_FEE_BP
+
 
 def render_organization(ctx: Ctx) -> dict:
     oid = ctx.organization_id

@@ -8,11 +8,16 @@ from datetime import datetime
 from .clock import AMSTERDAM, iso
 from .money import amount
 from .render_common import Ctx, doc_link
+from .resource_ids import settlement_id_of_row
 from .store import (
-    CHARGEBACK_REASONS, MANDATE_STATUSES, METHODS, PAYMENT_STATUSES, REFUND_STATUSES, SEQUENCE_TYPES,
+    CHARGEBACK_REASONS,
+    MANDATE_STATUSES,
+    METHODS,
+    PAYMENT_STATUSES,
+    REFUND_STATUSES,
+    SEQUENCE_TYPES,
     SUBSCRIPTION_STATUSES,
 )
-from .resource_ids import settlement_id_of_row
 
 FIRST = ("Jan", "Els", "Pieter", "Anna", "Kees", "Sanne", "Willem", "Fleur", "Daan", "Noor", "Bram", "Lotte")
 LAST = ("de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "Vos")

@@ -21,9 +21,9 @@ from decimal import Decimal
 from typing import Callable, Iterable
 
 from ..clients.config import _frappe_site_bound
+from ..core.calendar import AMSTERDAM
 from ..store.ledger import PaymentLedger
 from ..store.reconciliation_runs import ReconciliationStore, RunRecord
-from ..core.calendar import AMSTERDAM
 from .reconciliation.account_run import AccountReconciliation, MollieClients
 from .reconciliation.tolerance import Tolerance
 

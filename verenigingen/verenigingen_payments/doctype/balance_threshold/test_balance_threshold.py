@@ -6,12 +6,10 @@ from __future__ import annotations
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
-from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
-    emulator_account,
-)
 from verenigingen.verenigingen_payments.api.test_accounts import make_user
+from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGER
+from verenigingen.verenigingen_payments.frappe_integration.testing import emulator_account
 
 ACCOUNT = "_Test Balance Account"
 

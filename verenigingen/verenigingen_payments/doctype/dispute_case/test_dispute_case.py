@@ -12,9 +12,7 @@ from verenigingen.verenigingen_payments.clients import ChargebacksClient
 from verenigingen.verenigingen_payments.disputes import Actor, DisputeService
 from verenigingen.verenigingen_payments.disputes.sync import ChargebackSync
 from verenigingen.verenigingen_payments.frappe_integration.disputes.store import FrappeDisputeStore
-from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
-    emulator_account,
-)
+from verenigingen.verenigingen_payments.frappe_integration.testing import emulator_account
 
 ACCOUNT = "_Test Dispute Account"
 MANAGER = Actor("Administrator", frozenset({"System Manager"}))
@@ -108,11 +106,11 @@ class TestDisputeJobsAndRecovery(DisputeSiteCase):
     def test_daily_job_opens_cases_and_a_manager_requests_a_recovery_payment(self):
         from verenigingen.verenigingen_payments.api.disputes import request_recovery_payment
         from verenigingen.verenigingen_payments.api.test_accounts import VIEWER_USER, make_user
+        from verenigingen.verenigingen_payments.frappe_integration.common.roles import VIEWER
         from verenigingen.verenigingen_payments.frappe_integration.disputes.jobs import (
             refresh_recovery_payments,
             sync_chargebacks_daily,
         )
-        from verenigingen.verenigingen_payments.frappe_integration.common.roles import VIEWER
 
         now = datetime.fromisoformat(self.emulator.control.now())
         report = sync_chargebacks_daily([ACCOUNT], clock=lambda: now)[ACCOUNT]

@@ -7,8 +7,12 @@ import base64
 
 import frappe
 
-from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import ACCOUNT, MANAGER, DisputeSiteCase
-from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import site_conf
+from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import (
+    ACCOUNT,
+    MANAGER,
+    DisputeSiteCase,
+)
+from verenigingen.verenigingen_payments.frappe_integration.testing import site_conf
 
 KEYS = "t1:" + base64.b64encode(b"e" * 32).decode()
 

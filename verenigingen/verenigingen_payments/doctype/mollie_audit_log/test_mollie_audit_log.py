@@ -13,12 +13,18 @@ from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.core.security import MollieSecurityManager
 from verenigingen.verenigingen_payments.core.security.audit import AuditTrail
-from verenigingen.verenigingen_payments.core.security.audit_verify import DELETED, EDITED, REORDERED, verify_chain
+from verenigingen.verenigingen_payments.core.security.audit_verify import (
+    DELETED,
+    EDITED,
+    REORDERED,
+    verify_chain,
+)
 from verenigingen.verenigingen_payments.core.security.errors import RotationError
 from verenigingen.verenigingen_payments.doctype.mollie_audit_log.mollie_audit_log import AppendOnlyError
+from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_time
 from verenigingen.verenigingen_payments.frappe_integration.security import seams as security_seams
 from verenigingen.verenigingen_payments.frappe_integration.security.audit_store import FrappeAuditLogStore
-from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_time
+from verenigingen.verenigingen_payments.frappe_integration.testing import allow_emulator_base_url
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 
 AUDIT = "Mollie Audit Log"
@@ -27,6 +33,11 @@ SECRET = "live_AuditCanary0123456789abcdefghijklmn"
 
 
 class AuditTestCase(FrappeTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        allow_emulator_base_url(cls)
+
     def setUp(self):
         self.chain = f"_test-{uuid.uuid4().hex[:10]}"
         self.store = FrappeAuditLogStore()

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import frappe
 
-from verenigingen.verenigingen_payments.doctype.mollie_reconciliation_run.mollie_reconciliation_run import (
-    ReconciliationRecordError,
-)
 from verenigingen.verenigingen_payments.doctype.mollie_reconciliation_run.test_mollie_reconciliation_run import (
     RUN,
     ReconciliationTestCase,
     finding,
     settings,
     user_with,
+)
+from verenigingen.verenigingen_payments.frappe_integration.reconciliation.resolution import (
+    ReconciliationRecordError,
 )
 
 

@@ -12,7 +12,11 @@ from frappe.model.document import Document
 from frappe.utils import cstr, flt, get_datetime, getdate, now_datetime
 
 from verenigingen.verenigingen_payments.frappe_integration.reconciliation.resolution import (
-    audit_resolution, can_resolve, refuse as _refuse,
+    audit_resolution,
+    can_resolve,
+)
+from verenigingen.verenigingen_payments.frappe_integration.reconciliation.resolution import (
+    refuse as _refuse,
 )
 from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores import run_name
 

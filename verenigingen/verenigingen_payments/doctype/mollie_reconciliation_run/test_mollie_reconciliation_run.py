@@ -20,8 +20,15 @@ from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores
     FrappeReconciliationStore,
     run_name,
 )
+from verenigingen.verenigingen_payments.frappe_integration.testing import allow_emulator_base_url
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
-from verenigingen.verenigingen_payments.store.reconciliation_runs import COMPLETED, FAILED, OPEN, RESOLVED, RUNNING
+from verenigingen.verenigingen_payments.store.reconciliation_runs import (
+    COMPLETED,
+    FAILED,
+    OPEN,
+    RESOLVED,
+    RUNNING,
+)
 from verenigingen.verenigingen_payments.workflows.reconciliation.discrepancy import Discrepancy
 from verenigingen.verenigingen_payments.workflows.reconciliation.scoring import score
 
@@ -54,6 +61,11 @@ def settings(name: str, **values) -> None:
 
 
 class ReconciliationTestCase(FrappeTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        allow_emulator_base_url(cls)
+
     def setUp(self):
         self.account = f"_Test Reconcile {uuid.uuid4().hex[:8]}"
         self.store = FrappeReconciliationStore()
@@ -190,7 +202,9 @@ class TestScheduling(ReconciliationTestCase):
                 job.delete()
 
     def test_the_guides_scheduled_method_hands_over_to_the_sites_scheduler(self):
-        from verenigingen.verenigingen_payments.workflows.reconciliation_engine import run_daily_reconciliation
+        from verenigingen.verenigingen_payments.workflows.reconciliation_engine import (
+            run_daily_reconciliation,
+        )
 
         frappe.db.set_value("Mollie Settings", {"name": ["like", "%"]}, "auto_reconcile", 0)
         self.assertEqual(run_daily_reconciliation(), {})

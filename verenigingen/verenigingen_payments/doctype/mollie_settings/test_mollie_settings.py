@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import frappe
 from frappe.model.document import Document
 from frappe.tests.utils import FrappeTestCase
@@ -12,58 +10,12 @@ from verenigingen.verenigingen_payments.clients.config import MollieConfig
 from verenigingen.verenigingen_payments.core.errors import ConfigurationError
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import APP_ROLES
 from verenigingen.verenigingen_payments.frappe_integration.settings.provider import FrappeSettingsProvider
-from verenigingen.verenigingen_payments.sandbox import MollieEmulator
-
-GUIDE_NAME = "_Test Guide Production"
-
-
-def make_guide_settings(name: str = GUIDE_NAME, **overrides) -> Document:
-    """The deployment guide's console lines, with the record name as the only change."""
-    mollie_settings = frappe.new_doc("Mollie Settings")
-    mollie_settings.gateway_name = name
-    mollie_settings.secret_key = "live_xxx"  # Will be encrypted
-    mollie_settings.profile_id = "pfl_xxx"
-    mollie_settings.webhook_secret = "webhook_secret_xxx"
-    mollie_settings.enable_backend_api = True
-    mollie_settings.enable_encryption = True
-    mollie_settings.enable_audit_trail = True
-    mollie_settings.circuit_breaker_failure_threshold = 5
-    mollie_settings.circuit_breaker_timeout = 60
-    mollie_settings.rate_limit_requests_per_second = 25
-    mollie_settings.retry_max_attempts = 3
-    mollie_settings.auto_reconcile = True
-    mollie_settings.reconciliation_hour = 2
-    mollie_settings.reconciliation_tolerance = 0.01
-    mollie_settings.low_balance_threshold = 1000.00
-    mollie_settings.enable_balance_alerts = True
-    mollie_settings.alert_recipients = "finance@company.com"
-    mollie_settings.update(overrides)
-    return mollie_settings.insert()
-
-
-def emulator_account(test_class, account: str, *, emulator_options: dict | None = None, **settings):
-    """Class-level setup of the site tests: an emulator (association-small, seed 1) on a free port and a
-    committed Mollie Settings record `account` pointing at it, with the deployment guide's other values."""
-    emulator = test_class.enterClassContext(
-        MollieEmulator(scenario="association-small", seed=1, **(emulator_options or {})))
-    test_class.enterClassContext(site_conf(mollie_allow_custom_api_base_url=1))
-    if frappe.db.exists("Mollie Settings", account):
-        frappe.delete_doc("Mollie Settings", account, force=True)
-    make_guide_settings(account, secret_key=emulator.api_key, organization_access_token=emulator.organization_token,
-                        api_base_url=emulator.base_url, **{"retry_max_attempts": 1, **settings})
-    frappe.db.commit()
-    return emulator
-
-
-@contextmanager
-def site_conf(**values):
-    """Temporarily set site config keys in this process (`frappe.conf` is per site and process)."""
-    saved = {key: frappe.conf.get(key) for key in values}
-    frappe.conf.update(values)
-    try:
-        yield
-    finally:
-        frappe.conf.update(saved)
+from verenigingen.verenigingen_payments.frappe_integration.testing import (
+    GUIDE_NAME,
+    emulator_account,
+    make_guide_settings,
+    site_conf,
+)
 
 
 class RollbackEachTest(FrappeTestCase):

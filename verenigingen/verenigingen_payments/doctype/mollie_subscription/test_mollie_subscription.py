@@ -18,6 +18,7 @@ from verenigingen.verenigingen_payments.frappe_integration.subscriptions.store i
     STORE_URL_KEY,
     FrappeSubscriptionStore,
 )
+from verenigingen.verenigingen_payments.frappe_integration.testing import allow_emulator_base_url
 from verenigingen.verenigingen_payments.report.membership_revenue import membership_revenue
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 from verenigingen.verenigingen_payments.subscriptions import SepaMandate, SubscriptionService
@@ -67,6 +68,7 @@ class SubscriptionSiteTestCase(FrappeTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        allow_emulator_base_url(cls)
         cls.emulator = MollieEmulator(scenario="association-small", seed=3)
         cls.emulator.__enter__()
         cls.ledger_dir = tempfile.TemporaryDirectory()

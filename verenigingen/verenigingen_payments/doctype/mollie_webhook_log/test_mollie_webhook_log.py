@@ -14,9 +14,6 @@ from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.clients import PaymentsClient
 from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
-from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
-    emulator_account,
-)
 from verenigingen.verenigingen_payments.doctype.mollie_webhook_log.mollie_webhook_log import (
     PROCESSED_INDEX,
     WebhookLogIsReadOnly,
@@ -25,9 +22,17 @@ from verenigingen.verenigingen_payments.doctype.mollie_webhook_log.mollie_webhoo
 from verenigingen.verenigingen_payments.doctype.mollie_webhook_subscription.mollie_webhook_subscription import (
     REGISTERING_FLAG_KEY,
 )
-from verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs import purge_webhook_personal_data, site_runtime
+from verenigingen.verenigingen_payments.frappe_integration.testing import emulator_account
+from verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs import (
+    purge_webhook_personal_data,
+    site_runtime,
+)
 from verenigingen.verenigingen_payments.frappe_integration.webhooks.store import FrappeWebhookLogStore
-from verenigingen.verenigingen_payments.store.webhook_log import DuplicateEventError, NewWebhookLog, WebhookStatus
+from verenigingen.verenigingen_payments.store.webhook_log import (
+    DuplicateEventError,
+    NewWebhookLog,
+    WebhookStatus,
+)
 from verenigingen.verenigingen_payments.webhooks import IncomingDelivery, WebhookSettings, signature_header
 
 ACCOUNT = "_Test Webhook Account"

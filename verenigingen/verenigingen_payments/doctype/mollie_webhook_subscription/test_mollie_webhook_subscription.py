@@ -9,9 +9,7 @@ from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.clients import WebhooksClient
 from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
-from verenigingen.verenigingen_payments.doctype.mollie_settings.test_mollie_settings import (
-    emulator_account,
-)
+from verenigingen.verenigingen_payments.frappe_integration.testing import emulator_account
 from verenigingen.verenigingen_payments.frappe_integration.webhooks.registration import ping, register
 
 ACCOUNT = "_Test Webhook Registration"

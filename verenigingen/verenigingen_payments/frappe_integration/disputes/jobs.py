@@ -20,8 +20,8 @@ from verenigingen.verenigingen_payments.disputes import DisputeService
 from verenigingen.verenigingen_payments.disputes.recovery import RecoveryService
 from verenigingen.verenigingen_payments.disputes.sync import ChargebackSync
 from verenigingen.verenigingen_payments.disputes.webhook_handler import ChargebackCaseHandler
-from verenigingen.verenigingen_payments.frappe_integration.disputes.store import FrappeDisputeStore
 from verenigingen.verenigingen_payments.doctype.dispute_evidence.dispute_evidence import sealer_for
+from verenigingen.verenigingen_payments.frappe_integration.disputes.store import FrappeDisputeStore
 from verenigingen.verenigingen_payments.frappe_integration.settings.provider import FrappeSettingsProvider
 
 

@@ -20,7 +20,10 @@ import frappe
 from verenigingen.verenigingen_payments.core.models.money import Amount, currency_quantum
 from verenigingen.verenigingen_payments.disputes.evidence import DisputeEvidence
 from verenigingen.verenigingen_payments.disputes.model import ConcurrentUpdate, DisputeCase
-from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_value, to_site_naive
+from verenigingen.verenigingen_payments.frappe_integration.common.site_time import (
+    from_site_value,
+    to_site_naive,
+)
 
 DOCTYPE = "Dispute Case"
 EVIDENCE = "Dispute Evidence"

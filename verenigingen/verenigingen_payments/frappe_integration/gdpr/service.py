@@ -31,15 +31,18 @@ from datetime import datetime, timezone
 
 import frappe
 
-from verenigingen.verenigingen_payments.core.compliance.gdpr import build_export, decrypt_export, encrypt_export
+from verenigingen.verenigingen_payments.core.compliance.gdpr import (
+    build_export,
+    decrypt_export,
+    encrypt_export,
+)
 from verenigingen.verenigingen_payments.core.errors import ConfigurationError
 from verenigingen.verenigingen_payments.core.security.encryption import FieldContext, is_envelope
 from verenigingen.verenigingen_payments.doctype.mollie_subscription.mollie_subscription import record_name
-from verenigingen.verenigingen_payments.doctype.mollie_subscription_event.mollie_subscription_event import event_name
+from verenigingen.verenigingen_payments.doctype.mollie_subscription_event.mollie_subscription_event import (
+    event_name,
+)
 from verenigingen.verenigingen_payments.frappe_integration.gdpr import export_files as gdpr_export_files
-from verenigingen.verenigingen_payments.frappe_integration.security import seams as security_seams
-from verenigingen.verenigingen_payments.frappe_integration.security.audit_store import FrappeAuditLogStore
-from verenigingen.verenigingen_payments.frappe_integration.security.encrypted_sources import EXPORT_RECORD_TYPE
 from verenigingen.verenigingen_payments.frappe_integration.gdpr.records import (
     DISPUTE_CASE,
     DISPUTE_EVIDENCE,
@@ -52,6 +55,11 @@ from verenigingen.verenigingen_payments.frappe_integration.gdpr.records import (
     Subject,
     find_subject_records,
     read_rows,
+)
+from verenigingen.verenigingen_payments.frappe_integration.security import seams as security_seams
+from verenigingen.verenigingen_payments.frappe_integration.security.audit_store import FrappeAuditLogStore
+from verenigingen.verenigingen_payments.frappe_integration.security.encrypted_sources import (
+    EXPORT_RECORD_TYPE,
 )
 from verenigingen.verenigingen_payments.subscriptions.records import ENDED
 from verenigingen.verenigingen_payments.webhooks.ingest import LOG_RECORD_TYPE

@@ -20,9 +20,9 @@ from typing import Iterator
 
 import frappe
 
+from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 from verenigingen.verenigingen_payments.core.errors import ConfigurationError
 from verenigingen.verenigingen_payments.store.reconciliation_runs import COMPLETED, RunRecord
-from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 from verenigingen.verenigingen_payments.workflows.reconciliation.tolerance import Tolerance
 
 logger = logging.getLogger(__name__)

@@ -22,10 +22,19 @@ import frappe
 from frappe.utils import now_datetime
 
 from verenigingen.verenigingen_payments.core.models.money import Amount, amount_text, currency_quantum
-from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_value, to_site_naive
+from verenigingen.verenigingen_payments.frappe_integration.common.site_time import (
+    from_site_value,
+    to_site_naive,
+)
 from verenigingen.verenigingen_payments.store.ledger import LedgerPayment, SyncCursor
 from verenigingen.verenigingen_payments.store.reconciliation_runs import (
-    COMPLETED, FAILED, OPEN, RESOLVED, RUNNING, RunRecord, StoredDiscrepancy,
+    COMPLETED,
+    FAILED,
+    OPEN,
+    RESOLVED,
+    RUNNING,
+    RunRecord,
+    StoredDiscrepancy,
 )
 
 PAYMENT = "Mollie Payment"

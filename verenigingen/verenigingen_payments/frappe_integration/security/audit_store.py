@@ -19,7 +19,10 @@ import frappe
 from frappe.utils import now_datetime
 
 from verenigingen.verenigingen_payments.doctype.mollie_audit_log.mollie_audit_log import APPEND_FLAG
-from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_time, to_site_time
+from verenigingen.verenigingen_payments.frappe_integration.common.site_time import (
+    from_site_time,
+    to_site_time,
+)
 from verenigingen.verenigingen_payments.store.interfaces import GENESIS_HASH, AuditEntry, ChainPosition
 
 DOCTYPE = "Mollie Audit Log"

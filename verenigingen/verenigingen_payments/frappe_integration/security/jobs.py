@@ -22,9 +22,9 @@ import frappe
 from verenigingen.verenigingen_payments.core.compliance.gdpr import retention_cutoff
 from verenigingen.verenigingen_payments.core.security import MollieSecurityManager
 from verenigingen.verenigingen_payments.core.security.redaction import redact_exception
-from verenigingen.verenigingen_payments.frappe_integration.security import seams as security_seams
-from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_time
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGER
+from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_time
+from verenigingen.verenigingen_payments.frappe_integration.security import seams as security_seams
 from verenigingen.verenigingen_payments.observability.recorders import observe_audit_verification
 
 logger = logging.getLogger(__name__)

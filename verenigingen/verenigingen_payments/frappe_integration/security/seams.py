@@ -22,7 +22,11 @@ import frappe
 from frappe.utils.password import get_decrypted_password, remove_encrypted_password, set_encrypted_password
 
 from verenigingen.verenigingen_payments.core.errors import ConfigurationError
-from verenigingen.verenigingen_payments.core.security.audit import AUDIT_KEYS_SITE_CONFIG, AuditTrail, load_audit_keys
+from verenigingen.verenigingen_payments.core.security.audit import (
+    AUDIT_KEYS_SITE_CONFIG,
+    AuditTrail,
+    load_audit_keys,
+)
 from verenigingen.verenigingen_payments.core.security.audit_verify import ChainVerification, verify_chain
 from verenigingen.verenigingen_payments.core.security.encryption import (
     ENCRYPTION_KEYS_SITE_CONFIG,
@@ -38,8 +42,11 @@ from verenigingen.verenigingen_payments.core.security.rotation_seams import (
     CredentialSlot,
     RotationState,
 )
+from verenigingen.verenigingen_payments.frappe_integration.common.site_time import (
+    from_site_value,
+    to_site_naive,
+)
 from verenigingen.verenigingen_payments.frappe_integration.security.audit_store import FrappeAuditLogStore
-from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_value, to_site_naive
 from verenigingen.verenigingen_payments.frappe_integration.settings.rules import mode_of_api_key
 
 logger = logging.getLogger(__name__)

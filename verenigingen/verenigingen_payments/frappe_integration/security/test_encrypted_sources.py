@@ -77,7 +77,9 @@ class TestReencryptionInSite(FrappeTestCase):
         self.assertTrue(security_seams.verify_audit().ok)
 
     def test_a_value_changed_meanwhile_is_left_alone_and_not_counted(self):
-        from verenigingen.verenigingen_payments.frappe_integration.security.encrypted_sources import site_sources
+        from verenigingen.verenigingen_payments.frappe_integration.security.encrypted_sources import (
+            site_sources,
+        )
 
         self.keys.add_version()
         make_settings(SETTINGS)

@@ -36,7 +36,10 @@ from verenigingen.verenigingen_payments.doctype.mollie_subscription_event.mollie
 from verenigingen.verenigingen_payments.doctype.mollie_subscription_payment.mollie_subscription_payment import (
     payment_name,
 )
-from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_time, to_site_time
+from verenigingen.verenigingen_payments.frappe_integration.common.site_time import (
+    from_site_time,
+    to_site_time,
+)
 from verenigingen.verenigingen_payments.subscriptions.records import (
     DriftReport,
     SubscriptionEvent,

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
+from verenigingen.verenigingen_payments.core.models.fields import parse_datetime
 from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores import FrappePaymentLedger
 from verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs import site_fetcher
 from verenigingen.verenigingen_payments.webhooks.builtin_handlers import LedgerEffects
 from verenigingen.verenigingen_payments.webhooks.handlers import WebhookEffect
-from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
-from verenigingen.verenigingen_payments.core.models.fields import parse_datetime
-
 
 
 def _ledger_effects() -> LedgerEffects:
@@ -58,7 +57,9 @@ def settled_on(resource) -> date | None:
 
 def on_settlement(effect: WebhookEffect) -> None:
     """A settled settlement queues the reconciliation of its settlement day for that account."""
-    from verenigingen.verenigingen_payments.frappe_integration.reconciliation.jobs import enqueue_reconciliation
+    from verenigingen.verenigingen_payments.frappe_integration.reconciliation.jobs import (
+        enqueue_reconciliation,
+    )
 
     day = settled_on(effect.resource)
     if day is not None and effect.account:

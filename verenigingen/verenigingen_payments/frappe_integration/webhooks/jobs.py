@@ -26,7 +26,12 @@ from verenigingen.verenigingen_payments.observability.webhook_metrics import (
     record_webhook_queue_depth,
 )
 from verenigingen.verenigingen_payments.store.webhook_log import WebhookLogRecord
-from verenigingen.verenigingen_payments.webhooks import HandlerRegistry, WebhookSecrets, WebhookSettings, build_runtime
+from verenigingen.verenigingen_payments.webhooks import (
+    HandlerRegistry,
+    WebhookSecrets,
+    WebhookSettings,
+    build_runtime,
+)
 from verenigingen.verenigingen_payments.webhooks.fetching import ClientsResourceFetcher
 from verenigingen.verenigingen_payments.webhooks.locks import RedisResourceLocks
 from verenigingen.verenigingen_payments.webhooks.rate_limit import ClientRateLimiter

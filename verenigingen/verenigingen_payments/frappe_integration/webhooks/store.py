@@ -18,7 +18,10 @@ from datetime import datetime, timedelta
 
 import frappe
 
-from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_value, to_site_naive
+from verenigingen.verenigingen_payments.frappe_integration.common.site_time import (
+    from_site_value,
+    to_site_naive,
+)
 from verenigingen.verenigingen_payments.store.webhook_log import (
     FINISHED_STATUSES,
     DuplicateEventError,
