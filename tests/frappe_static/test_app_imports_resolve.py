@@ -6,6 +6,7 @@ surface only when a real site imports the module; this reads the source instead.
 from __future__ import annotations
 
 import ast
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -74,3 +75,18 @@ def test_the_check_tells_a_defined_name_from_a_moved_one():
     controller = "verenigingen.verenigingen_payments.doctype.mollie_reconciliation_run.mollie_reconciliation_run"
     assert "MollieReconciliationRun" in _defined_names(controller)
     assert "ReconciliationRecordError" not in _defined_names(controller)
+
+
+def test_every_dotted_path_the_app_loads_by_name_exists():
+    """The core reaches the site adapters by dotted strings (settings provider, seams, stores), and
+    hooks.py names jobs and handlers the same way: each must name a module and a name it defines."""
+    pattern = re.compile(r"""["'](verenigingen\.(?:verenigingen_payments|utils|commands)\.[\w.]+)["']""")
+    missing = []
+    for path in sorted(APP_DIR.rglob("*.py")):
+        for dotted in pattern.findall(path.read_text()):
+            if _path_of(dotted):
+                continue
+            module, _, name = dotted.rpartition(".")
+            if _path_of(module) is None or name not in _defined_names(module):
+                missing.append(f"{_module_of(path)} names {dotted}, which does not exist")
+    assert not missing, "\n".join(missing)
