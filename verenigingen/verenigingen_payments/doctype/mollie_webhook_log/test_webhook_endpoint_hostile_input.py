@@ -1,0 +1,104 @@
+"""The site's webhook endpoint under hostile input: a seeded corpus of random and malformed deliveries,
+classic and next-gen, goes through `mollie_webhook()` as a request would. Every one gets a clear 4xx (or
+the 200 a valid delivery gets), never a 5xx; every row it leaves is one a worker processes without
+failing; and the webhook secret appears in no row, no Error Log and no log line of the app."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import uuid
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from werkzeug.test import EnvironBuilder
+
+from verenigingen.verenigingen_payments.clients import PaymentsClient
+from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
+from verenigingen.verenigingen_payments.frappe_integration.testing import emulator_account
+from verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs import site_runtime
+from verenigingen.verenigingen_payments.frappe_integration.webhooks.store import FrappeWebhookLogStore
+from verenigingen.verenigingen_payments.sandbox.hostile_webhooks import hostile_webhook_corpus
+from verenigingen.verenigingen_payments.store.webhook_log import WebhookStatus
+from verenigingen.utils.payment_gateways import mollie_webhook
+
+ACCOUNT = "_Test Hostile Webhooks"
+SECRET = f"whsec-canary-{uuid.uuid4().hex}"
+LOG = "Mollie Webhook Log"
+
+
+class _Lines(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(logging.Formatter().format(record))
+
+
+class TestHostileDeliveriesInSite(FrappeTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        remove_account_records(ACCOUNT)
+        cls.emulator = emulator_account(cls, ACCOUNT, webhook_secret=SECRET)
+        cls.payment_id = PaymentsClient(ACCOUNT).list_payments(max_items=1)[0].id
+
+    @classmethod
+    def tearDownClass(cls):
+        remove_account_records(ACCOUNT)
+        super().tearDownClass()
+
+    def setUp(self):
+        self.logs = _Lines()
+        root = logging.getLogger()
+        self.saved_level = root.level
+        root.addHandler(self.logs)
+        root.setLevel(logging.DEBUG)
+        self.rows_before = set(frappe.get_all(LOG, pluck="name"))
+        self.errors_before = set(frappe.get_all("Error Log", pluck="name"))
+
+    def tearDown(self):
+        logging.getLogger().removeHandler(self.logs)
+        logging.getLogger().setLevel(self.saved_level)
+        frappe.db.rollback()
+        frappe.local.request = None
+        frappe.set_user("Administrator")
+
+    def deliver(self, case) -> int:
+        builder = EnvironBuilder(method=case.method, path="/api/method/verenigingen.utils.payment_gateways.mollie_webhook",
+                                 query_string=case.query, data=case.body, headers=case.headers,
+                                 content_type=case.content_type)
+        frappe.local.request = builder.get_request()
+        frappe.local.request_ip = f"198.51.100.{random.Random(case.label).randrange(1, 250)}"
+        frappe.set_user("Guest")
+        try:
+            return mollie_webhook().status_code
+        finally:
+            frappe.set_user("Administrator")
+
+    def test_every_hostile_delivery_gets_a_clear_answer_and_leaves_workable_rows(self):
+        answers = {}
+        for case in hostile_webhook_corpus(seed=16, secret=SECRET, payment_id=self.payment_id, count=120):
+            answers[case.label] = (self.deliver(case), case.valid)
+        server_errors = {label: status for label, (status, _) in answers.items() if status >= 500}
+        self.assertEqual(server_errors, {})
+        refused_valid = {label: status for label, (status, valid) in answers.items() if valid and status != 200}
+        self.assertEqual(refused_valid, {})
+        self.assertTrue(any(status == 200 for status, _ in answers.values()))
+        self.assertGreater(sum(1 for status, _ in answers.values() if 400 <= status < 500), 60)
+
+        new_rows = [r for r in frappe.get_all(LOG, fields=["name", "status"]) if r.name not in self.rows_before]
+        processor = site_runtime(store=FrappeWebhookLogStore(commit=False)).processor
+        outcomes = {r.name: processor.process(r.name) for r in new_rows
+                    if r.status in (WebhookStatus.RECEIVED.value, WebhookStatus.QUEUED.value)}
+        self.assertFalse([name for name, status in outcomes.items() if status == WebhookStatus.FAILED],
+                         "rows a worker could not process")
+
+        stored = json.dumps(frappe.get_all(LOG, fields=["*"], filters={"name": ["in", [r.name for r in new_rows]]}),
+                            default=str)
+        self.assertNotIn(SECRET, stored)
+        errors = frappe.get_all("Error Log", fields=["*"])
+        self.assertNotIn(SECRET, json.dumps([e for e in errors if e.name not in self.errors_before], default=str))
+        self.assertNotIn(SECRET, "\n".join(self.logs.lines))
