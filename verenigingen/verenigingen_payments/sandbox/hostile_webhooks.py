@@ -1,6 +1,7 @@
 """Deliveries Mollie never sends: a seeded, reproducible corpus of malformed and hostile webhook requests,
 classic and next-gen, for tests that cannot use Hypothesis (a Frappe site's test runner has no test
-extras). Each case says whether it is a delivery the endpoint must accept (`valid`)."""
+extras). Each case says what the endpoint must answer: `ACCEPT` (2xx), `REFUSE` (4xx) or `EITHER`
+(random cases; never a 5xx)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ..webhooks.verification import signature_header
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 CAP = WebhookSettings().max_body_bytes
+ACCEPT, REFUSE, EITHER = "accept", "refuse", "either"
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class HostileDelivery:
     headers: dict = field(default_factory=dict)
     content_type: str | None = FORM
     body: bytes = b""
-    valid: bool = False
+    expect: str = REFUSE
 
 
 def _control_id(rng: random.Random) -> str:
@@ -45,7 +47,7 @@ def _classic_cases(rng: random.Random, secret: str, payment_id: str) -> list[Hos
     good = {"secret": secret}
     ident = _control_id(rng)
     return [
-        HostileDelivery("valid-classic", query=good, body=f"id={payment_id}".encode(), valid=True),
+        HostileDelivery("valid-classic", query=good, body=f"id={payment_id}".encode(), expect=ACCEPT),
         HostileDelivery("wrong-secret", query={"secret": secret[:-1] + "x"}, body=f"id={payment_id}".encode()),
         HostileDelivery("no-secret", body=f"id={payment_id}".encode()),
         HostileDelivery("secret-with-control", query={"secret": secret + "\n"}, body=f"id={payment_id}".encode()),
@@ -61,7 +63,7 @@ def _classic_cases(rng: random.Random, secret: str, payment_id: str) -> list[Hos
         HostileDelivery("form-utf16", query=good, content_type=FORM + "; charset=utf-16",
                         body=f"id={payment_id}".encode("utf-16")),
         HostileDelivery("form-bogus-charset", query=good, content_type=FORM + "; charset=x-nonsense",
-                        body=f"id={payment_id}".encode()),
+                        body=f"id={payment_id}".encode(), expect=EITHER),
         HostileDelivery("form-invalid-utf8", query=good, body=b"id=tr_\xff\xfe\xfd"),
         HostileDelivery("text-plain", query=good, content_type="text/plain", body=f"id={payment_id}".encode()),
         HostileDelivery("multipart", query=good, content_type="multipart/form-data; boundary=x",
@@ -114,7 +116,7 @@ def _random_case(rng: random.Random, index: int, secret: str, payment_id: str) -
     headers = rng.choice([{}, {"X-Mollie-Signature": "sha256=" + _random_bytes(rng, 32).hex()}])
     method = rng.choice(["POST"] * 8 + ["GET", "PATCH"])
     return HostileDelivery(f"random-{index}", method=method, query=query, headers=headers,
-                           content_type=content_type, body=body)
+                           content_type=content_type, body=body, expect=EITHER)
 
 
 def hostile_webhook_corpus(*, seed: int, secret: str, payment_id: str, count: int = 100) -> list[HostileDelivery]:
