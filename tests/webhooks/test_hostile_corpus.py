@@ -15,7 +15,7 @@ from verenigingen.verenigingen_payments.webhooks import WebhookSettings
 from .conftest import CLASSIC_SECRET
 from .wiring import wire
 
-NO_INLINE = WebhookSettings(inline_budget_seconds=0)
+NO_INLINE = WebhookSettings(inline_budget_seconds=0, unauthenticated_rate_limit="100000/minute")
 
 
 def _deliver(url: str, case) -> int:

@@ -118,6 +118,26 @@ def test_a_redelivery_after_a_real_change_applies_the_new_state(wired):
     assert refunded == {"value": "5.00", "currency": "EUR"}
 
 
+def test_a_reversed_chargeback_returns_the_payment_to_an_earlier_state_and_that_applies_too(wired):
+    """A → B → A: paid, charged back, chargeback reversed (the payment is paid with nothing charged
+    back, as before) applies three effects; redelivering the last state still applies nothing."""
+    payment_id = wired.paid_payment()
+    chargeback = wired.emulator.control.trigger("payment.chargeback", payment_id, amount="25.00")["chargeback"]
+    wired.settle()
+    wired.emulator.control.trigger("chargeback.reverse", chargeback["id"])
+    wired.settle()
+    effects = [e for e in wired.recorder.effects if e.resource_id == payment_id]
+    assert [e.resource.get("amountChargedBack") for e in effects] == [
+        None, {"value": "25.00", "currency": "EUR"}, None]
+    assert len({e.effect_key for e in effects}) == 3
+    duplicates_before = wired.statuses(payment_id).count("duplicate")
+    for _ in range(3):
+        wired.post_classic(payment_id)
+    wired.drain()
+    assert len(wired.recorder.keys_for(payment_id)) == 3
+    assert wired.statuses(payment_id).count("duplicate") == duplicates_before + 3
+
+
 def test_a_failed_fetch_is_retried_with_backoff_and_then_applied(
     stack, emulator, webhook_store, redis_url, redis_prefix, clock
 ):

@@ -53,3 +53,31 @@ def test_an_unparseable_amount_is_an_error_naming_the_field():
     with pytest.raises(ResponseParseError) as excinfo:
         ResourceState.of("payment", "tr_abc", PAID | {"amountRefunded": {"value": 2.5, "currency": "EUR"}})
     assert excinfo.value.field == "amountRefunded.value"
+
+
+def _state(resource):
+    return ResourceState.of("payment", "tr_abc", resource)
+
+
+CHARGED_BACK = PAID | {"amountChargedBack": {"value": "10.00", "currency": "EUR"}}
+
+
+def test_returning_to_an_earlier_state_is_the_next_transition_not_a_repeat():
+    applied = [_state(PAID).transition_after([])]
+    applied.append(_state(CHARGED_BACK).transition_after(applied))
+    assert not _state(PAID).repeats(applied)
+    back = _state(PAID).transition_after(applied)
+    assert back not in applied
+    assert back.endswith(":3")
+    assert _state(PAID).repeats(applied + [back])
+
+
+def test_the_same_change_computed_twice_gives_one_key():
+    applied = [_state(PAID).transition_after([])]
+    assert _state(CHARGED_BACK).transition_after(applied) == _state(CHARGED_BACK).transition_after(list(applied))
+
+
+def test_keys_written_before_transitions_were_numbered_count_by_position():
+    legacy = [f"payment:tr_abc:paid:{_state(PAID).digest}", f"payment:tr_abc:paid:{_state(CHARGED_BACK).digest}"]
+    assert _state(CHARGED_BACK).repeats(legacy)
+    assert _state(PAID).transition_after(legacy).endswith(":3")

@@ -1,9 +1,10 @@
 """Processing one logged delivery: claim it, lock its resource, fetch it, apply its effect once.
 
 The body of the delivery is never trusted: the resource is fetched from Mollie and its state
-(see `resource_state`) decides the effect. An effect key already recorded makes the delivery a
-duplicate, so concurrent twins and redeliveries apply nothing twice, while a real change of
-state produces the new effect. Failures are retried with backoff until the policy gives up.
+(see `resource_state`) decides the effect. Under the resource's lock, a delivery that finds the
+state of the resource's last applied effect is a duplicate, so concurrent twins and redeliveries
+apply nothing twice; any other state is the next transition and applies, also a return to an
+earlier state (a reversed chargeback). Failures are retried with backoff until the policy gives up.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ..core.security.redaction import redact_exception
 from ..store.webhook_log import WebhookLogRecord, WebhookLogStore, WebhookStatus
 from .fetching import UnaddressableResourceError
 from .handlers import HandlerRegistry, WebhookEffect
-from .resource_state import ResourceState
+from .resource_state import ResourceState, last_effect_key
 from .retry_policy import RetryPolicy
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class WebhookProcessor:
                 if outcome.applied is not None:  # recorded before the lock is released, or a twin reapplies
                     state = outcome.applied
                     return self._store.finish_with_effect(
-                        record.id, state.effect_key, resource_type=state.resource_type,
+                        record.id, outcome.effect_key, resource_type=state.resource_type,
                         resource_id=state.resource_id, status=state.status, now=self._clock(),
                         processing_ms=_elapsed_ms(started),
                     )
@@ -115,21 +116,23 @@ class WebhookProcessor:
         state = ResourceState.of(record.resource_type, record.resource_id, resource)
         if not self._registry.handlers_for(state.resource_type):
             return _Outcome(WebhookStatus.IGNORED, state.effect_key, f"no handler for {state.resource_type}")
-        if self._store.effect_applied(state.effect_key):
-            return _Outcome(WebhookStatus.DUPLICATE, state.effect_key)
+        applied = self._store.effects_for(state.resource_id)
+        if state.repeats(applied):
+            return _Outcome(WebhookStatus.DUPLICATE, last_effect_key(applied))
+        effect_key = state.transition_after(applied)
         self._registry.dispatch(
             WebhookEffect(
                 resource_type=state.resource_type,
                 resource_id=state.resource_id,
                 status=state.status,
-                effect_key=state.effect_key,
+                effect_key=effect_key,
                 resource=resource,
                 event_type=record.event_type,
                 account=record.account,
                 webhook_log_id=record.id,
             )
         )
-        return _Outcome(WebhookStatus.PROCESSED, state.effect_key, applied=state)
+        return _Outcome(WebhookStatus.PROCESSED, effect_key, applied=state)
 
     def _failed(self, record: WebhookLogRecord, exc: Exception, started: float) -> WebhookStatus:
         error = redact_exception(exc)

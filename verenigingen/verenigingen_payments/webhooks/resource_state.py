@@ -1,14 +1,16 @@
 """The fetched state of a resource, reduced to what decides whether it is a new effect.
 
-Two deliveries that find the same state (id, status and the amounts refunded / charged back)
-share one effect key and so produce one effect; a real change gives a new key and a new effect.
+Effects are deduplicated on transitions, not on the set of states seen: a delivery that finds the
+state the resource's last effect applied is a duplicate; any other state is the next transition.
+The effect key carries that transition's place in the resource's sequence, so A → B → A gives three
+keys (1, 2, 3), while eight deliveries of the same change all compute the same key and apply once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,9 +40,24 @@ class ResourceState:
     fingerprint: Mapping[str, Any]
 
     @property
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(self.fingerprint, sort_keys=True).encode()).hexdigest()[:20]
+
+    @property
     def effect_key(self) -> str:
-        digest = hashlib.sha256(json.dumps(self.fingerprint, sort_keys=True).encode()).hexdigest()
-        return f"{self.resource_type}:{self.resource_id}:{self.status or '-'}:{digest[:20]}"
+        """The key of this state as the resource's first transition (no effect applied before)."""
+        return self.transition_after(())
+
+    def repeats(self, applied_keys: Sequence[str]) -> bool:
+        """Whether the resource's last applied effect is this very state (a redelivery, not a change)."""
+        last = last_effect_key(applied_keys)
+        return last is not None and _digest_of(last) == self.digest
+
+    def transition_after(self, applied_keys: Sequence[str]) -> str:
+        """The key of the effect that moves the resource from its last applied state to this one."""
+        last = last_effect_key(applied_keys)
+        sequence = 1 if last is None else _sequence_of(last, applied_keys) + 1
+        return f"{self.resource_type}:{self.resource_id}:{self.status or '-'}:{self.digest}:{sequence}"
 
     @classmethod
     def of(cls, resource_type: str, expected_id: str, resource: Mapping[str, Any]) -> ResourceState:
@@ -61,3 +78,23 @@ class ResourceState:
         for name in _STATE_FIELDS.get(resource_type, ()):
             fingerprint[name] = resource.get(name)
         return cls(resource_type, expected_id, status, fingerprint)
+
+
+def _digest_of(effect_key: str) -> str:
+    return effect_key.split(":")[3] if effect_key.count(":") >= 3 else ""
+
+
+def _sequence_of(effect_key: str, applied_keys: Sequence[str]) -> int:
+    """The transition number in the key; keys written before transitions were numbered count by position."""
+    parts = effect_key.split(":")
+    if len(parts) == 5 and parts[4].isdigit():
+        return int(parts[4])
+    return list(applied_keys).index(effect_key) + 1
+
+
+def last_effect_key(applied_keys: Sequence[str]) -> str | None:
+    """The resource's latest applied effect: highest transition number, then latest applied."""
+    if not applied_keys:
+        return None
+    ranked = sorted(enumerate(applied_keys), key=lambda pair: (_sequence_of(pair[1], applied_keys), pair[0]))
+    return ranked[-1][1]
