@@ -96,6 +96,15 @@ def render_transaction(ctx: Ctx, row: int) -> dict:
     elif kind in ("chargeback", "chargeback-reversal"):
         c = w.tables["chargebacks"]
         out["context"] = {kind: {"paymentId": p.id(c["payment"][ref]), "chargebackId": c.id(ref)}}
+    elif kind == "capture":
+        from .render_payments import payment_description
+
+        cap = w.tables["captures"]
+        pay = cap["payment"][ref]
+        context = {"paymentId": p.id(pay), "captureId": cap.id(ref), "paymentDescription": payment_description(w, pay)}
+        if cap.extras.get(ref, {}).get("description"):
+            context["captureDescription"] = cap.extras[ref]["description"]
+        out["context"] = {"capture": context}
     elif kind == "refund-compensation":
         r = w.tables["refunds"]
         out["context"] = {kind: {"paymentId": p.id(r["payment"][ref]), "refundId": r.id(ref)}}

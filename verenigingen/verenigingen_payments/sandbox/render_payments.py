@@ -1,4 +1,4 @@
-"""Payments-side resources as Mollie renders them: payments, refunds, chargebacks, customers,
+"""Payments-side resources as Mollie renders them: payments, refunds, chargebacks, captures, customers,
 mandates and subscriptions. Every function takes a row number and returns the JSON-ready dict."""
 
 from __future__ import annotations
@@ -8,11 +8,15 @@ from datetime import datetime
 from .clock import AMSTERDAM, iso
 from .money import amount
 from .render_common import Ctx, doc_link
+from .lifecycle import captured_amount, is_manual_capture, refundable
 from .store import (
-    CHARGEBACK_REASONS, MANDATE_STATUSES, METHODS, PAYMENT_STATUSES, REFUND_STATUSES, SEQUENCE_TYPES,
-    SUBSCRIPTION_STATUSES,
+    CAPTURE_STATUSES, CHARGEBACK_REASONS, MANDATE_STATUSES, METHODS, PAYMENT_STATUSES, REFUND_STATUSES,
+    SEQUENCE_TYPES, SUBSCRIPTION_STATUSES,
 )
 from .render_finance import settlement_id_of_row
+
+#: How long an authorization can be captured (Mollie's docs give no number; card schemes allow ~28 days).
+CAPTURE_WINDOW = 28 * 86400
 
 FIRST = ("Jan", "Els", "Pieter", "Anna", "Kees", "Sanne", "Willem", "Fleur", "Daan", "Noor", "Bram", "Lotte")
 LAST = ("de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "Vos")
@@ -67,11 +71,13 @@ def render_payment(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
         if key in extra:
             out[key] = extra[key]
     links = {"self": ctx.link(f"/payments/{pid}"), "dashboard": ctx.dashboard(f"payments/{pid}")}
+    if is_manual_capture(w, row):
+        _capture_fields(ctx, row, status, out, links)
     if status == "paid":
         refunded, charged_back = p["refunded"][row], p["charged_back"][row]
         out["paidAt"] = iso(p["paid"][row])
         out["amountRefunded"] = amount(refunded, currency)
-        out["amountRemaining"] = amount(max(value - refunded - charged_back, 0), currency)
+        out["amountRemaining"] = amount(max(refundable(w, row), 0), currency)
         if charged_back:
             out["amountChargedBack"] = amount(charged_back, currency)
         if row in w.chargebacks_of:
@@ -107,6 +113,45 @@ def render_payment(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
                 links["subscription"] = ctx.link(f"/customers/{w.tables['customers'].id(p['customer'][row])}/subscriptions/{rid}")
     links["documentation"] = doc_link("get-payment")
     out["_links"] = links
+    return out
+
+
+def _capture_fields(ctx: Ctx, row: int, status: str, out: dict, links: dict) -> None:
+    """What a manual-capture payment shows: the mode, the amount captured so far, and once authorized
+    when that was and until when it can be captured."""
+    w = ctx.world
+    pid, extra = w.payments.id(row), w.payments.extras[row]
+    out["captureMode"] = "manual"
+    out["amountCaptured"] = amount(captured_amount(w, row), extra.get("currency", "EUR"))
+    if "authorizedAt" in extra:
+        out["authorizedAt"] = iso(extra["authorizedAt"])
+        if status == "authorized":
+            out["captureBefore"] = iso(extra["authorizedAt"] + CAPTURE_WINDOW)
+    if row in w.captures_of:
+        links["captures"] = ctx.link(f"/payments/{pid}/captures")
+
+
+def render_capture(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
+    w = ctx.world
+    c = w.tables["captures"]
+    cid, pay = c.id(row), c["payment"][row]
+    pid = w.payments.id(pay)
+    extra = c.extras.get(row, {})
+    currency = w.payments.extras.get(pay, {}).get("currency", "EUR")
+    out = {
+        "resource": "capture", "id": cid, "mode": "live" if settlement_view else ctx.mode,
+        "amount": amount(c["amount"][row], currency), "status": CAPTURE_STATUSES[c["status"][row]],
+        "metadata": extra.get("metadata"), "paymentId": pid, "createdAt": iso(c["created"][row]),
+        "_links": {"self": ctx.link(f"/payments/{pid}/captures/{cid}"), "payment": ctx.link(f"/payments/{pid}"),
+                   "documentation": doc_link("get-capture")},
+    }
+    if extra.get("description"):
+        out["description"] = extra["description"]
+    sid = settlement_id_of_row(w, c["settlement"][row])
+    if sid:
+        out["settlementId"] = sid
+        out["settlementAmount"] = amount(c["amount"][row], currency)
+        out["_links"]["settlement"] = ctx.link(f"/settlements/{sid}")
     return out
 
 
