@@ -32,6 +32,16 @@ def _payment(api, ident: str) -> int:
     return row
 
 
+def _of_payment(api, table: str, payment_id: str, ident: str) -> int:
+    """The row of `ident` in `table` ("refunds", "chargebacks", "captures"); 404 unless it is the payment's."""
+    row = _payment(api, payment_id)
+    t = api.world.tables[table]
+    found = t.find(ident)
+    if found is None or t["payment"][found] != row:
+        raise not_found(table[:-1], ident)
+    return found
+
+
 def payments_list(api, req):
     p = api.world.payments
     return 200, api.page(req, "/payments", range(p.n), p.find, p.id, lambda r: render_payment(api.ctx, r), "payments",
@@ -174,21 +184,14 @@ def refund_create(api, req, payment_id):
 
 
 def refund_get(api, req, payment_id, refund_id):
-    row = _payment(api, payment_id)
-    r = api.world.tables["refunds"].find(refund_id)
-    if r is None or api.world.tables["refunds"]["payment"][r] != row:
-        raise not_found("refund", refund_id)
-    return 200, render_refund(api.ctx, r)
+    return 200, render_refund(api.ctx, _of_payment(api, "refunds", payment_id, refund_id))
 
 
 def refund_cancel(api, req, payment_id, refund_id):
     """Only a `queued` or `pending` refund can be canceled (Mollie executes refunds after a delay)."""
     w = api.world
-    row = _payment(api, payment_id)
     t = w.tables["refunds"]
-    r = t.find(refund_id)
-    if r is None or t["payment"][r] != row:
-        raise not_found("refund", refund_id)
+    r = _of_payment(api, "refunds", payment_id, refund_id)
     with w.lock:
         status = REFUND_STATUSES[t["status"][r]]
         processed = t["settlement"][r] >= 0 and w.settlements[t["settlement"][r]].paid_out
@@ -230,12 +233,7 @@ def capture_create(api, req, payment_id):
 
 
 def capture_get(api, req, payment_id, capture_id):
-    row = _payment(api, payment_id)
-    t = api.world.tables["captures"]
-    c = t.find(capture_id)
-    if c is None or t["payment"][c] != row:
-        raise not_found("capture", capture_id)
-    return 200, render_capture(api.ctx, c)
+    return 200, render_capture(api.ctx, _of_payment(api, "captures", payment_id, capture_id))
 
 
 def refunds_all(api, req):
@@ -251,12 +249,7 @@ def payment_chargebacks(api, req, payment_id):
 
 
 def chargeback_get(api, req, payment_id, chargeback_id):
-    row = _payment(api, payment_id)
-    t = api.world.tables["chargebacks"]
-    c = t.find(chargeback_id)
-    if c is None or t["payment"][c] != row:
-        raise not_found("chargeback", chargeback_id)
-    return 200, render_chargeback(api.ctx, c)
+    return 200, render_chargeback(api.ctx, _of_payment(api, "chargebacks", payment_id, chargeback_id))
 
 
 def chargebacks_all(api, req):

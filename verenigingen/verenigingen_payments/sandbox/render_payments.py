@@ -84,11 +84,7 @@ def render_payment(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
             links["chargebacks"] = ctx.link(f"/payments/{pid}/chargebacks")
         if refunded:
             links["refunds"] = ctx.link(f"/payments/{pid}/refunds")
-        sid = settlement_id_of_row(w, p["settlement"][row])
-        if sid:
-            out["settlementId"] = sid
-            out["settlementAmount"] = amount(value, currency)
-            links["settlement"] = ctx.link(f"/settlements/{sid}")
+        _settled_in(ctx, out, links, p["settlement"][row], amount(value, currency))
     elif status == "open":
         out["expiresAt"] = iso(created + 15 * 60 if p["method"][row] != 0 else created + 28 * 86400)
         links["checkout"] = {"href": f"https://www.mollie.com/checkout/select-method/{pid[3:]}", "type": "text/html"}
@@ -131,13 +127,26 @@ def _capture_fields(ctx: Ctx, row: int, status: str, out: dict, links: dict) -> 
         links["captures"] = ctx.link(f"/payments/{pid}/captures")
 
 
+def _payment_line(ctx: Ctx, table: str, row: int) -> tuple:
+    """A refund's, chargeback's or capture's table, id, payment row, payment id and extras."""
+    t = ctx.world.tables[table]
+    pay = t["payment"][row]
+    return t, t.id(row), pay, ctx.world.payments.id(pay), t.extras.get(row, {})
+
+
+def _settled_in(ctx: Ctx, out: dict, links: dict, index: int, settlement_amount: dict | None) -> None:
+    """A line's `settlementId` (with `settlementAmount` where given) and link, once its settlement closed."""
+    sid = settlement_id_of_row(ctx.world, index)
+    if sid:
+        out["settlementId"] = sid
+        if settlement_amount is not None:
+            out["settlementAmount"] = settlement_amount
+        links["settlement"] = ctx.link(f"/settlements/{sid}")
+
+
 def render_capture(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
-    w = ctx.world
-    c = w.tables["captures"]
-    cid, pay = c.id(row), c["payment"][row]
-    pid = w.payments.id(pay)
-    extra = c.extras.get(row, {})
-    currency = w.payments.extras.get(pay, {}).get("currency", "EUR")
+    c, cid, pay, pid, extra = _payment_line(ctx, "captures", row)
+    currency = ctx.world.payments.extras.get(pay, {}).get("currency", "EUR")
     out = {
         "resource": "capture", "id": cid, "mode": "live" if settlement_view else ctx.mode,
         "amount": amount(c["amount"][row], currency), "status": CAPTURE_STATUSES[c["status"][row]],
@@ -147,20 +156,12 @@ def render_capture(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
     }
     if extra.get("description"):
         out["description"] = extra["description"]
-    sid = settlement_id_of_row(w, c["settlement"][row])
-    if sid:
-        out["settlementId"] = sid
-        out["settlementAmount"] = amount(c["amount"][row], currency)
-        out["_links"]["settlement"] = ctx.link(f"/settlements/{sid}")
+    _settled_in(ctx, out, out["_links"], c["settlement"][row], amount(c["amount"][row], currency))
     return out
 
 
 def render_refund(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
-    w = ctx.world
-    r = w.tables["refunds"]
-    rid, pay = r.id(row), r["payment"][row]
-    pid = w.payments.id(pay)
-    extra = r.extras.get(row, {})
+    r, rid, _, pid, extra = _payment_line(ctx, "refunds", row)
     out = {
         "resource": "refund", "id": rid, "mode": "live" if settlement_view else ctx.mode,
         "description": extra.get("description", "Terugbetaling contributie"),
@@ -169,21 +170,13 @@ def render_refund(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
         "_links": {"self": ctx.link(f"/payments/{pid}/refunds/{rid}"), "payment": ctx.link(f"/payments/{pid}"),
                    "documentation": doc_link("get-refund")},
     }
-    sid = settlement_id_of_row(w, r["settlement"][row])
-    if sid:
-        out["settlementId"] = sid
-        out["settlementAmount"] = amount(-r["amount"][row])
-        out["_links"]["settlement"] = ctx.link(f"/settlements/{sid}")
+    _settled_in(ctx, out, out["_links"], r["settlement"][row], amount(-r["amount"][row]))
     return out
 
 
 def render_chargeback(ctx: Ctx, row: int) -> dict:
-    w = ctx.world
-    c = w.tables["chargebacks"]
-    cid, pay = c.id(row), c["payment"][row]
-    pid = w.payments.id(pay)
+    c, cid, _, pid, _ = _payment_line(ctx, "chargebacks", row)
     code, text = CHARGEBACK_REASONS[c["reason"][row]]
-    sid = settlement_id_of_row(w, c["settlement"][row])
     out = {
         "resource": "chargeback", "id": cid, "amount": amount(c["amount"][row]),
         "settlementAmount": amount(-c["amount"][row]), "reason": {"code": code, "description": text},
@@ -192,9 +185,7 @@ def render_chargeback(ctx: Ctx, row: int) -> dict:
         "_links": {"self": ctx.link(f"/payments/{pid}/chargebacks/{cid}"), "payment": ctx.link(f"/payments/{pid}"),
                    "documentation": doc_link("get-chargeback")},
     }
-    if sid:
-        out["settlementId"] = sid
-        out["_links"]["settlement"] = ctx.link(f"/settlements/{sid}")
+    _settled_in(ctx, out, out["_links"], c["settlement"][row], None)
     return out
 
 
