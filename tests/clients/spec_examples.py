@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from verenigingen.verenigingen_payments.clients import Webhook
 from verenigingen.verenigingen_payments.core import models as m
 
 # path template -> (model, embedded key of its list form)
@@ -46,6 +47,8 @@ MODEL_BY_PATH = {
     "/v2/customers/{customerId}/subscriptions/{subscriptionId}": (m.Subscription, None),
     "/v2/subscriptions": (m.Subscription, "subscriptions"),
     "/v2/customers/{customerId}/subscriptions/{subscriptionId}/payments": (m.Payment, "payments"),
+    "/v2/webhooks": (Webhook, "webhooks"),
+    "/v2/webhooks/{webhookId}": (Webhook, None),
 }
 
 
@@ -64,24 +67,64 @@ def load_spec(path: Path) -> dict:
         return yaml.load(fh, Loader=_SpecLoader)
 
 
+def _success_responses(spec: dict, path: str):
+    """(method, response) for every 2xx response of `path`, shared `$ref` responses resolved."""
+    for method, operation in spec["paths"].get(path, {}).items():
+        if not isinstance(operation, dict):
+            continue
+        for status, response in (operation.get("responses") or {}).items():
+            if str(status).startswith("2"):
+                yield method, _resolve(spec, response)
+
+
+def _resolve(spec: dict, node: dict) -> dict:
+    while isinstance(node, dict) and "$ref" in node:
+        section, name = node["$ref"].split("/")[-2:]
+        node = spec["components"][section][name]
+    return node
+
+
+def _schema_part(spec: dict, schema: dict, want: str) -> set | dict:
+    """`required` names (want="required") or `properties` (want="properties"), through `allOf`."""
+    schema = _resolve(spec, schema)
+    if want == "required":
+        found: set | dict = set(schema.get("required", ()))
+    else:
+        found = dict(schema.get("properties", {}))
+    for part in schema.get("allOf", ()):
+        found |= _schema_part(spec, part, want)
+    return found
+
+
+def required_by_model(spec: dict) -> dict[type, frozenset[str]]:
+    """The fields every 2xx response that returns a model's resource requires (lists: per item)."""
+    required: dict[type, frozenset[str]] = {}
+    for path, (model, embedded) in MODEL_BY_PATH.items():
+        for method, response in _success_responses(spec, path):
+            schema = ((response.get("content") or {}).get("application/hal+json") or {}).get("schema")
+            if schema is None:
+                continue
+            if embedded and method == "get":
+                listing = _schema_part(spec, schema, "properties")["_embedded"]
+                schema = _schema_part(spec, listing, "properties")[embedded]["items"]
+            names = frozenset(_schema_part(spec, schema, "required"))
+            required[model] = required[model] & names if model in required else names
+    return required
+
+
 def response_examples(spec: dict):
     """Yield (case id, model, object dict) for every 2xx example of a path we model."""
     for path, (model, embedded) in MODEL_BY_PATH.items():
-        for method, operation in spec["paths"].get(path, {}).items():
-            if not isinstance(operation, dict):
-                continue
-            for status, response in (operation.get("responses") or {}).items():
-                if not str(status).startswith("2"):
+        for method, response in _success_responses(spec, path):
+            content = (response.get("content") or {}).get("application/hal+json") or {}
+            for name, example in (content.get("examples") or {}).items():
+                value = _resolve(spec, example).get("value")
+                if not isinstance(value, dict):
                     continue
-                content = (response.get("content") or {}).get("application/hal+json") or {}
-                for name, example in (content.get("examples") or {}).items():
-                    value = example.get("value")
-                    if not isinstance(value, dict):
-                        continue
-                    items = (
-                        (value.get("_embedded") or {}).get(embedded, [])
-                        if embedded and method == "get" and "_embedded" in value and "count" in value
-                        else [value]
-                    )
-                    for index, item in enumerate(items):
-                        yield f"{method.upper()} {path} {name}[{index}]", model, item
+                items = (
+                    (value.get("_embedded") or {}).get(embedded, [])
+                    if embedded and method == "get" and "_embedded" in value and "count" in value
+                    else [value]
+                )
+                for index, item in enumerate(items):
+                    yield f"{method.upper()} {path} {name}[{index}]", model, item

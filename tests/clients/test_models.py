@@ -101,7 +101,7 @@ def test_nullable_field_may_be_null_but_a_non_nullable_one_may_not():
 
 def test_missing_required_field_is_a_parse_error():
     with pytest.raises(ResponseParseError) as info:
-        Settlement({"id": "stl_1", "status": "open", "balanceId": "bal_1"}).validate()
+        Settlement({"resource": "settlement", "id": "stl_1", "status": "open", "balanceId": "bal_1"}).validate()
     assert info.value.field == "amount"
 
 
@@ -122,6 +122,7 @@ def test_validate_reports_the_first_bad_field_and_get_returns_typed_values():
     assert balance.pending_amount == Amount.of("-10.00", "EUR")
     invoice = Invoice(
         {
+            "resource": "invoice",
             "id": "inv_1",
             "reference": "2024.1",
             "vatNumber": None,

@@ -1,12 +1,11 @@
 """The clients' updates, deletes and cancels over HTTP: update_payment, update_customer,
-delete_customer, cancel_refund, and a payment's captures (every response checked against the spec)."""
+delete_customer, cancel_refund (every response checked against the spec)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
-import requests
 
 from verenigingen.verenigingen_payments.clients import (
     BalancesClient,
@@ -17,7 +16,7 @@ from verenigingen.verenigingen_payments.clients import (
     SubscriptionsClient,
 )
 from verenigingen.verenigingen_payments.core.errors import NotFoundError, ValidationError
-from verenigingen.verenigingen_payments.core.models import Amount, Capture
+from verenigingen.verenigingen_payments.core.models import Amount
 
 EUR = "EUR"
 
@@ -128,19 +127,3 @@ def test_a_processed_refund_cannot_be_canceled(config):
         refunds.cancel_refund(old.payment_id, old.id)
     with pytest.raises(NotFoundError):
         refunds.cancel_refund(old.payment_id, "re_doesnotexist")
-
-
-def test_captures_of_a_payment_over_http(emulator, config):
-    """No client method reads a payment's captures yet; the typed model reads what the emulator serves."""
-    paid = _paid_payment(emulator, PaymentsClient(config))
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {emulator.api_key}"
-    listing = session.get(f"{emulator.base_url}/payments/{paid.id}/captures", params={"limit": 5}, timeout=5)
-    assert listing.status_code == 200
-    body = listing.json()
-    assert body["count"] == 0 and [Capture(c).validate() for c in body["_embedded"]["captures"]] == []
-    assert session.get(f"{emulator.base_url}/payments/{paid.id}/captures/cpt_none", timeout=5).status_code == 404
-    assert session.get(f"{emulator.base_url}/payments/tr_none/captures", timeout=5).status_code == 404
-    bad_limit = session.get(f"{emulator.base_url}/payments/{paid.id}/captures", params={"limit": 0}, timeout=5)
-    assert (bad_limit.status_code, bad_limit.json()["field"]) == (400, "limit")
-    session.close()

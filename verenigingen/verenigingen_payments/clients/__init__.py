@@ -6,6 +6,7 @@ Every client takes a `MollieConfig` or the name of a Mollie Settings record:
 
 from .balances_client import BalancesClient
 from .base import MollieClient
+from .captures_client import CapturesClient
 from .chargebacks_client import ChargebacksClient
 from .config import (
     EnvSettingsProvider,
@@ -28,6 +29,7 @@ from .webhooks_client import Webhook, WebhooksClient
 
 __all__ = [
     "BalancesClient",
+    "CapturesClient",
     "ChargebacksClient",
     "CustomersClient",
     "EnvSettingsProvider",

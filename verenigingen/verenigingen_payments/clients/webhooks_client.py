@@ -23,8 +23,8 @@ class Webhook(MollieObject):
     name = Str("name", required=True)
     event_types = Json("eventTypes", required=True)
     status = Str("status", required=True)
-    mode = Str("mode")
-    profile_id = Str("profileId", nullable=True)
+    mode = Str("mode", required=True)
+    profile_id = Str("profileId", nullable=True, required=True)
     created_at = Timestamp("createdAt", required=True)
     webhook_secret = Str("webhookSecret", nullable=True)  # only in the answer to create
 

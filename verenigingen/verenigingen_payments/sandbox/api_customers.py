@@ -7,6 +7,7 @@ import re
 from array import array
 from datetime import date, datetime
 
+from .api_payments import payment_create
 from .bodies import req_amount, req_choice, req_metadata, req_text, req_url
 from .clock import AMSTERDAM
 from .errors import ApiError, invalid, not_found
@@ -85,7 +86,13 @@ def customer_payments(api, req, customer_id):
     row = _customer(api, customer_id)
     p = api.world.payments
     return 200, api.page(req, f"/customers/{customer_id}/payments", api.world.by_customer.get(row, array("i")),
-                         p.find, p.id, lambda r: render_payment(api.ctx, r), "payments")
+                         p.find, p.id, lambda r: render_payment(api.ctx, r), "payments", keep=("sort",))
+
+
+def customer_payment_create(api, req, customer_id):
+    """Create customer payment: Create payment with the path's customer as `customerId`."""
+    _customer(api, customer_id)
+    return payment_create(api, req, customer_id=customer_id)
 
 
 def _mandate(api, customer: int, ident: str) -> int:
@@ -270,6 +277,7 @@ ROUTES = [
     ("/customers/<customer_id>", "PATCH", customer_update, False),
     ("/customers/<customer_id>", "DELETE", customer_delete, False),
     ("/customers/<customer_id>/payments", "GET", customer_payments, False),
+    ("/customers/<customer_id>/payments", "POST", customer_payment_create, False),
     ("/customers/<customer_id>/mandates", "GET", mandates_list, False),
     ("/customers/<customer_id>/mandates", "POST", mandate_create, False),
     ("/customers/<customer_id>/mandates/<mandate_id>", "GET", mandate_get, False),

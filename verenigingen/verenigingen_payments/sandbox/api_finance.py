@@ -12,7 +12,7 @@ from .render_finance import (
     render_settlement,
     render_transaction,
 )
-from .render_payments import render_chargeback, render_payment, render_refund
+from .render_payments import render_capture, render_chargeback, render_payment, render_refund
 from .report import render_report
 from .resource_ids import balance_id, find_settlement
 
@@ -138,9 +138,10 @@ def settlement_chargebacks(api, req, settlement_id):
 
 
 def settlement_captures(api, req, settlement_id):
-    _settlement(api, settlement_id)
-    return 200, api.page(req, f"/settlements/{settlement_id}/captures", range(0), lambda i: None, str,
-                         lambda r: {}, "captures")
+    s = _settlement(api, settlement_id)
+    t = api.world.tables["captures"]
+    return 200, api.page(req, f"/settlements/{settlement_id}/captures", s.captures, t.find, t.id,
+                         lambda r: render_capture(api.ctx, r, settlement_view=True), "captures")
 
 
 def invoices_list(api, req):

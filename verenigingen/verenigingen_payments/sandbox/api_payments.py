@@ -1,18 +1,28 @@
 """Payments-side endpoints: payments (create, get, list, update, cancel), refunds (create, get, list,
-cancel), chargebacks and captures."""
+cancel), chargebacks and captures (create, get, list)."""
 
 from __future__ import annotations
 
 from .bodies import req_amount, req_choice, req_metadata, req_text, req_url
 from .errors import ApiError, invalid, not_found
-from .lifecycle import cancel_refund, create_payment, create_refund, set_payment_status
-from .render_payments import render_chargeback, render_payment, render_refund
-from .store import MANDATE_STATUSES, METHODS, PAYMENT_STATUSES, REFUND_STATUSES, SEQUENCE_TYPES
+from .lifecycle import (
+    cancel_refund,
+    capture_payment,
+    create_payment,
+    create_refund,
+    is_manual_capture,
+    refundable,
+    set_payment_status,
+)
+from .render_payments import render_capture, render_chargeback, render_payment, render_refund
+from .store import CAPTURE_MODES, MANDATE_STATUSES, METHODS, PAYMENT_STATUSES, REFUND_STATUSES, SEQUENCE_TYPES
 
 LOCALES = ("en_US", "en_GB", "nl_NL", "nl_BE", "de_DE", "de_AT", "de_CH", "fr_FR", "fr_BE", "es_ES", "ca_ES",
            "pt_PT", "it_IT", "nb_NO", "sv_SE", "fi_FI", "da_DK", "is_IS", "hu_HU", "pl_PL", "lv_LV", "lt_LT")
 #: What an open payment's checkout still uses; Mollie lets these change only while the payment is open.
 CHECKOUT_FIELDS = ("redirectUrl", "cancelUrl", "method", "locale", "restrictPaymentMethodsToCountry")
+#: Of the emulator's methods, those that can place a hold (Mollie: cards, Klarna, Billie, Riverty …).
+MANUAL_CAPTURE_METHODS = ("creditcard",)
 
 
 def _payment(api, ident: str) -> int:
@@ -22,15 +32,28 @@ def _payment(api, ident: str) -> int:
     return row
 
 
+def _of_payment(api, table: str, payment_id: str, ident: str) -> int:
+    """The row of `ident` in `table` ("refunds", "chargebacks", "captures"); 404 unless it is the payment's."""
+    row = _payment(api, payment_id)
+    t = api.world.tables[table]
+    found = t.find(ident)
+    if found is None or t["payment"][found] != row:
+        raise not_found(table[:-1], ident)
+    return found
+
+
 def payments_list(api, req):
     p = api.world.payments
     return 200, api.page(req, "/payments", range(p.n), p.find, p.id, lambda r: render_payment(api.ctx, r), "payments",
                          keep=("sort",))
 
 
-def payment_create(api, req):
+def payment_create(api, req, customer_id: str | None = None):
+    """Create payment; `customer_id` comes from the path of Create customer payment (an alias)."""
     w = api.world
     body = api.body(req)
+    if customer_id is not None:
+        body["customerId"] = customer_id
     value, currency = req_amount(body)
     extras = {"description": req_text(body, "description"), "currency": currency,
               "webhookUrl": req_url(body, "webhookUrl"), "metadata": req_metadata(body)}
@@ -61,12 +84,26 @@ def payment_create(api, req):
         else:
             mandate = valid[-1]
         method = "directdebit"
+    if _capture_mode(body, method, seq) == "manual":
+        extras["captureMode"] = "manual"
     code = METHODS.index(method) if method else -1
     with w.lock:
         row = create_payment(w, api.now(), value, code, seq=SEQUENCE_TYPES.index(seq), customer=customer,
                              mandate=mandate, extras={k: v for k, v in extras.items() if v is not None},
                              status="pending" if seq == "recurring" else "open")
     return 201, render_payment(api.ctx, row)
+
+
+def _capture_mode(body: dict, method: str | None, seq: str) -> str:
+    """`captureMode: manual` places a hold: only for one-off payments by a method that can do so (no
+    method given: the customer pays by card). `captureDelay` (delayed automatic capture) is not emulated."""
+    mode = req_choice(body, "captureMode", CAPTURE_MODES, "automatic")
+    if body.get("captureDelay") is not None:
+        raise invalid("captureDelay", "The emulator does not schedule delayed automatic captures.")
+    if mode == "manual" and (seq != "oneoff" or method not in (None, *MANUAL_CAPTURE_METHODS)):
+        raise invalid("captureMode", f"Manual capture is not available for {method or seq} payments; "
+                                     f"use a one-off payment with method {' or '.join(MANUAL_CAPTURE_METHODS)}.")
+    return mode
 
 
 def payment_get(api, req, payment_id):
@@ -92,6 +129,8 @@ def payment_update(api, req, payment_id):
     if "locale" in body:
         changes["locale"] = req_choice(body, "locale", LOCALES)
     method = req_choice(body, "method", tuple(m for m in METHODS if m != "directdebit"))
+    if method and is_manual_capture(w, row) and method not in MANUAL_CAPTURE_METHODS:
+        raise invalid("method", f"A payment with captureMode manual cannot be paid by {method}.")
     if "restrictPaymentMethodsToCountry" in body:
         country = body["restrictPaymentMethodsToCountry"]
         if not (isinstance(country, str) and len(country) == 2 and country.isalpha() and country.isupper()):
@@ -131,7 +170,7 @@ def refund_create(api, req, payment_id):
     with w.lock:
         if PAYMENT_STATUSES[p["status"][row]] != "paid":
             raise ApiError(422, "The payment cannot be refunded: it is not paid.", field="paymentId")
-        remaining = p["amount"][row] - p["refunded"][row] - p["charged_back"][row]
+        remaining = refundable(w, row)
         requested = req_amount(body, required=False)
         value = requested[0] if requested else remaining
         if requested and requested[1] != p.extras.get(row, {}).get("currency", "EUR"):
@@ -145,21 +184,14 @@ def refund_create(api, req, payment_id):
 
 
 def refund_get(api, req, payment_id, refund_id):
-    row = _payment(api, payment_id)
-    r = api.world.tables["refunds"].find(refund_id)
-    if r is None or api.world.tables["refunds"]["payment"][r] != row:
-        raise not_found("refund", refund_id)
-    return 200, render_refund(api.ctx, r)
+    return 200, render_refund(api.ctx, _of_payment(api, "refunds", payment_id, refund_id))
 
 
 def refund_cancel(api, req, payment_id, refund_id):
     """Only a `queued` or `pending` refund can be canceled (Mollie executes refunds after a delay)."""
     w = api.world
-    row = _payment(api, payment_id)
     t = w.tables["refunds"]
-    r = t.find(refund_id)
-    if r is None or t["payment"][r] != row:
-        raise not_found("refund", refund_id)
+    r = _of_payment(api, "refunds", payment_id, refund_id)
     with w.lock:
         status = REFUND_STATUSES[t["status"][r]]
         processed = t["settlement"][r] >= 0 and w.settlements[t["settlement"][r]].paid_out
@@ -171,15 +203,37 @@ def refund_cancel(api, req, payment_id, refund_id):
 
 
 def payment_captures(api, req, payment_id):
-    """The emulator has no manual-capture (authorize then capture) payments, so every list is empty."""
-    _payment(api, payment_id)
-    return 200, api.page(req, f"/payments/{payment_id}/captures", range(0), lambda i: None, str, lambda r: {},
-                         "captures")
+    row = _payment(api, payment_id)
+    t = api.world.tables["captures"]
+    return 200, api.page(req, f"/payments/{payment_id}/captures", api.world.captures_of.get(row, []), t.find, t.id,
+                         lambda r: render_capture(api.ctx, r), "captures")
+
+
+def capture_create(api, req, payment_id):
+    """Capture an authorized manual-capture payment, fully (no amount) or partly; one capture per payment:
+    it pays the payment and the rest of the authorization is released."""
+    w = api.world
+    row = _payment(api, payment_id)
+    body = api.body(req)
+    p = w.payments
+    with w.lock:
+        status = PAYMENT_STATUSES[p["status"][row]]
+        if status != "authorized" or not is_manual_capture(w, row):
+            raise ApiError(422, f"The payment cannot be captured: it is {status}, not an authorized payment "
+                                "with captureMode manual.", field="status")
+        requested = req_amount(body, required=False)
+        value = requested[0] if requested else p["amount"][row]
+        if requested and requested[1] != p.extras[row].get("currency", "EUR"):
+            raise invalid("amount.currency", "The capture currency must be the payment's currency.")
+        if value > p["amount"][row]:
+            raise invalid("amount.value", "The amount is higher than the authorized amount.")
+        extras = {"description": req_text(body, "description", required=False), "metadata": req_metadata(body)}
+        c = capture_payment(w, row, value, api.now(), {k: v for k, v in extras.items() if v is not None})
+    return 201, render_capture(api.ctx, c)
 
 
 def capture_get(api, req, payment_id, capture_id):
-    _payment(api, payment_id)
-    raise not_found("capture", capture_id)
+    return 200, render_capture(api.ctx, _of_payment(api, "captures", payment_id, capture_id))
 
 
 def refunds_all(api, req):
@@ -195,12 +249,7 @@ def payment_chargebacks(api, req, payment_id):
 
 
 def chargeback_get(api, req, payment_id, chargeback_id):
-    row = _payment(api, payment_id)
-    t = api.world.tables["chargebacks"]
-    c = t.find(chargeback_id)
-    if c is None or t["payment"][c] != row:
-        raise not_found("chargeback", chargeback_id)
-    return 200, render_chargeback(api.ctx, c)
+    return 200, render_chargeback(api.ctx, _of_payment(api, "chargebacks", payment_id, chargeback_id))
 
 
 def chargebacks_all(api, req):
@@ -220,6 +269,7 @@ ROUTES = [
     ("/payments/<payment_id>/refunds/<refund_id>", "GET", refund_get, False),
     ("/payments/<payment_id>/refunds/<refund_id>", "DELETE", refund_cancel, False),
     ("/payments/<payment_id>/captures", "GET", payment_captures, False),
+    ("/payments/<payment_id>/captures", "POST", capture_create, False),
     ("/payments/<payment_id>/captures/<capture_id>", "GET", capture_get, False),
     ("/refunds", "GET", refunds_all, False),
     ("/payments/<payment_id>/chargebacks", "GET", payment_chargebacks, False),

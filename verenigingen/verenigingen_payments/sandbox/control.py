@@ -8,12 +8,14 @@ import json
 from werkzeug.wrappers import Request, Response
 
 from .lifecycle import (
-    advance, charge_subscription, create_chargeback, create_refund, reverse_chargeback, set_payment_status,
+    advance, charge_subscription, create_chargeback, create_refund, is_manual_capture, refundable, reverse_chargeback,
+    set_payment_status,
 )
 from .render_payments import render_chargeback, render_mandate, render_payment, render_refund
 from .store import CHARGEBACK_REASONS, MANDATE_STATUSES, PAYMENT_STATUSES, SUBSCRIPTION_STATUSES
 
 PAYMENT_OUTCOMES = ("paid", "failed", "expired", "canceled", "pending")
+STATUS_TRIGGERS = PAYMENT_OUTCOMES + ("authorized",)
 
 
 class ControlError(Exception):
@@ -71,7 +73,8 @@ class ControlSurface:
         return self.clock(None)
 
     def trigger(self, body: dict) -> dict:
-        """{"action": "payment.paid"|"payment.failed"|"payment.expired"|"payment.canceled"|"payment.refund"|
+        """{"action": "payment.paid"|"payment.authorized"|"payment.failed"|"payment.expired"|"payment.canceled"|
+        "payment.refund"|
         "payment.chargeback"|"chargeback.reverse"|"subscription.payment"|"mandate.invalid", "id": ...,
         "amount": "12.50",
         "reason": "AM04", "status": "paid"}"""
@@ -84,7 +87,8 @@ class ControlSurface:
                     raise ControlError(f"no payment {ident}")
                 what = action.split(".", 1)[1]
                 status = PAYMENT_STATUSES[w.payments["status"][row]]
-                if what in PAYMENT_OUTCOMES:
+                if what in STATUS_TRIGGERS:
+                    _check_checkout_outcome(ident, what, is_manual_capture(w, row))
                     if status not in ("open", "pending", "authorized"):
                         raise ControlError(f"payment {ident} is {status}; only open or pending payments change status")
                     given = {k: body[k] for k in ("consumerName", "consumerAccount", "consumerBic") if body.get(k)}
@@ -94,7 +98,7 @@ class ControlSurface:
                     return {"payment": render_payment(ctx, row)}
                 if status != "paid":
                     raise ControlError(f"payment {ident} is {status}, not paid")
-                remaining = w.payments["amount"][row] - w.payments["refunded"][row] - w.payments["charged_back"][row]
+                remaining = refundable(w, row)
                 amount = _minor(body.get("amount"), remaining)
                 if not 0 < amount <= remaining:
                     raise ControlError(f"amount must be between 0.01 and the remaining {remaining} cents")
@@ -154,6 +158,15 @@ class ControlSurface:
                 hook["secret"] = body.get("secret") or random_token("", self.app.rng, 32)
                 return {"id": hook["id"], "webhookSecret": hook["secret"]}
         raise ControlError(f"no webhook subscription {body['id']}")
+
+
+def _check_checkout_outcome(ident: str, what: str, manual_capture: bool) -> None:
+    """The checkout of a manual-capture payment ends in `authorized` (a capture pays it); of any other
+    payment never in `authorized`."""
+    if what == "paid" and manual_capture:
+        raise ControlError(f"payment {ident} has captureMode manual: create a capture to pay it")
+    if what == "authorized" and not manual_capture:
+        raise ControlError(f"payment {ident} is captured automatically; only captureMode manual authorizes")
 
 
 def _minor(value, default: int) -> int:

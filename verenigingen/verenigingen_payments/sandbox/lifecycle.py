@@ -2,30 +2,61 @@
 
 Every change keeps the books consistent the way Mollie does: a paid payment books a balance
 transaction (amount less fee with VAT) and joins the settlement period of its payment time; a
-refund or chargeback books a negative transaction in the period it happens; a settlement whose
-payout time passes pays out its amount.
+manual-capture payment is authorized first and paid by its capture, which books the `capture`
+transaction and joins the settlement instead; a refund or chargeback books a negative transaction
+in the period it happens; a settlement whose payout time passes pays out its amount.
 """
 
 from __future__ import annotations
 
 import heapq
-from bisect import insort
 from array import array
+from bisect import insort
 from datetime import datetime
 
 from .clock import AMSTERDAM
 from .fees import fee_net, fee_vat
+from .people import customer_name, iban
 from .settling import build_invoices, pay_out
-from .store import METHODS, PAYMENT_STATUSES, REFUND_STATUSES, SEQUENCE_TYPES, World
+from .store import CAPTURE_STATUSES, METHODS, PAYMENT_STATUSES, REFUND_STATUSES, SEQUENCE_TYPES, World
 
 DAY = 86400
 STATUS = {name: i for i, name in enumerate(PAYMENT_STATUSES)}
 FIRST = SEQUENCE_TYPES.index("first")
+CREDITCARD = METHODS.index("creditcard")
 
 
 def _notify(world: World, kind: str, row: int, event: str) -> None:
     if world.notify is not None:
         world.notify(kind, row, event)
+
+
+def _join_settlement(world: World, at: int, lines: str, row: int) -> int:
+    """Put line `row` in the `lines` list ("payments", "refunds" …) of the settlement period holding
+    `at`; returns that settlement's index, or -1 when `at` is in no period."""
+    s = world.settlement_at(at)
+    if s is None:
+        return -1
+    insort(getattr(s, lines), row)
+    s.touch()
+    return s.index
+
+
+def is_manual_capture(world: World, row: int) -> bool:
+    return world.payments.extras.get(row, {}).get("captureMode") == "manual"
+
+
+def captured_amount(world: World, row: int) -> int:
+    caps = world.tables["captures"]
+    return sum(caps["amount"][c] for c in world.captures_of.get(row, ()))
+
+
+def refundable(world: World, row: int) -> int:
+    """What of a paid payment can still be refunded or charged back: what was charged (the captured
+    amount for a manual-capture payment) less refunds and chargebacks."""
+    p = world.payments
+    charged = captured_amount(world, row) if is_manual_capture(world, row) else p["amount"][row]
+    return charged - p["refunded"][row] - p["charged_back"][row]
 
 
 def create_payment(world: World, at: int, amount: int, method: int, seq: int = 0, customer: int = -1,
@@ -45,7 +76,8 @@ def create_payment(world: World, at: int, amount: int, method: int, seq: int = 0
 
 
 def set_payment_status(world: World, row: int, status: str, at: int) -> None:
-    """Move a payment to `status` ("paid", "failed", "expired", "canceled", "pending")."""
+    """Move a payment to `status` ("paid", "authorized", "failed", "expired", "canceled", "pending").
+    A manual-capture payment is paid only by `capture_payment`."""
     p = world.payments
     p["status"][row] = STATUS[status]
     if status == "paid":
@@ -54,17 +86,35 @@ def set_payment_status(world: World, row: int, status: str, at: int) -> None:
             p["method"][row] = method
         net = fee_net(method, p["amount"][row])
         p["fee_net"][row], p["fee_vat"][row], p["paid"][row] = net, fee_vat(net), at
-        s = world.settlement_at(at)
-        if s is not None:
-            p["settlement"][row] = s.index
-            insort(s.payments, row)
-            s.touch()
+        p["settlement"][row] = _join_settlement(world, at, "payments", row)
         world.add_transaction(at, "payment", row, p["amount"][row], -(net + fee_vat(net)))
         if p["seq"][row] == FIRST and p["mandate"][row] < 0 and p["customer"][row] >= 0:
             mandate_from_first_payment(world, row, at)
+    elif status == "authorized":
+        p.extras.setdefault(row, {})["authorizedAt"] = at
+        if p["method"][row] < 0:
+            p["method"][row] = CREDITCARD
     elif status != "pending":
         p["done"][row] = at
     _notify(world, "payment", row, f"payment.{status}")
+
+
+def capture_payment(world: World, row: int, amount: int, at: int, extras: dict | None = None) -> int:
+    """Capture an authorized payment (fully or partly): the capture succeeds at once, the payment is
+    paid, and the capture, not the payment, carries the money: a `capture` balance transaction
+    (amount less the method's fee with VAT) and a line in the settlement period of `at`."""
+    p, caps = world.payments, world.tables["captures"]
+    net = fee_net(p["method"][row], amount)
+    c = caps.add(created=at, payment=row, amount=amount, status=CAPTURE_STATUSES.index("succeeded"),
+                 fee_net=net, fee_vat=fee_vat(net))
+    caps["settlement"][c] = _join_settlement(world, at, "captures", c)
+    if extras:
+        caps.extras[c] = extras
+    world.captures_of.setdefault(row, []).append(c)
+    world.add_transaction(at, "capture", c, amount, -(net + fee_vat(net)))
+    p["status"][row], p["paid"][row] = STATUS["paid"], at
+    _notify(world, "payment", row, "payment.paid")
+    return c
 
 
 def mandate_from_first_payment(world: World, row: int, at: int) -> int:
@@ -83,8 +133,6 @@ def mandate_from_first_payment(world: World, row: int, at: int) -> int:
 
 def consumer_details(world: World, row: int) -> dict:
     """The account a payment was paid from: given by the trigger, else the member's own."""
-    from .render_payments import customer_name, iban
-
     given = world.payments.extras.get(row, {}).get("details") or {}
     customer = world.payments["customer"][row]
     return {"consumerName": given.get("consumerName") or customer_name(world, customer),
@@ -94,13 +142,10 @@ def consumer_details(world: World, row: int) -> dict:
 
 def create_refund(world: World, row: int, amount: int, at: int, extras: dict | None = None) -> int:
     p, refunds = world.payments, world.tables["refunds"]
-    s = world.settlement_at(at)
-    r = refunds.add(created=at, payment=row, amount=amount, status=1, settlement=s.index if s else -1)
+    r = refunds.add(created=at, payment=row, amount=amount, status=1)
+    refunds["settlement"][r] = _join_settlement(world, at, "refunds", r)
     if extras:
         refunds.extras[r] = extras
-    if s is not None:
-        s.refunds.append(r)
-        s.touch()
     p["refunded"][row] += amount
     world.refunds_of.setdefault(row, []).append(r)
     world.add_transaction(at, "refund", r, -amount)
@@ -140,11 +185,8 @@ def reverse_chargeback(world: World, c: int, at: int) -> None:
 
 def create_chargeback(world: World, row: int, amount: int, reason: int, at: int) -> int:
     p, cbs = world.payments, world.tables["chargebacks"]
-    s = world.settlement_at(at)
-    c = cbs.add(created=at, payment=row, amount=amount, reason=reason, settlement=s.index if s else -1, reversed=0)
-    if s is not None:
-        s.chargebacks.append(c)
-        s.touch()
+    c = cbs.add(created=at, payment=row, amount=amount, reason=reason, reversed=0)
+    cbs["settlement"][c] = _join_settlement(world, at, "chargebacks", c)
     p["charged_back"][row] += amount
     world.chargebacks_of.setdefault(row, []).append(c)
     world.add_transaction(at, "chargeback", c, -amount)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from .clock import iso
 from .fees import FIXED_FEE, PERCENT_FEE_BP
 from .money import amount
+from .people import payment_description
 from .render_common import Ctx, doc_link
-from .render_payments import payment_description
 from .resource_ids import balance_id, invoice_id, settlement_id
 from .settling import invoice_for, settlement_totals
 from .store import METHOD_LABELS, METHODS, TX_KINDS, Settlement
@@ -68,6 +68,13 @@ def render_transaction(ctx: Ctx, row: int) -> dict:
     elif kind in ("chargeback", "chargeback-reversal"):
         c = w.tables["chargebacks"]
         out["context"] = {kind: {"paymentId": p.id(c["payment"][ref]), "chargebackId": c.id(ref)}}
+    elif kind == "capture":
+        cap = w.tables["captures"]
+        pay = cap["payment"][ref]
+        context = {"paymentId": p.id(pay), "captureId": cap.id(ref), "paymentDescription": payment_description(w, pay)}
+        if cap.extras.get(ref, {}).get("description"):
+            context["captureDescription"] = cap.extras[ref]["description"]
+        out["context"] = {"capture": context}
     elif kind == "refund-compensation":
         r = w.tables["refunds"]
         out["context"] = {kind: {"paymentId": p.id(r["payment"][ref]), "refundId": r.id(ref)}}

@@ -1,4 +1,4 @@
-"""Payments-side resources as Mollie renders them: payments, refunds, chargebacks, customers,
+"""Payments-side resources as Mollie renders them: payments, refunds, chargebacks, captures, customers,
 mandates and subscriptions. Every function takes a row number and returns the JSON-ready dict."""
 
 from __future__ import annotations
@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from .clock import AMSTERDAM, iso
+from .lifecycle import captured_amount, is_manual_capture, refundable
 from .money import amount
+from .people import iban, member_name, payment_description
 from .render_common import Ctx, doc_link
 from .resource_ids import settlement_id_of_row
 from .store import (
+    CAPTURE_STATUSES,
     CHARGEBACK_REASONS,
     MANDATE_STATUSES,
     METHODS,
@@ -19,35 +22,8 @@ from .store import (
     SUBSCRIPTION_STATUSES,
 )
 
-FIRST = ("Jan", "Els", "Pieter", "Anna", "Kees", "Sanne", "Willem", "Fleur", "Daan", "Noor", "Bram", "Lotte")
-LAST = ("de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "Vos")
-DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-                "oktober", "november", "december")
-
-
-def member_name(member: int) -> str:
-    return f"{FIRST[member % len(FIRST)]} {LAST[(member // len(FIRST)) % len(LAST)]}"
-
-
-def customer_name(world, customer: int) -> str:
-    extra = world.tables["customers"].extras.get(customer)
-    if extra is not None and extra.get("name"):
-        return extra["name"]
-    return member_name(world.tables["customers"]["member"][customer])
-
-
-def iban(member: int) -> str:
-    return f"NL{(member % 89) + 10:02d}INGB{member:010d}"
-
-
-def payment_description(world, row: int) -> str:
-    p = world.payments
-    extra = p.extras.get(row)
-    if extra and "description" in extra:
-        return extra["description"]
-    when = datetime.fromtimestamp(p["created"][row], AMSTERDAM)
-    return f"Contributie {DUTCH_MONTHS[when.month - 1]} {when.year} lid {p['member'][row] + 1001}"
-
+#: How long an authorization can be captured (Mollie's docs give no number; card schemes allow ~28 days).
+CAPTURE_WINDOW = 28 * 86400
 
 def render_payment(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
     w = ctx.world
@@ -72,22 +48,20 @@ def render_payment(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
         if key in extra:
             out[key] = extra[key]
     links = {"self": ctx.link(f"/payments/{pid}"), "dashboard": ctx.dashboard(f"payments/{pid}")}
+    if is_manual_capture(w, row):
+        _capture_fields(ctx, row, status, out, links)
     if status == "paid":
         refunded, charged_back = p["refunded"][row], p["charged_back"][row]
         out["paidAt"] = iso(p["paid"][row])
         out["amountRefunded"] = amount(refunded, currency)
-        out["amountRemaining"] = amount(max(value - refunded - charged_back, 0), currency)
+        out["amountRemaining"] = amount(max(refundable(w, row), 0), currency)
         if charged_back:
             out["amountChargedBack"] = amount(charged_back, currency)
         if row in w.chargebacks_of:
             links["chargebacks"] = ctx.link(f"/payments/{pid}/chargebacks")
         if refunded:
             links["refunds"] = ctx.link(f"/payments/{pid}/refunds")
-        sid = settlement_id_of_row(w, p["settlement"][row])
-        if sid:
-            out["settlementId"] = sid
-            out["settlementAmount"] = amount(value, currency)
-            links["settlement"] = ctx.link(f"/settlements/{sid}")
+        _settled_in(ctx, out, links, p["settlement"][row], amount(value, currency))
     elif status == "open":
         out["expiresAt"] = iso(created + 15 * 60 if p["method"][row] != 0 else created + 28 * 86400)
         links["checkout"] = {"href": f"https://www.mollie.com/checkout/select-method/{pid[3:]}", "type": "text/html"}
@@ -115,12 +89,56 @@ def render_payment(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
     return out
 
 
-def render_refund(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
+def _capture_fields(ctx: Ctx, row: int, status: str, out: dict, links: dict) -> None:
+    """What a manual-capture payment shows: the mode, the amount captured so far, and once authorized
+    when that was and until when it can be captured."""
     w = ctx.world
-    r = w.tables["refunds"]
-    rid, pay = r.id(row), r["payment"][row]
-    pid = w.payments.id(pay)
-    extra = r.extras.get(row, {})
+    pid, extra = w.payments.id(row), w.payments.extras[row]
+    out["captureMode"] = "manual"
+    out["amountCaptured"] = amount(captured_amount(w, row), extra.get("currency", "EUR"))
+    if "authorizedAt" in extra:
+        out["authorizedAt"] = iso(extra["authorizedAt"])
+        if status == "authorized":
+            out["captureBefore"] = iso(extra["authorizedAt"] + CAPTURE_WINDOW)
+    if row in w.captures_of:
+        links["captures"] = ctx.link(f"/payments/{pid}/captures")
+
+
+def _payment_line(ctx: Ctx, table: str, row: int) -> tuple:
+    """A refund's, chargeback's or capture's table, id, payment row, payment id and extras."""
+    t = ctx.world.tables[table]
+    pay = t["payment"][row]
+    return t, t.id(row), pay, ctx.world.payments.id(pay), t.extras.get(row, {})
+
+
+def _settled_in(ctx: Ctx, out: dict, links: dict, index: int, settlement_amount: dict | None) -> None:
+    """A line's `settlementId` (with `settlementAmount` where given) and link, once its settlement closed."""
+    sid = settlement_id_of_row(ctx.world, index)
+    if sid:
+        out["settlementId"] = sid
+        if settlement_amount is not None:
+            out["settlementAmount"] = settlement_amount
+        links["settlement"] = ctx.link(f"/settlements/{sid}")
+
+
+def render_capture(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
+    c, cid, pay, pid, extra = _payment_line(ctx, "captures", row)
+    currency = ctx.world.payments.extras.get(pay, {}).get("currency", "EUR")
+    out = {
+        "resource": "capture", "id": cid, "mode": "live" if settlement_view else ctx.mode,
+        "amount": amount(c["amount"][row], currency), "status": CAPTURE_STATUSES[c["status"][row]],
+        "metadata": extra.get("metadata"), "paymentId": pid, "createdAt": iso(c["created"][row]),
+        "_links": {"self": ctx.link(f"/payments/{pid}/captures/{cid}"), "payment": ctx.link(f"/payments/{pid}"),
+                   "documentation": doc_link("get-capture")},
+    }
+    if extra.get("description"):
+        out["description"] = extra["description"]
+    _settled_in(ctx, out, out["_links"], c["settlement"][row], amount(c["amount"][row], currency))
+    return out
+
+
+def render_refund(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
+    r, rid, _, pid, extra = _payment_line(ctx, "refunds", row)
     out = {
         "resource": "refund", "id": rid, "mode": "live" if settlement_view else ctx.mode,
         "description": extra.get("description", "Terugbetaling contributie"),
@@ -129,21 +147,13 @@ def render_refund(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
         "_links": {"self": ctx.link(f"/payments/{pid}/refunds/{rid}"), "payment": ctx.link(f"/payments/{pid}"),
                    "documentation": doc_link("get-refund")},
     }
-    sid = settlement_id_of_row(w, r["settlement"][row])
-    if sid:
-        out["settlementId"] = sid
-        out["settlementAmount"] = amount(-r["amount"][row])
-        out["_links"]["settlement"] = ctx.link(f"/settlements/{sid}")
+    _settled_in(ctx, out, out["_links"], r["settlement"][row], amount(-r["amount"][row]))
     return out
 
 
 def render_chargeback(ctx: Ctx, row: int) -> dict:
-    w = ctx.world
-    c = w.tables["chargebacks"]
-    cid, pay = c.id(row), c["payment"][row]
-    pid = w.payments.id(pay)
+    c, cid, _, pid, _ = _payment_line(ctx, "chargebacks", row)
     code, text = CHARGEBACK_REASONS[c["reason"][row]]
-    sid = settlement_id_of_row(w, c["settlement"][row])
     out = {
         "resource": "chargeback", "id": cid, "amount": amount(c["amount"][row]),
         "settlementAmount": amount(-c["amount"][row]), "reason": {"code": code, "description": text},
@@ -152,9 +162,7 @@ def render_chargeback(ctx: Ctx, row: int) -> dict:
         "_links": {"self": ctx.link(f"/payments/{pid}/chargebacks/{cid}"), "payment": ctx.link(f"/payments/{pid}"),
                    "documentation": doc_link("get-chargeback")},
     }
-    if sid:
-        out["settlementId"] = sid
-        out["_links"]["settlement"] = ctx.link(f"/settlements/{sid}")
+    _settled_in(ctx, out, out["_links"], c["settlement"][row], None)
     return out
 
 

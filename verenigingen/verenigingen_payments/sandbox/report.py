@@ -17,8 +17,9 @@ from .render_common import Ctx, doc_link
 from .resource_ids import balance_id
 from .store import METHODS, TX_KINDS
 
-CATEGORY = {"payment": "payments", "refund": "refunds", "refund-compensation": "refunds", "chargeback": "chargebacks",
-            "chargeback-reversal": "chargebacks", "outgoing-transfer": "transfers", "balance-correction": "corrections"}
+CATEGORY = {"payment": "payments", "capture": "payments", "refund": "refunds", "refund-compensation": "refunds",
+            "chargeback": "chargebacks", "chargeback-reversal": "chargebacks", "outgoing-transfer": "transfers",
+            "balance-correction": "corrections"}
 CATEGORIES = ("payments", "refunds", "chargebacks", "capital", "transfers", "fee-prepayments", "corrections", "topups")
 
 

@@ -128,7 +128,8 @@ class ControlClient:
         return self._call("POST", "/clock", {"days": days, "seconds": seconds})["now"]
 
     def trigger(self, action: str, id: str, **params) -> dict:
-        """action: payment.paid|failed|expired|canceled|pending, payment.refund (amount),
+        """action: payment.paid|authorized|failed|expired|canceled|pending (authorized: captureMode manual,
+        which a capture pays), payment.refund (amount),
         payment.chargeback (amount, reason e.g. "AM04"), chargeback.reverse (a chargeback id),
         subscription.payment (status), mandate.invalid."""
         return self._call("POST", "/trigger", {"action": action, "id": id, **params})

@@ -1,7 +1,8 @@
 """Settlement arithmetic, payouts and monthly invoices, all derived from the ledger rows.
 
-A settlement's amount = its payments - its refunds - its chargebacks - the fees (with VAT) of its
-payments (+ a planted delta). Its `periods` revenue and costs lines add up to the same amount.
+A settlement's amount = its payments + its captures - its refunds - its chargebacks - the fees (with
+VAT) of its payments and captures (+ a planted delta). Its `periods` revenue and costs lines add up
+to the same amount.
 """
 
 from __future__ import annotations
@@ -16,19 +17,15 @@ def settlement_totals(world: World, s: Settlement) -> dict:
     """Per-method sums of one settlement's lines (cached until its lines change)."""
     if s.totals is not None:
         return s.totals
-    p, r, c = world.payments, world.tables["refunds"], world.tables["chargebacks"]
+    p, r, c, cap = world.payments, world.tables["refunds"], world.tables["chargebacks"], world.tables["captures"]
     amount_col, method_col, net_col, vat_col = p["amount"], p["method"], p["fee_net"], p["fee_vat"]
     revenue: dict[int, list] = {}
     costs: dict[int, list] = {}
     for row in s.payments:
-        m = method_col[row]
-        line = revenue.setdefault(m, [0, 0])
-        line[0] += 1
-        line[1] += amount_col[row]
-        cost = costs.setdefault(m, [0, 0, 0])
-        cost[0] += 1
-        cost[1] += net_col[row]
-        cost[2] += vat_col[row]
+        _charge(revenue, costs, method_col[row], amount_col[row], net_col[row], vat_col[row])
+    for row in s.captures:
+        _charge(revenue, costs, method_col[cap["payment"][row]], cap["amount"][row], cap["fee_net"][row],
+                cap["fee_vat"][row])
     refunds: dict[int, list] = {}
     for row in s.refunds:
         pay = r["payment"][row]
@@ -57,6 +54,17 @@ def settlement_totals(world: World, s: Settlement) -> dict:
         "lines_total": lines_total, "amount": lines_total + s.amount_delta,
     }
     return s.totals
+
+
+def _charge(revenue: dict, costs: dict, method: int, amount: int, net: int, vat: int) -> None:
+    """One payment or capture: its amount on the method's revenue line, its fee on the cost line."""
+    line = revenue.setdefault(method, [0, 0])
+    line[0] += 1
+    line[1] += amount
+    cost = costs.setdefault(method, [0, 0, 0])
+    cost[0] += 1
+    cost[1] += net
+    cost[2] += vat
 
 
 def pay_out(world: World, s: Settlement) -> None:

@@ -22,8 +22,10 @@ SEQUENCE_TYPES = ("oneoff", "first", "recurring")
 MANDATE_STATUSES = ("valid", "pending", "invalid")
 SUBSCRIPTION_STATUSES = ("pending", "active", "canceled", "suspended", "completed")
 REFUND_STATUSES = ("queued", "pending", "processing", "refunded", "failed", "canceled")
+CAPTURE_STATUSES = ("pending", "succeeded", "failed")
+CAPTURE_MODES = ("automatic", "manual")
 TX_KINDS = ("payment", "refund", "chargeback", "outgoing-transfer", "balance-correction", "refund-compensation",
-            "chargeback-reversal")
+            "chargeback-reversal", "capture")
 PAID = PAYMENT_STATUSES.index("paid")
 PHANTOM_ROW = 10**12  # row numbers from here on name payments that do not exist (planted)
 OPEN = PAYMENT_STATUSES.index("open")
@@ -97,6 +99,10 @@ def new_tables(salt: int) -> dict[str, Table]:
         "chargebacks": Table("chb_", salt, {
             "created": "q", "payment": "i", "amount": "i", "reason": "b", "settlement": "i", "reversed": "q",
         }),
+        "captures": Table("cpt_", salt, {
+            "created": "q", "payment": "i", "amount": "i", "status": "b", "settlement": "i", "fee_net": "i",
+            "fee_vat": "i",
+        }),
         "transactions": Table("baltr_", salt, {
             "created": "q", "kind": "b", "ref": "i", "initial": "i", "deduction": "i",
         }),
@@ -115,6 +121,7 @@ class Settlement:
     refunds: array = field(default_factory=lambda: array("i"))
     chargebacks: array = field(default_factory=lambda: array("i"))
     reversals: array = field(default_factory=lambda: array("i"))  # chargebacks reversed in this period
+    captures: array = field(default_factory=lambda: array("i"))
     amount_delta: int = 0  # planted: a settlement whose lines don't add up to its amount
     paid_out: bool = False
     payout_tx: int = -1
@@ -148,6 +155,7 @@ class World:
     subscriptions_of: dict[int, list] = field(default_factory=dict)
     refunds_of: dict[int, list] = field(default_factory=dict)
     chargebacks_of: dict[int, list] = field(default_factory=dict)
+    captures_of: dict[int, list] = field(default_factory=dict)  # payment row -> capture rows
     deleted_customers: set = field(default_factory=set)  # rows deleted through the API (404 from then on)
     balance_total: int = 0
     webhooks: list[dict] = field(default_factory=list)

@@ -12,7 +12,7 @@ class MollieObject:
     __slots__ = ("_cache", "_data")
     _fields: ClassVar[tuple[str, ...]] = ()
 
-    resource = Str("resource")
+    resource = Str("resource", required=True)
     id = Str("id", required=True)
 
     def __init__(self, data: dict[str, Any]) -> None:
