@@ -30,7 +30,7 @@ from .render_payments import render_chargeback, render_payment, render_refund
 from .scenario import generate
 
 HAL = "application/hal+json"
-WRITE_METHODS = ("POST", "PATCH", "DELETE")
+KEYED_METHODS = ("POST",)  # Mollie: keys are honoured on POST, ignored on PATCH and DELETE
 
 
 @dataclass
@@ -157,7 +157,7 @@ class EmulatorApp:
             if req.args.get("testmode") not in (None, "true", "false"):
                 raise ApiError(400, "The 'testmode' parameter must be true or false.", field="testmode")
             key = req.headers.get("Idempotency-Key")
-            if key and req.method in WRITE_METHODS:
+            if key and req.method in KEYED_METHODS:
                 return self._idempotent(req, record, fn, params, scope, key)
             status, body = fn(self, req, **params)
             return status, body, {}
