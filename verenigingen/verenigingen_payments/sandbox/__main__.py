@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Stateful Mollie API v2 emulator")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--scenario", default="association-small", choices=sorted(SCENARIOS))
+    parser.add_argument("--scenario", default="association-small", choices=sorted(SCENARIOS) + sorted(f"{n}-real" for n in SCENARIOS))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--clean", action="store_true", help="plant no discrepancies")
     parser.add_argument("--flows", default="basic", choices=("basic", "real"),
