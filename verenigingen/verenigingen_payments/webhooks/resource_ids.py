@@ -21,6 +21,11 @@ RESOURCE_TYPES_BY_PREFIX: dict[str, str] = {
 _ID_RE = re.compile(r"([a-z]{2,5})_[A-Za-z0-9]{1,64}")
 
 
+def is_mollie_id(value: object) -> bool:
+    """Whether `value` has the shape of a Mollie id (any prefix): `<2-5 letters>_<1-64 letters/digits>`."""
+    return isinstance(value, str) and _ID_RE.fullmatch(value) is not None
+
+
 def resource_type_of(resource_id: object, field: str = "id") -> str:
     """The resource type of a webhook's id; a missing, malformed or unknown id is a rejection."""
     if resource_id is None or resource_id == "":
