@@ -1,7 +1,11 @@
 """Property-based fuzzing of the framework-free webhook endpoint (classic form posts, signed next-gen
 events, arbitrary requests) on SQLite: every request gets a clear 4xx, or the 200 a valid delivery
 gets, never a 5xx; it leaves exactly one log row that would fit MariaDB's columns; and the worker
-processes every row it persisted (fetching from the emulator) to a final status without an error."""
+processes every row it persisted (fetching from the emulator) to a final status without an error.
+
+Settings profile `webhook-fuzz` (fuzz_harness.py): FUZZ_EXAMPLES examples per test, no deadline;
+derandomized and without the example database when CI is set, so CI runs the same examples each time.
+"""
 
 from __future__ import annotations
 
