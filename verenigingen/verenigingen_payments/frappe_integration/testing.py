@@ -73,6 +73,12 @@ def allow_emulator_base_url(test_class) -> None:
     test_class.enterClassContext(site_conf(mollie_allow_custom_api_base_url=1))
 
 
+def only_enabled(*accounts: str) -> None:
+    """Switch every other Mollie Settings record off for this test (rolled back with it): the desk's
+    cards read every enabled account of the site."""
+    frappe.db.set_value("Mollie Settings", {"name": ["not in", accounts or ("",)]}, "enable_backend_api", 0)
+
+
 @contextmanager
 def site_conf(**values):
     """Temporarily set site config keys in this process (`frappe.conf` is per site and process)."""
@@ -126,12 +132,13 @@ def encrypted_webhook_row(account: str, resource_id: str, body: str, *, parent_i
     return log_id
 
 
-def dispute_case(account: str, case_id: str, *, customer_id: str, payment_id: str, note: str) -> str:
+def dispute_case(account: str, case_id: str, *, customer_id: str, payment_id: str, note: str, **values) -> str:
+    """An open case of 12.50 EUR (`values` set other fields, e.g. status and deadline)."""
     frappe.get_doc({
         "doctype": "Dispute Case", "case_id": case_id, "status": "open", "priority": "high",
         "settings_name": account, "amount": 12.5, "currency": "EUR", "chargeback_id": f"chb_{case_id[-8:]}",
         "payment_id": payment_id, "customer_id": customer_id, "chargeback_created_at": frappe.utils.now_datetime(),
-        "note": note, "version": 1}).insert(ignore_permissions=True)
+        "note": note, "version": 1, **values}).insert(ignore_permissions=True)
     return case_id
 
 
