@@ -102,6 +102,7 @@ def test_member_cards_say_when_no_subscription_is_recorded():
     none = {"counts": {"active": 0, "trialing": 0}, "mrr": {}}
     some = {"counts": {"active": 2, "trialing": 1}, "mrr": {"EUR": {"total": eur("22.50")}}}
     assert mrr_card({"Main": account("1.00", subscriptions=none)}).text == "no subscriptions yet"
-    assert active_members({"Main": account("1.00", subscriptions=None)}) is None
+    assert active_members({"Main": account("1.00", subscriptions=None)}).text == "no subscriptions yet"
+    assert (active_members({}).text, mrr_card({}).text) == ("no Mollie account yet", "no Mollie account yet")
     metrics = {"Main": account("1.00", subscriptions=some), "Youth": account("1.00", subscriptions=none)}
     assert (mrr_card(metrics).text, active_members(metrics)) == ("EUR 22.50", 2)

@@ -113,8 +113,8 @@ def card_active_members(filters=None) -> dict | str:
     """Number card: active membership subscriptions of the enabled accounts; a click opens them."""
     require_role(VIEW_ROLES)
     active = overview_cards.active_members(every_account_metrics())
-    if active is None:
-        return DeskCard(overview_cards.NO_SUBSCRIPTIONS).html()
+    if isinstance(active, DeskCard):
+        return active.html()
     return {"value": active, "fieldtype": "Int", "route": ["List", overview_cards.SUBSCRIPTION],
             "route_options": {"status": "active"}}
 

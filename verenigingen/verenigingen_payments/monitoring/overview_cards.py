@@ -82,7 +82,9 @@ def mrr_card(metrics: Mapping[str, dict]) -> DeskCard:
     return DeskCard(money_text(mrr, CURRENCY), ListLink(REVENUE_REPORT, report=True))
 
 
-def active_members(metrics: Mapping[str, dict]) -> int | None:
-    """Active membership subscriptions; None when no account has any subscription recorded yet."""
+def active_members(metrics: Mapping[str, dict]) -> int | DeskCard:
+    """Active membership subscriptions, or a card saying why there is no count yet."""
     recorded = _subscriptions(metrics)
-    return sum(s["counts"].get("active", 0) for s in recorded) if recorded else None
+    if not recorded:
+        return DeskCard(NO_SUBSCRIPTIONS if metrics else NO_ACCOUNT)
+    return sum(s["counts"].get("active", 0) for s in recorded)
