@@ -101,9 +101,10 @@ def read_page(driver, url: str, page: str, *, cards: int, screenshot: Path | Non
 
     WebDriverWait(driver, TIMEOUT).until(rendered)
     reading = PageReading()
-    for box in driver.find_elements(By.CSS_SELECTOR, CARD):
-        label = box.find_element(By.CSS_SELECTOR, ".widget-title").text.strip()
-        reading.cards[label] = box.find_element(By.CSS_SELECTOR, ".widget-content .number").text.strip()
+    for box in driver.find_elements(By.CSS_SELECTOR, CARD):  # textContent: as written, not as styled
+        label = box.find_element(By.CSS_SELECTOR, ".widget-title").get_attribute("textContent").strip()
+        number = box.find_element(By.CSS_SELECTOR, ".widget-content .number")
+        reading.cards[label] = " ".join(number.get_attribute("textContent").split())
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(screenshot))
@@ -125,8 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"skipped": f"missing: {missing}"}))
         return 0
     with chromium() as driver:
-        log_in(driver, args.url.rstrip("/"), args.user, args.password)
-        reading = read_page(driver, args.url.rstrip("/"), args.page, cards=args.cards, screenshot=args.screenshot)
+        url = args.url.rstrip("/")
+        log_in(driver, url, args.user, args.password)
+        reading = read_page(driver, url, args.page, cards=args.cards, screenshot=args.screenshot)
     print(json.dumps(reading.as_dict(), indent=1, ensure_ascii=False))
     return 1 if reading.severe else 0
 

@@ -6,8 +6,10 @@ data subject across the app's DocTypes. Every helper leaves the site as it found
 from __future__ import annotations
 
 import glob
+import html
 import json
 import os
+import re
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -71,6 +73,16 @@ def allow_emulator_base_url(test_class) -> None:
     """For the class's tests, let Mollie Settings point at a loopback emulator (`api_base_url`), as a
     fresh site without developer mode refuses that; the site's own config is restored afterwards."""
     test_class.enterClassContext(site_conf(mollie_allow_custom_api_base_url=1))
+
+
+def card_says(card_html: str) -> tuple[str, str | None]:
+    """A number card method's HTML as the viewer reads it: (text, the note under it or None)."""
+    main, _, note = card_html.partition("<div")
+
+    def plain(part: str) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", "", part)).strip()
+
+    return plain(main), (plain("<div" + note) or None) if note else None
 
 
 def only_enabled(*accounts: str) -> None:

@@ -1,4 +1,5 @@
-"""What a workspace number card shows: a short text, linked to the list behind it.
+"""What a workspace number card shows: a short text, linked to the list behind it, and under it in
+smaller type what qualifies it (a total missing an account, the oldest waiting delivery …).
 
 Frappe v15 shows the string a Custom card's method returns as HTML, as is (a number or a dict would
 be shortened and formatted as a number, and a dict's `route` works only with a number). So a card
@@ -15,6 +16,7 @@ from datetime import timedelta
 from urllib.parse import quote, urlencode
 
 NO_ACCOUNT = "no Mollie account yet"
+NOTE_STYLE = "font-size: var(--text-base); font-weight: 400; margin-top: 4px"
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,24 @@ class ListLink:
 class DeskCard:
     text: str
     link: ListLink | None = None
+    note: str | None = None
 
     def html(self) -> str:
-        text = html.escape(self.text)
-        if self.link is None:
-            return text
-        return f'<a href="{html.escape(self.link.href())}" style="color: inherit">{text}</a>'
+        out = html.escape(self.text)
+        if self.link is not None:
+            out = f'<a href="{html.escape(self.link.href())}" style="color: inherit">{out}</a>'
+        if self.note:
+            out += f'<div style="{NOTE_STYLE}">{html.escape(self.note)}</div>'
+        return out
+
+
+def joined(*parts: str | None) -> str | None:
+    """The parts that are there, as one note; None when none is."""
+    return " · ".join(p for p in parts if p) or None
+
+
+def partial(missing: tuple[str, ...], means: str = "not read") -> str | None:
+    return f"partial: {', '.join(missing)} {means}" if missing else None
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:

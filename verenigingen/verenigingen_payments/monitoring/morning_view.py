@@ -20,7 +20,7 @@ from decimal import Decimal
 from ..core.calendar import AMSTERDAM
 from ..disputes.model import ACTIVE_STATUSES
 from .account_totals import add_up, money_text, names
-from .desk_cards import NO_ACCOUNT, DeskCard, ListLink, age_text, plural
+from .desk_cards import NO_ACCOUNT, DeskCard, ListLink, age_text, joined, partial, plural
 
 RUN = "Mollie Reconciliation Run"
 SETTLEMENT_REPORT = "Settlement Reconciliation"
@@ -50,14 +50,11 @@ def reconciliation_card(facts: ReconciliationFacts, yesterday: date) -> DeskCard
     not_done = [a for a in facts.accounts if status.get(a) not in (COMPLETED, FAILED)]
     open_count = facts.open_discrepancies
     if open_count == 0 and not failed and not not_done:
-        return DeskCard(f"adds up · 0 open ({yesterday.isoformat()})", runs)
-    parts = [plural(open_count, "open discrepancy", "open discrepancies")]
-    if failed:
-        parts.append(f"run failed: {names(failed)}")
-    if not_done:
-        parts.append(f"{yesterday.isoformat()} not reconciled: {names(not_done)}")
+        return DeskCard("adds up", runs, f"0 open discrepancies · {yesterday.isoformat()}")
     link = ListLink(RUN, filters=(("open_discrepancy_count", [">", 0]),)) if open_count else runs
-    return DeskCard(" · ".join(parts), link)
+    missed = f"{yesterday.isoformat()} not reconciled: {names(not_done)}" if not_done else None
+    return DeskCard(plural(open_count, "open discrepancy", "open discrepancies"), link,
+                    joined(f"run failed: {names(failed)}" if failed else None, missed))
 
 
 def payout_card(readings: Mapping[str, Mapping[str, Decimal] | None], expected: datetime | None,
@@ -71,15 +68,12 @@ def payout_card(readings: Mapping[str, Mapping[str, Decimal] | None], expected: 
     if total.value is None:
         return DeskCard(f"not readable: {names(total.missing)}", report)
     if not any(readings[a] for a in total.counted):
-        text = "no payout pending"
-    else:
-        text = money_text(total.value, CARD_CURRENCY)
-        if expected is not None:
-            day = expected.astimezone(AMSTERDAM).date()
-            text += f" · {'expected' if day >= today else 'was due'} about {day.isoformat()}"
-    if not total.complete:
-        text += f" (partial: {names(total.missing)} not read)"
-    return DeskCard(text, report)
+        return DeskCard("no payout pending", report, partial(total.missing))
+    when = None
+    if expected is not None:
+        day = expected.astimezone(AMSTERDAM).date()
+        when = f"{'expected' if day >= today else 'was due'} about {day.isoformat()}"
+    return DeskCard(money_text(total.value, CARD_CURRENCY), report, joined(when, partial(total.missing)))
 
 
 @dataclass(frozen=True)
@@ -96,14 +90,12 @@ def webhook_card(backlog: WebhookBacklog, now: datetime) -> DeskCard:
     if not backlog.logged:
         return DeskCard("no webhooks received yet", log)
     if backlog.waiting == 0 and backlog.gave_up == 0:
-        return DeskCard("keeping up · 0 waiting", log)
-    parts = [f"{backlog.waiting} waiting" + (f" ({backlog.due} due)" if backlog.due else "")]
-    if backlog.oldest_waiting is not None:
-        parts.append(f"oldest {age_text(now - backlog.oldest_waiting)}")
-    if backlog.gave_up:
-        parts.append(f"{backlog.gave_up} gave up")
+        return DeskCard("keeping up", log, "0 waiting")
+    oldest = backlog.oldest_waiting
     waiting = ListLink(WEBHOOK_LOG, filters=(("status", ["in", list(WAITING_STATUSES)]),))
-    return DeskCard(" · ".join(parts), waiting)
+    return DeskCard(f"{backlog.waiting} waiting" + (f" ({backlog.due} due)" if backlog.due else ""), waiting,
+                    joined(f"oldest {age_text(now - oldest)}" if oldest else None,
+                           f"{backlog.gave_up} gave up" if backlog.gave_up else None))
 
 
 @dataclass(frozen=True)
@@ -118,8 +110,9 @@ def dispute_card(facts: DisputeFacts, today: date) -> DeskCard:
     active = ("status", ["in", list(ACTIVE_STATUSES)])
     if facts.cases == 0:
         return DeskCard("no disputes yet", ListLink(DISPUTE))
+    still_open = f"{facts.active} open"
     if facts.due == 0:
-        return DeskCard(f"none due · {facts.active} open", ListLink(DISPUTE, filters=(active,)))
+        return DeskCard("none due", ListLink(DISPUTE, filters=(active,)), still_open)
     overdue = f" ({facts.overdue} overdue)" if facts.overdue else ""
-    return DeskCard(f"{facts.due} due{overdue} · {facts.active} open",
-                    ListLink(DISPUTE, filters=(active, ("deadline", ["<=", today.isoformat()]))))
+    return DeskCard(f"{facts.due} due{overdue}",
+                    ListLink(DISPUTE, filters=(active, ("deadline", ["<=", today.isoformat()]))), still_open)

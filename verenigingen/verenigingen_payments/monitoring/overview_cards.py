@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from .account_totals import AccountTotal, add_up, money_text, names
 from .dashboard_totals import balance_readings
-from .desk_cards import NO_ACCOUNT, DeskCard, ListLink
+from .desk_cards import NO_ACCOUNT, DeskCard, ListLink, partial
 
 CURRENCY = "EUR"
 BALANCE_REPORT = "Mollie Balance Overview"
@@ -20,12 +20,14 @@ REVENUE_REPORT = "Membership Revenue"
 NO_SUBSCRIPTIONS = "no subscriptions yet"
 
 
-def total_text(total: AccountTotal, *, missing_means: str = "not read", none_read: str | None = None) -> str:
-    """The amount; marked partial with the missing accounts named; or why there is no amount."""
+def total_card(total: AccountTotal, link: ListLink, *, missing_means: str = "not read",
+               none_read: str | None = None) -> DeskCard:
+    """The amount, noted as partial with the missing accounts named; or why there is no amount."""
     if total.value is None:
-        return (none_read or f"not readable: {names(total.missing)}") if total.missing else NO_ACCOUNT
-    amount = money_text(total.value, total.currency)
-    return amount if total.complete else f"{amount} (partial: {names(total.missing)} {missing_means})"
+        if not total.missing:
+            return DeskCard(NO_ACCOUNT)
+        return DeskCard(none_read or f"not readable: {names(total.missing)}", link)
+    return DeskCard(money_text(total.value, total.currency), link, partial(total.missing, missing_means))
 
 
 def _figure(node, *path: str) -> Decimal | None:
@@ -40,7 +42,7 @@ def _eur(value: Decimal | None) -> dict[str, Decimal]:
 
 def balance_card(metrics: Mapping[str, dict]) -> DeskCard:
     total = add_up(balance_readings(metrics, "available"), CURRENCY)
-    return DeskCard(total_text(total), ListLink(BALANCE_REPORT, report=True) if metrics else None)
+    return total_card(total, ListLink(BALANCE_REPORT, report=True))
 
 
 def volume_card(metrics: Mapping[str, dict]) -> DeskCard:
@@ -48,22 +50,22 @@ def volume_card(metrics: Mapping[str, dict]) -> DeskCard:
     synced is not counted as zero but named."""
     readings = {name: _eur(_figure(m.get("volume"), "30d", CURRENCY, "amount", "value"))
                 if (m.get("ledger") or {}).get("synced") else None for name, m in metrics.items()}
-    total = add_up(readings, CURRENCY)
-    text = total_text(total, missing_means="not synced", none_read="not synced yet")
-    return DeskCard(text, ListLink(PAYMENT, filters=(("status", "paid"),)) if metrics else None)
+    return total_card(add_up(readings, CURRENCY), ListLink(PAYMENT, filters=(("status", "paid"),)),
+                      missing_means="not synced", none_read="not synced yet")
 
 
 def fee_rate_card(metrics: Mapping[str, dict]) -> DeskCard:
     """Mollie fees as a percentage of the last 30 days' payments (Mollie's balance report)."""
     def readings(side: str):
         return {name: None if m.get("balances") is None
-                else _eur(_figure(m.get("fees"), "30d", CURRENCY, side, "value")) for name, m in metrics.items()}
+                else _eur(_figure(m.get("fees"), "30d", CURRENCY, side, "value"))
+                for name, m in metrics.items()}
 
     fees, payments = add_up(readings("fees"), CURRENCY), add_up(readings("payments"), CURRENCY)
     if payments.value is None:
-        return DeskCard(total_text(payments))
+        return DeskCard(f"not readable: {names(payments.missing)}" if payments.missing else NO_ACCOUNT)
     text = f"{fees.value / payments.value * 100:.2f}%" if payments.value else "no payments in 30 days"
-    return DeskCard(text if payments.complete else f"{text} (partial: {names(payments.missing)} not read)")
+    return DeskCard(text, note=partial(payments.missing))
 
 
 def _subscriptions(metrics: Mapping[str, dict]) -> list[dict]:
