@@ -101,10 +101,11 @@ def read_page(driver, url: str, page: str, *, cards: int, screenshot: Path | Non
 
     WebDriverWait(driver, TIMEOUT).until(rendered)
     reading = PageReading()
-    for box in driver.find_elements(By.CSS_SELECTOR, CARD):  # textContent: as written, not as styled
+    for box in driver.find_elements(By.CSS_SELECTOR, CARD):
+        # The label as written (the desk shows it in capitals); the figure and its note as shown, "a / b".
         label = box.find_element(By.CSS_SELECTOR, ".widget-title").get_attribute("textContent").strip()
-        number = box.find_element(By.CSS_SELECTOR, ".widget-content .number")
-        reading.cards[label] = " ".join(number.get_attribute("textContent").split())
+        shown = box.find_element(By.CSS_SELECTOR, ".widget-content .number").get_attribute("innerText")
+        reading.cards[label] = " / ".join(line.strip() for line in shown.splitlines() if line.strip())
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(screenshot))
