@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -79,3 +80,26 @@ def load(path: Path) -> dict:
 
 def snake(name: str) -> str:
     return name.lower().replace(" ", "_").replace("-", "_")
+
+
+def source_of(module: str) -> Path:
+    parts = module.split(".")
+    path = APP_DIR.parent.joinpath(*parts)
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def function_node(path: str) -> ast.FunctionDef | None:
+    module, _, name = path.rpartition(".")
+    source = source_of(module)
+    if not source.exists():
+        return None
+    tree = ast.parse(source.read_text())
+    return next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+
+
+def is_whitelisted(node: ast.FunctionDef) -> bool:
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if ast.unparse(target) == "frappe.whitelist":
+            return True
+    return False

@@ -12,11 +12,10 @@ import importlib
 import importlib.util
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from tests.frappe_static.app_layout import APP_DIR
+from tests.frappe_static.app_layout import APP_DIR, function_node, is_whitelisted
 
 HOOKS_PATH = APP_DIR / "hooks.py"
 
@@ -35,29 +34,6 @@ def _dotted_paths(value) -> list[str]:
     if isinstance(value, list | tuple):
         return [p for v in value for p in _dotted_paths(v)]
     return []
-
-
-def _source_of(module: str) -> Path:
-    parts = module.split(".")
-    path = APP_DIR.parent.joinpath(*parts)
-    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
-
-
-def _function_node(path: str) -> ast.FunctionDef | None:
-    module, _, name = path.rpartition(".")
-    source = _source_of(module)
-    if not source.exists():
-        return None
-    tree = ast.parse(source.read_text())
-    return next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
-
-
-def _is_whitelisted(node: ast.FunctionDef) -> bool:
-    for decorator in node.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if ast.unparse(target) == "frappe.whitelist":
-            return True
-    return False
 
 
 HOOK_PATHS = sorted(set(_dotted_paths(_hooks())))
@@ -83,7 +59,7 @@ def test_hooks_name_dotted_paths():
 
 @pytest.mark.parametrize("path", HOOK_PATHS)
 def test_every_dotted_path_resolves_to_a_function(path):
-    assert _function_node(path) is not None, f"{path} is not a function defined in the app"
+    assert function_node(path) is not None, f"{path} is not a function defined in the app"
 
 
 @pytest.mark.parametrize("path", HOOK_PATHS)
@@ -104,8 +80,8 @@ def test_short_routes_point_at_whitelisted_functions():
     overrides = _hooks()["override_whitelisted_methods"]
     assert "get_account_balance" in overrides
     for short, target in overrides.items():
-        node = _function_node(target)
-        assert node is not None and _is_whitelisted(node), f"{short} -> {target} must be @frappe.whitelist()"
+        node = function_node(target)
+        assert node is not None and is_whitelisted(node), f"{short} -> {target} must be @frappe.whitelist()"
 
 
 def test_bench_command_group_imports_without_frappe():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 
 import pytest
@@ -10,6 +11,8 @@ from tests.frappe_static.app_layout import (
     MODULE_DIR,
     MODULE_NAME,
     doctype_json_paths,
+    function_node,
+    is_whitelisted,
     load,
     workspace_json_paths,
 )
@@ -21,8 +24,28 @@ NUMBER_CARDS = sorted((MODULE_DIR / "number_card").glob("*/*.json"))
 CHARTS = sorted((MODULE_DIR / "dashboard_chart").glob("*/*.json"))
 
 
+# The finance morning view: the four questions, first in the workspace, in this order.
+MORNING_CARDS = {
+    "Reconciliation (yesterday)": "card_reconciliation",
+    "Next Payout": "card_next_payout",
+    "Webhook Backlog": "card_webhook_backlog",
+    "Disputes Due": "card_disputes_due",
+}
+CARD_MODULE = "verenigingen.verenigingen_payments.api.dashboard"
+
+
 def _ids(paths):
     return [p.stem for p in paths]
+
+
+def _workspace() -> dict:
+    return load(next(p for p in WORKSPACES if p.stem == "mollie_finance"))
+
+
+def _card_by_label() -> dict[str, dict]:
+    """The workspace's number cards by their label there, each the card's own JSON."""
+    cards = {load(p)["name"]: load(p) for p in NUMBER_CARDS}
+    return {c["label"]: cards[c["number_card_name"]] for c in _workspace()["number_cards"]}
 
 
 def test_mollie_finance_workspace_exists():
@@ -103,3 +126,30 @@ def test_dashboard_charts_do_not_animate(path):
     resize in that window redraws it and throws "removeChild … not a child of this node"."""
     options = json.loads(load(path).get("custom_options") or "{}")
     assert (options.get("animate"), options.get("disableEntryAnimation")) == (0, 1)
+
+
+def test_the_morning_cards_open_the_workspace():
+    blocks = json.loads(_workspace()["content"])
+    first_cards = [b["data"]["number_card_name"] for b in blocks if b["type"] == "number_card"][:len(MORNING_CARDS)]
+    assert first_cards == list(MORNING_CARDS)
+    before = blocks[:next(i for i, b in enumerate(blocks) if b["type"] == "number_card")]
+    assert {b["type"] for b in before} == {"header"}, "nothing but headings above the morning cards"
+    cards = _card_by_label()
+    for label, method in MORNING_CARDS.items():
+        assert cards[label]["method"] == f"{CARD_MODULE}.{method}"
+
+
+def test_every_workspace_card_is_a_custom_card_of_a_whitelisted_viewer_method():
+    """Custom cards with a `document_type` (so viewers see them) whose method checks the viewer role
+    before anything else, as Guest and other users must be refused."""
+    for label, card in _card_by_label().items():
+        assert card["type"] == "Custom" and card["document_type"], label
+        node = function_node(card["method"])
+        assert node is not None and is_whitelisted(node), card["method"]
+        body = [n for n in node.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+        assert ast.unparse(body[0]) == "require_role(VIEW_ROLES)", card["method"]
+
+
+def test_every_number_card_of_the_app_is_on_the_workspace():
+    on_workspace = {c["number_card_name"] for c in _workspace()["number_cards"]}
+    assert {load(p)["name"] for p in NUMBER_CARDS} == on_workspace

@@ -4,13 +4,21 @@ repeat calls until invalidated."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from statistics import median
 
-from verenigingen.verenigingen_payments.clients import BalancesClient, ChargebacksClient, PaymentsClient
+from verenigingen.verenigingen_payments.clients import (
+    BalancesClient,
+    ChargebacksClient,
+    PaymentsClient,
+    SettlementsClient,
+)
+from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 from verenigingen.verenigingen_payments.disputes.sync import ChargebackSync
 from verenigingen.verenigingen_payments.monitoring.dashboard_metrics import DashboardMetrics
-from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
+from verenigingen.verenigingen_payments.store.ledger import SyncCursor
 from verenigingen.verenigingen_payments.store.sql.ledger_store import SqlPaymentLedger
 from verenigingen.verenigingen_payments.store.sql.reconciliation_store import SqlReconciliationStore
 from verenigingen.verenigingen_payments.workflows.reconciliation.mollie_inputs import ledger_payment_from
@@ -62,6 +70,7 @@ def test_metrics_equal_hand_computed_totals(emulator, sql_engine):
                 (c.amount.value for c in recent), Decimal(0))
     assert metrics["disputes"] == {"open": len(chargebacks), "by_status": {"open": len(chargebacks)}}
     assert metrics["reconciliation"]["run_id"] == run.run_id and metrics["reconciliation"]["status"] == "completed"
+    assert metrics["ledger"] == {"synced": True}
     assert metrics["next_settlement"]["amount"]["currency"] == "EUR"
 
 
@@ -89,3 +98,39 @@ def test_local_figures_survive_a_mollie_outage(emulator, sql_engine):
     assert {e["part"] for e in metrics["errors"]} == {"balances", "next_settlement"}
     assert metrics["balances"] is None and metrics["volume"]["90d"]["EUR"]["count"] > 0
     assert metrics["disputes"]["open"] == cases > 0
+
+
+def test_volume_is_unknown_until_the_ledger_holds_something(emulator, sql_engine):
+    """A ledger never synced is no data, not zero volume; a finished backfill of no payments is zero."""
+    config, now = config_for(emulator), emulator_now(emulator)
+    ledger = SqlPaymentLedger(sql_engine)  # the tables exist, the account has nothing in them
+    metrics = DashboardMetrics(config, engine=sql_engine, clock=lambda: now).compute()
+    assert (metrics["ledger"], metrics["volume"]) == ({"synced": False}, None)
+    ledger.save_sync_cursor(config.account, SyncCursor(started_at=now, completed_at=now))
+    metrics = DashboardMetrics(config, engine=sql_engine, clock=lambda: now).compute()
+    assert metrics["ledger"] == {"synced": True} and metrics["volume"] == {"30d": {}, "90d": {}}
+
+
+def test_the_next_payout_is_expected_about_when_mollie_pays_it(emulator, sql_engine):
+    """Estimated from the recent settlements' lag and cadence; the emulator then pays it within a day."""
+    config, now = config_for(emulator), emulator_now(emulator)
+    metrics = DashboardMetrics(config, engine=sql_engine, clock=lambda: now).compute()
+    nxt = metrics["next_settlement"]
+    assert metrics["errors"] == [] and nxt["status"] == "open"  # the half month still collecting
+    paid = sorted((s for s in SettlementsClient(config).list_settlements() if str(s.status.value) == "paidout"),
+                  key=lambda s: s.created_at)
+    lag = median([s.settled_at - s.created_at for s in paid])
+    cadence = median([b.created_at - a.created_at for a, b in itertools.pairwise(paid)])
+    expected = datetime.fromisoformat(nxt["expected_payout"])
+    assert expected == paid[-1].created_at + cadence + lag
+    emulator.control.advance_clock(days=30)
+    actual = min((s for s in SettlementsClient(config).list_settlements() if s.created_at > paid[-1].created_at),
+                 key=lambda s: s.created_at).settled_at
+    assert abs(actual - expected) <= timedelta(days=1)
+
+
+def test_no_next_settlement_is_news_not_an_error(emulator, sql_engine):
+    emulator.control.inject_fault(method="GET", path="/v2/settlements/next", status=404, count=10)
+    config, now = config_for(emulator), emulator_now(emulator)
+    metrics = DashboardMetrics(config, engine=sql_engine, clock=lambda: now).compute()
+    assert metrics["next_settlement"] is None and metrics["errors"] == []

@@ -1,11 +1,14 @@
-"""The finance dashboard endpoint: `get_dashboard_metrics` (viewers), also at the short route
-`/api/method/get_dashboard_metrics` (hooks.py, `override_whitelisted_methods`), as the deployment
-guide's load test calls it. Figures come from `monitoring.dashboard_metrics`, cached in the site's
-Redis for a minute so the endpoint stays fast under load."""
+"""The finance dashboard endpoint and the "Mollie Finance" workspace's card methods (viewers).
+
+`get_dashboard_metrics` is also at the short route `/api/method/get_dashboard_metrics` (hooks.py,
+`override_whitelisted_methods`), as the deployment guide's load test calls it. Figures come from
+`monitoring.dashboard_metrics` (cached in the site's Redis for a minute); the cards' texts from
+`monitoring.morning_view` and `monitoring.overview_cards`, over every enabled account. A card
+method returns finished text (HTML, escaped, linked to its list): Frappe shows a string as is."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from datetime import date, datetime, timedelta, timezone
 
 import frappe
 
@@ -15,86 +18,104 @@ from verenigingen.verenigingen_payments.api.conventions import (
     require_role,
     resolve_settings_name,
 )
-from verenigingen.verenigingen_payments.api.dashboard_figures import FrappeLocalFigures
+from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import VIEW_ROLES
-from verenigingen.verenigingen_payments.monitoring.dashboard_metrics import DashboardMetrics
-
-
-def _metrics(settings: str | None, refresh: bool = False) -> dict:
-    name = resolve_settings_name(settings)
-    with mollie_errors_as_http(name):
-        dashboard = DashboardMetrics(name, figures=FrappeLocalFigures(), redis_url=frappe.conf.get("redis_cache"),
-                                     key_prefix=f"{frappe.local.site}:verenigingen:")
-        if refresh:
-            dashboard.invalidate()
-        return dashboard.get()
+from verenigingen.verenigingen_payments.frappe_integration.monitoring import morning_facts
+from verenigingen.verenigingen_payments.frappe_integration.monitoring.dashboard_site import (
+    account_metrics,
+    enabled_accounts,
+    every_account_metrics,
+)
+from verenigingen.verenigingen_payments.monitoring import morning_view, overview_cards
+from verenigingen.verenigingen_payments.monitoring.dashboard_totals import (
+    earliest_payout,
+    payout_readings,
+    site_totals,
+)
+from verenigingen.verenigingen_payments.monitoring.desk_cards import NO_ACCOUNT, DeskCard
 
 
 @frappe.whitelist(methods=["GET", "POST"])
 def get_dashboard_metrics(settings: str | None = None, refresh: int | str | None = None) -> dict:
     """Balances, next settlement, 30/90-day volume, fees and fee rate, refunds, chargebacks, open
-    disputes, the last reconciliation run and the subscription figures (counts by status, MRR,
-    member movements, failed-payment rate, dues of the month) of one account; money as exact strings."""
+    disputes, the last reconciliation run and the subscription figures of one account, and `totals`
+    over every enabled account (incomplete, naming the accounts missing, when one could not be read);
+    money as exact strings."""
     require_role(VIEW_ROLES)
-    return _metrics(settings, bool(frappe.utils.cint(refresh)))
+    name = resolve_settings_name(settings)
+    with mollie_errors_as_http(name):
+        metrics = account_metrics(name, refresh=bool(frappe.utils.cint(refresh)))
+    return {**metrics, "totals": site_totals(every_account_metrics())}
 
 
-def _money_card(value: Decimal | None, currency: str = "EUR") -> str:
-    """A Number Card answer as finished text: Frappe shows a string as is, whereas a number would be
-    shortened and formatted in the site's default currency."""
-    return f"{currency} {(value or Decimal('0.00')):,}"
+def _today() -> date:
+    return datetime.now(timezone.utc).astimezone(AMSTERDAM).date()
 
 
-def _eur(section: dict | None, *path: str) -> str | None:
-    node = section or {}
-    for key in path:
-        node = (node or {}).get(key) if isinstance(node, dict) else None
-    return node
+@frappe.whitelist()
+def card_reconciliation(filters=None) -> str:
+    """Number card: did yesterday's reconciliation add up (open discrepancies, accounts not reconciled)."""
+    require_role(VIEW_ROLES)
+    yesterday = _today() - timedelta(days=1)
+    return morning_view.reconciliation_card(
+        morning_facts.reconciliation_facts(enabled_accounts(), yesterday), yesterday).html()
 
 
-def _every_account() -> list[dict]:
-    """The figures of every enabled account: a site may hold several Mollie accounts, and the
-    workspace cards show their EUR totals (with none enabled, the cards show zero / n/a)."""
-    enabled = frappe.get_all(SETTINGS_DOCTYPE, filters={"enable_backend_api": 1}, pluck="name", order_by="name")
-    return [_metrics(name) for name in enabled]
+@frappe.whitelist()
+def card_next_payout(filters=None) -> str:
+    """Number card: Mollie's next settlement of every enabled account (EUR) and when it is expected."""
+    require_role(VIEW_ROLES)
+    metrics = every_account_metrics()
+    expected = earliest_payout(metrics)
+    soonest = datetime.fromisoformat(expected) if expected else None
+    return morning_view.payout_card(payout_readings(metrics), soonest, _today()).html()
 
 
-def _eur_total(values) -> Decimal | None:
-    known = [Decimal(v) for v in values if v is not None]
-    return sum(known, Decimal(0)) if known else None
+@frappe.whitelist()
+def card_webhook_backlog(filters=None) -> str:
+    """Number card: unprocessed Mollie webhook deliveries, how many are due, the oldest one's age."""
+    require_role(VIEW_ROLES)
+    now = datetime.now(timezone.utc)
+    return morning_view.webhook_card(morning_facts.webhook_backlog(now), now).html()
+
+
+@frappe.whitelist()
+def card_disputes_due(filters=None) -> str:
+    """Number card: active dispute cases of the enabled accounts whose deadline is today or past."""
+    require_role(VIEW_ROLES)
+    today = _today()
+    return morning_view.dispute_card(morning_facts.dispute_facts(enabled_accounts(), today), today).html()
 
 
 @frappe.whitelist()
 def card_available_balance(filters=None) -> str:
-    """Number card: available EUR balance, summed over the enabled accounts."""
+    """Number card: available EUR balance over the enabled accounts, marked partial when one is unread."""
     require_role(VIEW_ROLES)
-    return _money_card(_eur_total(b["available"]["value"] for m in _every_account()
-                                  for b in m.get("balances") or [] if b["currency"] == "EUR"))
+    return overview_cards.balance_card(every_account_metrics()).html()
 
 
 @frappe.whitelist()
 def card_volume_30d(filters=None) -> str:
     """Number card: paid volume (EUR) of the last 30 days from the local ledger, all enabled accounts."""
     require_role(VIEW_ROLES)
-    return _money_card(_eur_total(_eur(m.get("volume"), "30d", "EUR", "amount", "value") for m in _every_account()))
+    return overview_cards.volume_card(every_account_metrics()).html()
 
 
 @frappe.whitelist()
 def card_fee_rate_30d(filters=None) -> str:
     """Number card: Mollie fees as a percentage of the last 30 days' payments, all enabled accounts."""
     require_role(VIEW_ROLES)
-    accounts = _every_account()
-    fees = _eur_total(_eur(m.get("fees"), "30d", "EUR", "fees", "value") for m in accounts)
-    payments = _eur_total(_eur(m.get("fees"), "30d", "EUR", "payments", "value") for m in accounts)
-    return "n/a" if not payments else f"{fees / payments * 100:.2f}%"
+    return overview_cards.fee_rate_card(every_account_metrics()).html()
 
 
 @frappe.whitelist()
-def card_active_members(filters=None) -> dict:
+def card_active_members(filters=None) -> dict | str:
     """Number card: active membership subscriptions of the enabled accounts; a click opens them."""
     require_role(VIEW_ROLES)
-    active = sum((m.get("subscriptions") or {}).get("counts", {}).get("active", 0) for m in _every_account())
-    return {"value": active, "fieldtype": "Int", "route": ["List", "Mollie Subscription"],
+    active = overview_cards.active_members(every_account_metrics())
+    if isinstance(active, DeskCard):
+        return active.html()
+    return {"value": active, "fieldtype": "Int", "route": ["List", overview_cards.SUBSCRIPTION],
             "route_options": {"status": "active"}}
 
 
@@ -102,17 +123,18 @@ def card_active_members(filters=None) -> dict:
 def card_mrr(filters=None) -> str:
     """Number card: monthly recurring revenue (EUR) of paying members, all enabled accounts."""
     require_role(VIEW_ROLES)
-    return _money_card(_eur_total(_eur(m.get("subscriptions"), "mrr", "EUR", "total", "value")
-                                  for m in _every_account()))
+    return overview_cards.mrr_card(every_account_metrics()).html()
 
 
 @frappe.whitelist()
-def card_keys_due_for_rotation(filters=None) -> dict:
+def card_keys_due_for_rotation(filters=None) -> dict | str:
     """Number card: how many accounts' API keys are older than their `api_key_rotation_days`; a click
     opens those Mollie Settings records."""
     require_role(VIEW_ROLES)
     from verenigingen.verenigingen_payments.frappe_integration.security.jobs import keys_due_for_rotation
 
+    if not frappe.db.count(SETTINGS_DOCTYPE):
+        return DeskCard(NO_ACCOUNT).html()
     due = keys_due_for_rotation()
     return {"value": len(due), "fieldtype": "Int", "route": ["List", SETTINGS_DOCTYPE],
             "route_options": {"name": ["in", due]} if due else {}}

@@ -1,6 +1,7 @@
-"""get_dashboard_metrics in a real site: Guest and users without a Mollie role are refused, a
-viewer gets Decimal-exact figures (cached briefly) including the subscription figures from the
-Mollie Subscription DocTypes, and the short route is registered."""
+"""get_dashboard_metrics and the workspace's cards in a real site: Guest and users without a Mollie
+role are refused, a viewer gets Decimal-exact figures (cached briefly) including the subscription
+figures from the Mollie Subscription DocTypes, totals over the enabled accounts that say which
+account could not be read, and the short route is registered."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.api import dashboard
 from verenigingen.verenigingen_payments.api.test_accounts import PLAIN_USER, VIEWER_USER, make_user
-from verenigingen.verenigingen_payments.clients import BalancesClient, ChargebacksClient
+from verenigingen.verenigingen_payments.clients import BalancesClient, ChargebacksClient, SettlementsClient
 from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 from verenigingen.verenigingen_payments.core.models import Amount
 from verenigingen.verenigingen_payments.disputes import DisputeService
@@ -21,8 +22,10 @@ from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case i
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import VIEWER
 from verenigingen.verenigingen_payments.frappe_integration.disputes.store import FrappeDisputeStore
 from verenigingen.verenigingen_payments.frappe_integration.testing import (
+    card_says,
     emulator_account,
     make_guide_settings,
+    only_enabled,
 )
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 from verenigingen.verenigingen_payments.subscriptions import SepaMandate, SubscriptionService
@@ -50,9 +53,21 @@ class TestDashboardEndpoint(FrappeTestCase):
         remove_account_records(ACCOUNT)
         super().tearDownClass()
 
+    def setUp(self):
+        only_enabled(ACCOUNT)
+
     def tearDown(self):
         frappe.set_user("Administrator")
         frappe.db.rollback()
+
+    def _second_account(self, name: str, **credentials) -> str:
+        """Another enabled account on the same emulator; its figures computed afresh."""
+        make_guide_settings(name, **{"secret_key": self.emulator.api_key,
+                                     "organization_access_token": self.emulator.organization_token,
+                                     "api_base_url": self.emulator.base_url, "retry_max_attempts": 1,
+                                     **credentials})
+        self._as("Administrator", settings=name, refresh=1)
+        return name
 
     def _as(self, user, **kwargs):
         frappe.set_user(user)
@@ -79,26 +94,52 @@ class TestDashboardEndpoint(FrappeTestCase):
         self.assertTrue(self._as(VIEWER_USER, settings=ACCOUNT)["cached"])
 
     def test_number_cards_show_exact_text_and_refuse_guest(self):
-        frappe.db.set_value("Mollie Settings", {"name": ["!=", ACCOUNT]}, "enable_backend_api", 0)
         balance = BalancesClient(ACCOUNT).get_primary_balance().available_amount.value
         frappe.set_user(VIEWER_USER)
-        self.assertEqual(dashboard.card_available_balance(), f"EUR {balance:,}")
-        self.assertRegex(dashboard.card_fee_rate_30d(), r"^(n/a|\d+\.\d\d%)$")
+        card = dashboard.card_available_balance()
+        self.assertEqual(card_says(card), (f"EUR {balance:,}", None))
+        self.assertTrue(card.startswith('<a href="/app/query-report/Mollie%20Balance%20Overview"'))
+        self.assertRegex(card_says(dashboard.card_fee_rate_30d())[0], r"^(no payments in 30 days|\d+\.\d\d%)$")
         frappe.set_user("Guest")
         with self.assertRaises(frappe.PermissionError):
             dashboard.card_volume_30d()
 
     def test_the_cards_add_up_every_enabled_account(self):
-        second = f"{ACCOUNT} 2"
-        frappe.db.set_value("Mollie Settings", {"name": ["!=", ACCOUNT]}, "enable_backend_api", 0)
-        make_guide_settings(second, secret_key=self.emulator.api_key,
-                            organization_access_token=self.emulator.organization_token,
-                            api_base_url=self.emulator.base_url, retry_max_attempts=1)
+        self._second_account(f"{ACCOUNT} 2")
         balance = BalancesClient(ACCOUNT).get_primary_balance().available_amount.value
         frappe.set_user(VIEWER_USER)
-        self.assertEqual(dashboard.card_available_balance(), f"EUR {2 * balance:,}")
-        self.assertRegex(dashboard.card_volume_30d(), r"^EUR \d[\d,]*\.\d\d$")
-        self.assertRegex(dashboard.card_fee_rate_30d(), r"^(n/a|\d+\.\d\d%)$")
+        self.assertEqual(card_says(dashboard.card_available_balance()), (f"EUR {2 * balance:,}", None))
+        self.assertEqual(card_says(dashboard.card_volume_30d()), ("not synced yet", None))  # not EUR 0.00
+        self.assertRegex(card_says(dashboard.card_fee_rate_30d())[0], r"^(no payments in 30 days|\d+\.\d\d%)$")
+
+    def test_an_unreadable_account_makes_the_totals_partial_and_is_named(self):
+        """A rejected key (Mollie answers 401): the cards and the JSON add up the account that could be
+        read, say the total is partial and name the other."""
+        bad = self._second_account(f"{ACCOUNT} bad key", secret_key="test_" + "x" * 30,
+                                   organization_access_token="access_" + "x" * 40)
+        balance = BalancesClient(ACCOUNT).get_primary_balance().available_amount.value
+        upcoming = SettlementsClient(ACCOUNT).get_next().amount.value
+        totals = self._as(VIEWER_USER, settings=ACCOUNT)["totals"]
+        self.assertEqual(totals["available"]["EUR"], {"total": eur(f"{balance:f}"), "complete": False,
+                                                      "accounts": [ACCOUNT], "missing": [bad]})
+        self.assertEqual((totals["next_payout"]["EUR"]["missing"], totals["complete"]), ([bad], False))
+        self.assertEqual(self._as(VIEWER_USER, settings=bad)["totals"], totals)
+        frappe.set_user(VIEWER_USER)
+        self.assertEqual(card_says(dashboard.card_available_balance()), (f"EUR {balance:,}", f"partial: {bad} not read"))
+        amount, note = card_says(dashboard.card_next_payout())
+        self.assertEqual(amount, f"EUR {upcoming:,}")
+        self.assertTrue(note.endswith(f" · partial: {bad} not read"), note)
+
+    def test_the_next_payout_card_shows_mollies_next_settlement_and_its_expected_day(self):
+        upcoming = SettlementsClient(ACCOUNT).get_next().amount.value
+        expected = self._as(VIEWER_USER, settings=ACCOUNT, refresh=1)["next_settlement"]["expected_payout"]
+        day = datetime.fromisoformat(expected).astimezone(AMSTERDAM).date()
+        frappe.set_user(VIEWER_USER)
+        card = dashboard.card_next_payout()
+        amount, note = card_says(card)
+        self.assertEqual(amount, f"EUR {upcoming:,}")
+        self.assertRegex(note, rf"^(expected|was due) about {day}$")
+        self.assertIn('href="/app/query-report/Settlement%20Reconciliation"', card)
 
     def test_the_key_rotation_card_counts_the_accounts_due_and_refuses_guest(self):
         frappe.db.set_value("Mollie Settings", ACCOUNT, {"api_key_rotation_days": 30,
@@ -149,13 +190,17 @@ class TestDashboardEndpoint(FrappeTestCase):
                                                    "outstanding": eur("0.00")}})
 
     def test_the_member_cards_count_active_subscriptions_and_add_up_mrr_and_refuse_guest(self):
+        frappe.set_user(VIEWER_USER)
+        self.assertEqual(dashboard.card_active_members(), "no subscriptions yet")
+        self.assertIn(">no subscriptions yet<", dashboard.card_mrr())
+        frappe.set_user("Administrator")
         self._enrol_members()
-        frappe.db.set_value("Mollie Settings", {"name": ["!=", MEMBERS_ACCOUNT]}, "enable_backend_api", 0)
+        only_enabled(MEMBERS_ACCOUNT)
         self._as(VIEWER_USER, settings=MEMBERS_ACCOUNT, refresh=1)  # the cards read the cached figures
         frappe.set_user(VIEWER_USER)
         card = dashboard.card_active_members()
         self.assertEqual((card["value"], card["route_options"]), (2, {"status": "active"}))
-        self.assertEqual(dashboard.card_mrr(), "EUR 22.50")
+        self.assertEqual(card_says(dashboard.card_mrr()), ("EUR 22.50", None))
         frappe.set_user("Guest")
         for method in (dashboard.card_active_members, dashboard.card_mrr):
             with self.subTest(method=method.__name__), self.assertRaises(frappe.PermissionError):

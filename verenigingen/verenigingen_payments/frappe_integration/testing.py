@@ -6,8 +6,10 @@ data subject across the app's DocTypes. Every helper leaves the site as it found
 from __future__ import annotations
 
 import glob
+import html
 import json
 import os
+import re
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -73,6 +75,22 @@ def allow_emulator_base_url(test_class) -> None:
     test_class.enterClassContext(site_conf(mollie_allow_custom_api_base_url=1))
 
 
+def card_says(card_html: str) -> tuple[str, str | None]:
+    """A number card method's HTML as the viewer reads it: (text, the note under it or None)."""
+    main, _, note = card_html.partition("<div")
+
+    def plain(part: str) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", "", part)).strip()
+
+    return plain(main), (plain("<div" + note) or None) if note else None
+
+
+def only_enabled(*accounts: str) -> None:
+    """Switch every other Mollie Settings record off for this test (rolled back with it): the desk's
+    cards read every enabled account of the site."""
+    frappe.db.set_value("Mollie Settings", {"name": ["not in", accounts or ("",)]}, "enable_backend_api", 0)
+
+
 @contextmanager
 def site_conf(**values):
     """Temporarily set site config keys in this process (`frappe.conf` is per site and process)."""
@@ -126,12 +144,13 @@ def encrypted_webhook_row(account: str, resource_id: str, body: str, *, parent_i
     return log_id
 
 
-def dispute_case(account: str, case_id: str, *, customer_id: str, payment_id: str, note: str) -> str:
+def dispute_case(account: str, case_id: str, *, customer_id: str, payment_id: str, note: str, **values) -> str:
+    """An open case of 12.50 EUR (`values` set other fields, e.g. status and deadline)."""
     frappe.get_doc({
         "doctype": "Dispute Case", "case_id": case_id, "status": "open", "priority": "high",
         "settings_name": account, "amount": 12.5, "currency": "EUR", "chargeback_id": f"chb_{case_id[-8:]}",
         "payment_id": payment_id, "customer_id": customer_id, "chargeback_created_at": frappe.utils.now_datetime(),
-        "note": note, "version": 1}).insert(ignore_permissions=True)
+        "note": note, "version": 1, **values}).insert(ignore_permissions=True)
     return case_id
 
 

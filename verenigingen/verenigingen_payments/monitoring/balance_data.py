@@ -41,9 +41,9 @@ def read_schedule(client: SettlementsClient, balance: Balance, as_of: datetime) 
     marks = []
     for s in _until(client.iter_settlements(balance_id=balance.id), as_of - SCHEDULE_LOOKBACK):
         if str(s.status.value) in SCHEDULE_STATUSES and s.balance_id == balance.id:
-            marks.append(_mark(s))
+            marks.append(settlement_mark(s))
     return marks
 
 
-def _mark(s: Settlement) -> SettlementMark:
+def settlement_mark(s: Settlement) -> SettlementMark:
     return SettlementMark(s.created_at, s.amount.value, s.settled_at if str(s.status.value) == "paidout" else None)

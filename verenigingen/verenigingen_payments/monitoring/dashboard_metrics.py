@@ -3,8 +3,11 @@
 Where each figure comes from:
 
 * balances per currency (available, pending) and the next settlement: live, through the clients;
+  the next settlement's expected payout from the account's recent settlements (`next_payout`);
+  no next settlement (Mollie answers 404) is `null`, not an error;
 * volume (count, amount) and refunds of the last 30 / 90 days: the local payment ledger, paid
-  payments by `paid_at` (refunds = amounts refunded on those payments);
+  payments by `paid_at` (refunds = amounts refunded on those payments); `null` until the ledger
+  holds something (`ledger.synced`), so a ledger never synced does not read as zero volume;
 * fees and fee rate: Mollie's balance report for the same days (fees are not on payment objects):
   fees = −(fee-prepayments), fee rate = fees / the report's payments total;
 * chargebacks (30 / 90 days) and open disputes: the dispute cases;
@@ -28,16 +31,18 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Iterable, Protocol
 
 from ..clients import BalancesClient, MollieConfig, SettlementsClient, resolve_config
-from ..core.errors import MollieError
+from ..core.errors import MollieError, NotFoundError
 from ..disputes.model import ACTIVE_STATUSES
 from ..subscriptions.records import SubscriptionStore
 from ..core.calendar import AMSTERDAM
+from .next_payout import expected_payout
 from .subscription_figures import subscription_figures
 
 logger = logging.getLogger(__name__)
 WINDOWS = {"30d": 30, "90d": 90}
 DEFAULT_TTL = 60
 LOCK_SECONDS = 15
+RECENT_SETTLEMENTS = 10
 
 
 def money(value: Decimal, currency: str) -> dict:
@@ -63,6 +68,8 @@ class LocalFigures(Protocol):
 
     def paid_payments_since(self, account: str, since: datetime
                             ) -> Iterable[tuple[str, Decimal, Decimal, datetime]] | None: ...
+
+    def ledger_synced(self, account: str) -> bool | None: ...
 
     def chargebacks_since(self, account: str, since: datetime
                           ) -> Iterable[tuple[str, Decimal, datetime, str]] | None: ...
@@ -141,10 +148,13 @@ class DashboardMetrics:
         now = self._clock()
         today = now.astimezone(AMSTERDAM).date()
         out = {"account": self.account, "generated_at": now.isoformat(), "errors": []}
-        out["balances"], out["next_settlement"], out["fees"] = self._live(today, out["errors"])
+        out["balances"], out["fees"] = self._live(today, out["errors"])
+        out["next_settlement"] = self._next_settlement(now, out["errors"])
         starts = {name: datetime.combine(today - timedelta(days=days - 1), time(0), AMSTERDAM)
                   for name, days in WINDOWS.items()}
-        out["volume"] = self._volume(starts)
+        synced = self._figures.ledger_synced(self.account)
+        out["ledger"] = None if synced is None else {"synced": synced}
+        out["volume"] = self._volume(starts) if synced else None
         for name, fees in out["fees"].items():
             for currency, fee in fees.items():
                 fee["fee_rate"] = _ratio(Decimal(fee["fees"]["value"]), Decimal(fee["payments"]["value"]))
@@ -158,8 +168,8 @@ class DashboardMetrics:
             subscriptions, self.account, now, starts["30d"])
         return out
 
-    def _live(self, today, errors: list) -> tuple[list | None, dict | None, dict]:
-        balances, next_settlement, fees = None, None, {}
+    def _live(self, today, errors: list) -> tuple[list | None, dict]:
+        balances, fees = None, {}
         try:
             client = BalancesClient(self.config)
             listed = client.list_balances()
@@ -175,13 +185,21 @@ class DashboardMetrics:
                         "payments": money(_sum_buckets(totals.get("payments")), b.currency)}
         except MollieError as exc:
             errors.append({"part": "balances", "error": type(exc).__name__, "message": str(exc)})
+        return balances, fees
+
+    def _next_settlement(self, now: datetime, errors: list) -> dict | None:
         try:
-            s = SettlementsClient(self.config).get_next()
-            next_settlement = {"id": s.id, "status": str(s.status.value), "amount": money(s.amount.value, s.amount.currency),
-                               "created_at": s.created_at.isoformat() if s.created_at else None}
+            client = SettlementsClient(self.config)
+            s = client.get_next()
+            expected = expected_payout(s, client.list_settlements(max_items=RECENT_SETTLEMENTS), now)
+        except NotFoundError:
+            return None
         except MollieError as exc:
             errors.append({"part": "next_settlement", "error": type(exc).__name__, "message": str(exc)})
-        return balances, next_settlement, fees
+            return None
+        return {"id": s.id, "status": str(s.status.value), "amount": money(s.amount.value, s.amount.currency),
+                "created_at": s.created_at.isoformat() if s.created_at else None,
+                "expected_payout": expected.isoformat() if expected else None}
 
     def _volume(self, starts: dict[str, datetime]) -> dict | None:
         rows = self._figures.paid_payments_since(self.account, min(starts.values()))

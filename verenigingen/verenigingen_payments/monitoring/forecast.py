@@ -23,7 +23,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from ..core.calendar import AMSTERDAM, amsterdam_midnight
 from ..core.models.money import currency_quantum
@@ -173,11 +173,18 @@ class BalanceHistory:
         return amsterdam_day(self.flows[0].at) if self.flows else None
 
 
+def settlement_schedule(known: list[SettlementMark], as_of: datetime
+                        ) -> tuple[timedelta | None, timedelta | None]:
+    """The usual cadence (median gap between cutoffs) and lag (median cutoff → payout) of the
+    settlements in `known` (cutoff order), as known at `as_of`; None where there is nothing to go on."""
+    lags = [s.paid_out_at - s.cutoff for s in known if s.paid_out_at is not None and s.paid_out_at <= as_of]
+    gaps = [b.cutoff - a.cutoff for a, b in pairwise(known)]
+    return _median(gaps), _median(lags)
+
+
 def _schedule(history: BalanceHistory, origin: datetime) -> tuple[timedelta, timedelta]:
-    known = [s for s in history.settlements if s.cutoff <= origin]
-    lags = [s.paid_out_at - s.cutoff for s in known if s.paid_out_at is not None and s.paid_out_at <= origin]
-    gaps = [b.cutoff - a.cutoff for a, b in zip(known, known[1:])]
-    return _median(gaps) or DEFAULT_CADENCE, _median(lags) or DEFAULT_LAG
+    cadence, lag = settlement_schedule([s for s in history.settlements if s.cutoff <= origin], origin)
+    return cadence or DEFAULT_CADENCE, lag or DEFAULT_LAG
 
 
 def _payouts(history: BalanceHistory, origin: datetime, rate: Decimal, until: datetime) -> list[tuple[datetime, Decimal]]:

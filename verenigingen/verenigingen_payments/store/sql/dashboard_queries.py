@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from .tables.disputes import dispute_case as dc
 from .tables.ledger import mollie_payment as mp
+from .tables.ledger import mollie_payment_sync as sync
 from .tables.subscriptions import mollie_subscription
 
 
@@ -37,6 +38,18 @@ def paid_payments_since(engine: sa.Engine, account: str, since: datetime
                 yield r.currency, Decimal(r.amount), Decimal(r.amount_refunded or "0"), r.paid_at
 
     return rows()
+
+
+def ledger_synced(engine: sa.Engine, account: str) -> bool | None:
+    """Whether the account's ledger holds anything: a payment, or a finished backfill (of an account
+    without payments). None when the site has no ledger at all."""
+    if not _has(engine, mp):
+        return None
+    with engine.connect() as conn:
+        if conn.scalar(sa.select(mp.c.payment_id).where(mp.c.account == account).limit(1)) is not None:
+            return True
+        return _has(engine, sync) and conn.scalar(
+            sa.select(sync.c.completed_at).where(sync.c.account == account)) is not None
 
 
 def chargebacks_since(engine: sa.Engine, account: str, since: datetime
@@ -79,6 +92,9 @@ class SqlLocalFigures:
 
     def paid_payments_since(self, account: str, since: datetime):
         return paid_payments_since(self._engine, account, since)
+
+    def ledger_synced(self, account: str):
+        return ledger_synced(self._engine, account)
 
     def chargebacks_since(self, account: str, since: datetime):
         return chargebacks_since(self._engine, account, since)

@@ -1,5 +1,6 @@
 """`LocalFigures` for the dashboard inside a site: the Dispute Case DocType, and the ledger,
-reconciliation and Mollie Subscription DocTypes when those features are installed (None otherwise)."""
+reconciliation and Mollie Subscription DocTypes when those features are installed (None otherwise).
+The ledger counts as synced once it holds a payment of the account or a backfill finished."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from verenigingen.verenigingen_payments.frappe_integration.common.site_time impo
     from_site_value,
     to_site_naive,
 )
+from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores import (
+    FrappePaymentLedger,
+    payment_name,
+)
 
 PAYMENT_DOCTYPE = "Mollie Payment"
 RUN_DOCTYPE = "Mollie Reconciliation Run"
 SUBSCRIPTION_DOCTYPE = "Mollie Subscription"
-
-
 
 
 def _exact(value, currency: str) -> Decimal:
@@ -41,6 +44,16 @@ class FrappeLocalFigures:
                               fields=["currency", "amount", "amount_refunded", "paid_at"])
         return [(r.currency, _exact(r.amount, r.currency), _exact(r.amount_refunded, r.currency), from_site_value(r.paid_at))
                 for r in rows]
+
+    def ledger_synced(self, account: str) -> bool | None:
+        if not _exists(PAYMENT_DOCTYPE):
+            return None
+        if FrappePaymentLedger(commit=False).get_sync_cursor(account).completed_at is not None:
+            return True
+        # Payments are named `<account>:<payment id>`: a prefix range on the primary key, no table scan.
+        prefix = payment_name(account, "").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = f"select 1 from `tab{PAYMENT_DOCTYPE}` where name like %s limit 1"
+        return bool(frappe.db.sql(query, (f"{prefix}%",)))
 
     def chargebacks_since(self, account: str, since: datetime):
         rows = frappe.get_all("Dispute Case", filters={"settings_name": account,
