@@ -88,11 +88,14 @@ def generate(name: str, seed: int, discrepancies: bool = True, flows: str = "bas
     real = RealFlows(world, random.Random(f"{name}:{seed}:flows"), now) if flows == "real" else None
     if real:
         real.fail_direct_debits()
-    refunds, chargebacks = _plan_refunds_chargebacks(world, rng, now)
+        real.manual_captures()
+    refunds, chargebacks = _plan_refunds_chargebacks(world, rng, now, real.captured if real else {})
     planter = Planter(world, rng, now, spec.plants_per_kind) if discrepancies else None
     if planter:
         planter.before_ledger(refunds, chargebacks)
     events = _write_refunds_chargebacks(world, refunds, chargebacks)
+    if real:
+        events = real.without_captured_payments(events)
     if planter:
         events += planter.extra_events()
     events += [(s.payout_at, 3, s.index, 0) for s in world.settlements if s.payout_at <= now]
@@ -268,8 +271,9 @@ def _write_payments(world: World, spec: ScenarioSpec, rng: random.Random, member
     payments.bulk({**cols, "refunded": [0] * count, "charged_back": [0] * count}, count)
 
 
-def _plan_refunds_chargebacks(world: World, rng: random.Random, now: int) -> tuple[list, list]:
-    """Refund some card/iDEAL payments, charge back some direct debits (tuples, not yet rows)."""
+def _plan_refunds_chargebacks(world: World, rng: random.Random, now: int, captured: dict) -> tuple[list, list]:
+    """Refund some card/iDEAL payments, charge back some direct debits (tuples, not yet rows); a captured
+    hold is refunded from what was captured (`captured`: payment row -> amount)."""
     p = world.payments
     refunds, chargebacks = [], []
     for row in range(p.n):
@@ -279,6 +283,7 @@ def _plan_refunds_chargebacks(world: World, rng: random.Random, now: int) -> tup
         if p["method"][row] != 0 and rng.random() < 0.03:
             at = paid + rng.randrange(DAY, 20 * DAY)
             if at <= now:
+                amount = captured.get(row, amount)
                 refunds.append((at, row, amount if rng.random() < 0.6 else amount // 2, True))
         elif p["method"][row] == 0 and rng.random() < 0.02:
             at = paid + rng.randrange(3 * DAY, 40 * DAY)
@@ -314,12 +319,13 @@ def _write_refunds_chargebacks(world: World, refunds: list, chargebacks: list) -
 
 
 FAILED_PAYMENT = TX_KINDS.index("failed-payment")
+CAPTURE = TX_KINDS.index("capture")
 
 
 def _write_transactions(world: World, events: list[tuple]) -> None:
     """Book the ledger in time order; payouts and the other actions (ACTIONS) need the ledger so far,
     so they flush the batch first."""
-    p, r, c = world.payments, world.tables["refunds"], world.tables["chargebacks"]
+    p, r, c, cap = world.payments, world.tables["refunds"], world.tables["chargebacks"], world.tables["captures"]
     tx = world.tables["transactions"]
     cols = {"created": [], "kind": [], "ref": [], "initial": [], "deduction": [], "available": []}
     amount_col, net_col, vat_col, method_col = p["amount"], p["fee_net"], p["fee_vat"], p["method"]
@@ -353,6 +359,9 @@ def _write_transactions(world: World, events: list[tuple]) -> None:
             initial, deduction = -c["amount"][row], 0
         elif kind == FAILED_PAYMENT:
             initial, deduction = -amount_col[row], net_col[row] + vat_col[row]
+        elif kind == CAPTURE:
+            initial, deduction = cap["amount"][row], -(cap["fee_net"][row] + cap["fee_vat"][row])
+            available = released_at(method_col[cap["payment"][row]], at)
         else:
             initial, deduction = amount, 0
         cols["created"].append(at)
