@@ -161,7 +161,8 @@ def test_a_direct_debit_fails_while_its_funds_are_pending(real):
 
 def test_a_payout_returned_by_the_bank_is_paid_again_by_the_next_settlement(real):
     api = _org(real)
-    paid = [s for s in api.all_pages("/settlements", "settlements") if s["status"] == "paidout"]
+    primary = api.get("/balances/primary").json()["id"]
+    paid = [s for s in api.all_pages(f"/settlements?balanceId={primary}", "settlements") if s["status"] == "paidout"]
     out = real.control.trigger("settlement.payout-returned", paid[0]["id"])
     assert out["settlement"]["status"] == "failed"
     tx = _latest(api, "returned-transfer")

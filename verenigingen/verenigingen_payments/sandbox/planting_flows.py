@@ -63,7 +63,7 @@ class FlowPlanter:
         """Choose what to plant (nothing the real flows already use) and return the events that plant
         it; `events` (the ledger so far) is changed in place where a booking itself is planted."""
         w, rng, now, out = self.world, self.rng, self.now, []
-        paid_out = [s for s in w.settlements if s.payout_at + 4 * DAY <= now and len(s.payments) > 5]
+        paid_out = [s for s in w.settlements_of(0) if s.payout_at + 4 * DAY <= now and len(s.payments) > 5]
         cbs = w.tables["chargebacks"]
         chargebacks = [c for c in range(cbs.n) if cbs["settlement"][c] >= 0 and c not in real.used_chargebacks
                        and cbs["created"][c] + 10 * DAY <= now]
@@ -97,7 +97,7 @@ class FlowPlanter:
 
     def _never_released(self, paid_out: list, events: list[tuple]) -> None:
         w, p = self.world, self.world.payments
-        used = set(w.refunds_of) | set(w.chargebacks_of)
+        used = set(w.refunds_of) | set(w.chargebacks_of) | w.converted
         for s in self.rng.sample(paid_out, min(self.per_kind, len(paid_out))):
             rows = [r for r in s.payments if r not in used and p["status"][r] == PAID]
             row = self.rng.choice(rows)

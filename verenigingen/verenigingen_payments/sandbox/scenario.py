@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .clock import AMSTERDAM
+from .currencies import settled
 from .fees import fee_net, fee_vat
 from .holds import released_at
 from .planting import Planter
@@ -87,6 +88,7 @@ def generate(name: str, seed: int, discrepancies: bool = True, flows: str = "bas
     _write_payments(world, spec, rng, members, now)
     real = RealFlows(world, random.Random(f"{name}:{seed}:flows"), now) if flows == "real" else None
     if real:
+        real.pay_in_pounds(int(month_start(spec.start, 1).timestamp()))
         real.fail_direct_debits()
         real.manual_captures()
     refunds, chargebacks = _plan_refunds_chargebacks(world, rng, now, real.captured if real else {})
@@ -99,7 +101,7 @@ def generate(name: str, seed: int, discrepancies: bool = True, flows: str = "bas
     if planter:
         events += planter.extra_events()
     events += [(s.payout_at, 3, s.index, 0) for s in world.settlements if s.payout_at <= now]
-    events += [(s.end + 3600, INVOICES, s.index, 0) for s in world.settlements if s.index % 2 and s.end + 3600 <= now]
+    events += [(s.end + 3600, INVOICES, s.index, 0) for s in world.settlements_of(0) if s.index % 2 and s.end + 3600 <= now]
     flow_planter = None
     if real:
         events += real.events()
@@ -297,7 +299,7 @@ def _write_refunds_chargebacks(world: World, refunds: list, chargebacks: list) -
     p = world.payments
     events = [(p["paid"][row], 0, row, 0) for row in range(p.n) if p["status"][row] == PAID]
     for at, row, amount, settle in sorted(refunds):
-        s = world.settlement_at(at) if settle else None
+        s = world.settlement_at(at, world.on_book.get(row, 0)) if settle else None
         r = world.tables["refunds"].add(created=at, payment=row, amount=amount, status=3, settlement=s.index if s else -1)
         if s:
             s.refunds.append(r)
@@ -330,6 +332,7 @@ def _write_transactions(world: World, events: list[tuple]) -> None:
     cols = {"created": [], "kind": [], "ref": [], "initial": [], "deduction": [], "available": []}
     amount_col, net_col, vat_col, method_col = p["amount"], p["fee_net"], p["fee_vat"], p["method"]
     held = world.flows == "real"
+    foreign = world.on_book.keys() | world.converted
 
     def flush() -> None:
         world.balance_total += sum(cols["initial"]) + sum(cols["deduction"])
@@ -364,6 +367,13 @@ def _write_transactions(world: World, events: list[tuple]) -> None:
             available = released_at(method_col[cap["payment"][row]], at)
         else:
             initial, deduction = amount, 0
+        if foreign and kind < 2:
+            pay = row if kind == 0 else r["payment"][row]
+            if pay in foreign:
+                initial = settled(world, pay, initial)
+                if pay in world.on_book:
+                    world.add_transaction(at, TX_KINDS[kind], row, initial, deduction, available, world.on_book[pay])
+                    continue
         cols["created"].append(at)
         cols["kind"].append(kind)  # event kinds are TX_KINDS indices
         cols["ref"].append(row)

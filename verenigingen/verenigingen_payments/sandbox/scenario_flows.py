@@ -8,6 +8,7 @@ from __future__ import annotations
 import heapq
 import random
 
+from .currencies import open_book, place_payment, settled
 from .fees import fee_net, fee_vat
 from .holds import released_at
 from .lifecycle import reverse_chargeback
@@ -24,7 +25,10 @@ CAPTURE = TX_KINDS.index("capture")
 # event codes of actions run in time order while the ledger is written (above the TX_KINDS indices)
 INVOICES, REVERSE, FAIL_REFUND, RETURN_PAYOUT, CANCEL_PAYOUT = 20, 21, 22, 23, 24
 SHARES = {"failed_direct_debits": 0.01, "reversed_chargebacks": 0.15, "failed_refunds": 0.10,
-          "returned_payouts": 1 / 12, "canceled_payouts": 1 / 24, "manual_captures": 0.3, "partial_captures": 0.25}
+          "returned_payouts": 1 / 12, "canceled_payouts": 1 / 24, "manual_captures": 0.3, "partial_captures": 0.25,
+          "pound_members": 0.25}
+#: What a member paying in pounds pays instead of the euro dues (pence for cents).
+POUND_DUES = {1000: 850, 1250: 1050, 1500: 1250, 2000: 1700, 2500: 2100}
 
 ACTIONS = {**PLANT_ACTIONS,
     INVOICES: lambda world, row, at: build_invoices(world, at),
@@ -43,6 +47,35 @@ class RealFlows:
         self.used_refunds: set[int] = set()
         self.used_settlements: set[int] = set()
         self.captured: dict[int, int] = {}  # payment row -> amount captured
+        self.pounds: set[int] = set()  # payment rows in GBP
+
+    def pay_in_pounds(self, opened: int) -> None:
+        """A quarter of the card-paying members pay in pounds. The GBP balance opens at `opened`: a GBP
+        payment paid from then on is settled on it in pence; one paid before is converted to euros on the
+        primary balance (currencies.py). Fees are charged in the currency of the balance it reaches."""
+        w, p = self.world, self.world.payments
+        balance = open_book(w, "GBP", opened)
+        members = sorted({p["member"][r] for r in range(p.n) if p["method"][r] == CARD and p["seq"][r] == 0})
+        chosen = {m for m in members if self.rng.random() < SHARES["pound_members"]}
+        gone: dict[int, set] = {}
+        for row in range(p.n):
+            if p["method"][row] != CARD or p["member"][row] not in chosen:
+                continue
+            p["amount"][row] = POUND_DUES[p["amount"][row]]
+            p.extras.setdefault(row, {})["currency"] = "GBP"
+            self.pounds.add(row)
+            if p["status"][row] != PAID:
+                continue
+            on_book = place_payment(w, row, p["paid"][row]) == balance
+            net = fee_net(CARD, settled(w, row, p["amount"][row]))
+            p["fee_net"][row], p["fee_vat"][row] = net, fee_vat(net)
+            if on_book:
+                gone.setdefault(p["settlement"][row], set()).add(row)
+                s = w.settlement_at(released_at(CARD, p["paid"][row]), balance)
+                s.payments.append(row)
+                s.touch()
+                p["settlement"][row] = s.index
+        _drop_lines(w, gone)
 
     def manual_captures(self) -> None:
         """Some card payments are holds (`captureMode: manual`): authorised when the customer paid, captured
@@ -53,7 +86,8 @@ class RealFlows:
         gone: dict[int, set] = {}
         planned = []
         for row in range(p.n):
-            if p["method"][row] != CARD or p["status"][row] != PAID or rng.random() >= SHARES["manual_captures"]:
+            if p["method"][row] != CARD or p["status"][row] != PAID or row in self.pounds \
+                    or rng.random() >= SHARES["manual_captures"]:
                 continue
             authorized, value = p["paid"][row], p["amount"][row]
             at = authorized + rng.randrange(2 * 3600, 3 * DAY)
@@ -123,7 +157,7 @@ class RealFlows:
             if at <= now:
                 self.used_refunds.add(r)
                 out.append((at, FAIL_REFUND, r, 0))
-        for s in w.settlements:
+        for s in w.settlements_of(0):
             if s.payout_at + 3 * DAY > now:
                 break
             draw = rng.random()
