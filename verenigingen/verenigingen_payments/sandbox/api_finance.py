@@ -3,6 +3,7 @@ reports, settlements (incl. open/next and their payments, refunds, chargebacks, 
 
 from __future__ import annotations
 
+from .currencies import balance_currency
 from .errors import ApiError, not_found
 from .render_finance import (
     render_balance,
@@ -14,8 +15,7 @@ from .render_finance import (
 )
 from .render_payments import render_capture, render_chargeback, render_payment, render_refund
 from .report import render_report
-from .currencies import balance_currency
-from .resource_ids import balance_id, find_balance, find_settlement
+from .resource_ids import find_balance, find_settlement
 
 
 def organization_me(api, req):

@@ -257,9 +257,8 @@ def advance(world: World, new_now: int) -> None:
         elif action == "settle-payment":
             if PAYMENT_STATUSES[world.payments["status"][row]] == "pending":
                 set_payment_status(world, row, "paid", at)
-        elif action == "capture-payment":
-            if PAYMENT_STATUSES[world.payments["status"][row]] == "authorized":
-                capture_payment(world, row, world.payments["amount"][row], at)
+        elif action == "capture-payment" and PAYMENT_STATUSES[world.payments["status"][row]] == "authorized":
+            capture_payment(world, row, world.payments["amount"][row], at)
         elif action == "charge-subscription":
             if subs["status"][row] == 1 and subs["next"][row] == at:
                 charge_subscription(world, row, at)

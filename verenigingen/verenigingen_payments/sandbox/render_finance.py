@@ -6,11 +6,11 @@ from __future__ import annotations
 from .clock import iso
 from .currencies import balance_currency
 from .fees import FIXED_FEE, PERCENT_FEE_BP
+from .holds import pending
 from .money import amount
 from .people import payment_description
 from .render_common import Ctx, doc_link
 from .resource_ids import balance_id, invoice_id, settlement_id
-from .holds import pending
 from .settling import invoice_for, settlement_totals
 from .store import METHOD_LABELS, METHODS, TX_KINDS, Settlement
 
