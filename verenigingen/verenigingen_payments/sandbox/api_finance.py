@@ -3,6 +3,7 @@ reports, settlements (incl. open/next and their payments, refunds, chargebacks, 
 
 from __future__ import annotations
 
+from .currencies import balance_currency
 from .errors import ApiError, not_found
 from .render_finance import (
     render_balance,
@@ -14,7 +15,7 @@ from .render_finance import (
 )
 from .render_payments import render_capture, render_chargeback, render_payment, render_refund
 from .report import render_report
-from .resource_ids import balance_id, find_settlement
+from .resource_ids import find_balance, find_settlement
 
 
 def organization_me(api, req):
@@ -38,22 +39,23 @@ def profile_get(api, req, profile_id):
     return 200, render_profile(api.ctx)
 
 
-def _balance(api, ident: str) -> None:
-    if ident not in (balance_id(api.world), "primary"):
+def _balance(api, ident: str) -> int:
+    index = find_balance(api.world, ident)
+    if index is None:
         raise not_found("balance", ident)
+    return index
 
 
 def balances_list(api, req):
-    currency = req.args.get("currency")
-    rows = range(1) if currency in (None, "", "EUR") else range(0)
-    bid = balance_id(api.world)
-    return 200, api.page(req, "/balances", rows, lambda i: 0 if i == bid else None, lambda i: bid,
-                         lambda i: render_balance(api.ctx), "balances", keep=("currency",))
+    w, currency = api.world, req.args.get("currency")
+    rows = [i for i in range(len(w.books) + 1) if currency in (None, "", balance_currency(w, i))]
+    codec = w.codec("bal_")
+    return 200, api.page(req, "/balances", rows, codec.decode, codec.encode,
+                         lambda i: render_balance(api.ctx, i), "balances", keep=("currency",))
 
 
 def balance_get(api, req, balance_id):
-    _balance(api, balance_id)
-    return 200, render_balance(api.ctx)
+    return 200, render_balance(api.ctx, _balance(api, balance_id))
 
 
 def balance_primary(api, req):
@@ -61,15 +63,14 @@ def balance_primary(api, req):
 
 
 def balance_transactions(api, req, balance_id):
-    _balance(api, balance_id)
-    t = api.world.tables["transactions"]
+    index = _balance(api, balance_id)
+    t = api.world.books[index - 1].table if index else api.world.tables["transactions"]
     return 200, api.page(req, f"/balances/{balance_id}/transactions", range(t.n), t.find, t.id,
-                         lambda r: render_transaction(api.ctx, r), "balance_transactions")
+                         lambda r: render_transaction(api.ctx, r, index), "balance_transactions")
 
 
 def balance_report(api, req, balance_id):
-    _balance(api, balance_id)
-    return 200, render_report(api.ctx, req.args)
+    return 200, render_report(api.ctx, req.args, _balance(api, balance_id))
 
 
 def settlement_status(api, s) -> str:
@@ -89,9 +90,27 @@ def settlements_list(api, req):
         if req.args.get(name) and not req.args[name].isdigit():
             raise ApiError(400, f"The '{name}' must be a number.", field=name)
     codec = w.codec("stl_")
-    rows = range(_closed_count(api))
-    return 200, api.page(req, "/settlements", rows, codec.decode, codec.encode, lambda r: render_settlement(api.ctx, w.settlements[r], settlement_status(api, w.settlements[r])),
+    if not w.books:
+        rows = range(_closed_count(api))
+        return 200, api.page(req, "/settlements", rows, codec.decode, codec.encode,
+                             lambda r: render_settlement(api.ctx, w.settlements[r], settlement_status(api, w.settlements[r])),
+                             "settlements", keep=("balanceId", "year", "month"))
+    order = _closed_in_order(api, req.args.get("balanceId"))
+    rank = {s.index: k for k, s in enumerate(order)}
+    return 200, api.page(req, "/settlements", range(len(order)), lambda i: rank.get(codec.decode(i)),
+                         lambda k: codec.encode(order[k].index),
+                         lambda k: render_settlement(api.ctx, order[k], settlement_status(api, order[k])),
                          "settlements", keep=("balanceId", "year", "month"))
+
+
+def _closed_in_order(api, balance: str | None) -> list:
+    """The closed settlements of every balance (or of `balance`) in time order, the primary's first on a tie."""
+    w = api.world
+    index = None if not balance else find_balance(w, balance)
+    if balance and index is None:
+        return []
+    closed = [s for s in w.settlements if s.end <= w.now and (index is None or s.balance == index)]
+    return sorted(closed, key=lambda s: (s.end, s.balance))
 
 
 def _settlement(api, ident: str):
@@ -112,7 +131,7 @@ def settlement_open(api, req):
 
 
 def settlement_next(api, req):
-    unpaid = [s for s in api.world.settlements if not s.paid_out]
+    unpaid = [s for s in api.world.settlements_of(0) if not s.paid_out]
     return 200, render_settlement(api.ctx, unpaid[0], "open" if unpaid[0].end > api.world.now else "pending", ident="next")
 
 

@@ -39,7 +39,7 @@ def trigger_flow(world: World, ctx, action: str, ident: str, body: dict) -> dict
             raise FlowError(f"settlement {ident} has no payout that could come back")
         how = "returned" if action.endswith("returned") else "canceled"
         row = fail_payout(world, s, world.now, how)
-        return {"settlement": render_settlement(ctx, s, "failed"), "transaction": render_transaction(ctx, row)}
+        return {"settlement": render_settlement(ctx, s, "failed"), "transaction": render_transaction(ctx, row, s.balance)}
     if action == "balance.correction":
         try:
             minor = int(Decimal(str(body["amount"])) * 100)

@@ -40,9 +40,10 @@ def available_at(world: World, method: int, paid: int) -> int:
     return released_at(method, paid) if world.flows == "real" else 0
 
 
-def pending(world: World) -> int:
-    """The balance's pending amount now: releases whatever hold has passed."""
-    held = world.held
+def pending(world: World, balance: int = 0) -> int:
+    """The pending amount of `balance` (0: the primary) now: releases whatever hold has passed."""
+    book = world.books[balance - 1] if balance else world
+    held = book.held
     while held and held[0][0] <= world.now:
-        world.pending_total -= heapq.heappop(held)[1]
-    return world.pending_total
+        book.pending_total -= heapq.heappop(held)[1]
+    return book.pending_total

@@ -16,6 +16,7 @@ from bisect import insort
 from datetime import datetime
 
 from .clock import AMSTERDAM
+from .currencies import balance_of, place_payment, settled
 from .fees import fee_net, fee_vat
 from .holds import available_at
 from .people import customer_name, iban
@@ -33,10 +34,10 @@ def _notify(world: World, kind: str, row: int, event: str) -> None:
         world.notify(kind, row, event)
 
 
-def _join_settlement(world: World, at: int, lines: str, row: int) -> int:
-    """Put line `row` in the `lines` list ("payments", "refunds" …) of the settlement period holding
-    `at`; returns that settlement's index, or -1 when `at` is in no period."""
-    s = world.settlement_at(at)
+def _join_settlement(world: World, at: int, lines: str, row: int, balance: int = 0) -> int:
+    """Put line `row` in the `lines` list ("payments", "refunds" …) of `balance`'s settlement period
+    holding `at`; returns that settlement's index, or -1 when `at` is in no period."""
+    s = world.settlement_at(at, balance)
     if s is None:
         return -1
     insort(getattr(s, lines), row)
@@ -86,11 +87,13 @@ def set_payment_status(world: World, row: int, status: str, at: int) -> None:
         method = max(p["method"][row], 0 if p["seq"][row] != FIRST else METHODS.index("ideal"))
         if p["method"][row] < 0:
             p["method"][row] = method
-        net = fee_net(method, p["amount"][row])
+        balance = place_payment(world, row, at)
+        value = settled(world, row, p["amount"][row])
+        net = fee_net(method, value)
         p["fee_net"][row], p["fee_vat"][row], p["paid"][row] = net, fee_vat(net), at
         available = available_at(world, method, at)
-        p["settlement"][row] = _join_settlement(world, available or at, "payments", row)
-        world.add_transaction(at, "payment", row, p["amount"][row], -(net + fee_vat(net)), available)
+        p["settlement"][row] = _join_settlement(world, available or at, "payments", row, balance)
+        world.add_transaction(at, "payment", row, value, -(net + fee_vat(net)), available, balance)
         if p["seq"][row] == FIRST and p["mandate"][row] < 0 and p["customer"][row] >= 0:
             mandate_from_first_payment(world, row, at)
     elif status == "authorized":
@@ -107,15 +110,17 @@ def capture_payment(world: World, row: int, amount: int, at: int, extras: dict |
     paid, and the capture, not the payment, carries the money: a `capture` balance transaction
     (amount less the method's fee with VAT) and a line in the settlement period of `at`."""
     p, caps = world.payments, world.tables["captures"]
-    net = fee_net(p["method"][row], amount)
+    balance = place_payment(world, row, at)
+    value = settled(world, row, amount)
+    net = fee_net(p["method"][row], value)
     c = caps.add(created=at, payment=row, amount=amount, status=CAPTURE_STATUSES.index("succeeded"),
                  fee_net=net, fee_vat=fee_vat(net))
     available = available_at(world, p["method"][row], at)
-    caps["settlement"][c] = _join_settlement(world, available or at, "captures", c)
+    caps["settlement"][c] = _join_settlement(world, available or at, "captures", c, balance)
     if extras:
         caps.extras[c] = extras
     world.captures_of.setdefault(row, []).append(c)
-    world.add_transaction(at, "capture", c, amount, -(net + fee_vat(net)), available)
+    world.add_transaction(at, "capture", c, value, -(net + fee_vat(net)), available, balance)
     p["status"][row], p["paid"][row] = STATUS["paid"], at
     _notify(world, "payment", row, "payment.paid")
     return c
@@ -147,12 +152,13 @@ def consumer_details(world: World, row: int) -> dict:
 def create_refund(world: World, row: int, amount: int, at: int, extras: dict | None = None) -> int:
     p, refunds = world.payments, world.tables["refunds"]
     r = refunds.add(created=at, payment=row, amount=amount, status=1)
-    refunds["settlement"][r] = _join_settlement(world, at, "refunds", r)
+    balance = balance_of(world, row)
+    refunds["settlement"][r] = _join_settlement(world, at, "refunds", r, balance)
     if extras:
         refunds.extras[r] = extras
     p["refunded"][row] += amount
     world.refunds_of.setdefault(row, []).append(r)
-    world.add_transaction(at, "refund", r, -amount)
+    world.add_transaction(at, "refund", r, -settled(world, row, amount), balance=balance)
     _notify(world, "refund", r, "refund.pending")
     return r
 
@@ -169,8 +175,10 @@ def cancel_refund(world: World, r: int, at: int) -> None:
         world.settlements[s].touch()
         refunds["settlement"][r] = -1
     refunds["status"][r] = REFUND_STATUSES.index("canceled")
-    p["refunded"][refunds["payment"][r]] -= refunds["amount"][r]
-    world.add_transaction(at, "refund-compensation", r, refunds["amount"][r])
+    pay = refunds["payment"][r]
+    p["refunded"][pay] -= refunds["amount"][r]
+    world.add_transaction(at, "refund-compensation", r, settled(world, pay, refunds["amount"][r]),
+                          balance=balance_of(world, pay))
 
 
 def reverse_chargeback(world: World, c: int, at: int) -> None:
@@ -178,22 +186,25 @@ def reverse_chargeback(world: World, c: int, at: int) -> None:
     `chargeback-reversal` transaction gives the amount back; the payment is no longer charged back."""
     p, cbs = world.payments, world.tables["chargebacks"]
     cbs["reversed"][c] = at
-    s = world.settlement_at(at)
+    pay = cbs["payment"][c]
+    balance = balance_of(world, pay)
+    s = world.settlement_at(at, balance)
     if s is not None:
         s.reversals.append(c)
         s.touch()
-    p["charged_back"][cbs["payment"][c]] -= cbs["amount"][c]
-    world.add_transaction(at, "chargeback-reversal", c, cbs["amount"][c])
+    p["charged_back"][pay] -= cbs["amount"][c]
+    world.add_transaction(at, "chargeback-reversal", c, settled(world, pay, cbs["amount"][c]), balance=balance)
     _notify(world, "chargeback", c, "chargeback.reversed")
 
 
 def create_chargeback(world: World, row: int, amount: int, reason: int, at: int) -> int:
     p, cbs = world.payments, world.tables["chargebacks"]
     c = cbs.add(created=at, payment=row, amount=amount, reason=reason, reversed=0)
-    cbs["settlement"][c] = _join_settlement(world, at, "chargebacks", c)
+    balance = balance_of(world, row)
+    cbs["settlement"][c] = _join_settlement(world, at, "chargebacks", c, balance)
     p["charged_back"][row] += amount
     world.chargebacks_of.setdefault(row, []).append(c)
-    world.add_transaction(at, "chargeback", c, -amount)
+    world.add_transaction(at, "chargeback", c, -settled(world, row, amount), balance=balance)
     _notify(world, "chargeback", c, "chargeback.received")
     return c
 
@@ -230,7 +241,7 @@ def advance(world: World, new_now: int) -> None:
     """Run everything due up to `new_now` in time order: payouts, direct debits settling, charges."""
     payouts = [(s.payout_at, "payout", s.index) for s in world.settlements
                if not s.paid_out and world.now < s.payout_at <= new_now]
-    invoices = [(s.end + 3600, "invoices", s.index) for s in world.settlements
+    invoices = [(s.end + 3600, "invoices", s.index) for s in world.settlements_of(0)
                 if s.index % 2 and world.now < s.end + 3600 <= new_now]  # a month's second half ends it
     for item in payouts + invoices:
         heapq.heappush(world.schedule, item)
@@ -246,6 +257,8 @@ def advance(world: World, new_now: int) -> None:
         elif action == "settle-payment":
             if PAYMENT_STATUSES[world.payments["status"][row]] == "pending":
                 set_payment_status(world, row, "paid", at)
+        elif action == "capture-payment" and PAYMENT_STATUSES[world.payments["status"][row]] == "authorized":
+            capture_payment(world, row, world.payments["amount"][row], at)
         elif action == "charge-subscription":
             if subs["status"][row] == 1 and subs["next"][row] == at:
                 charge_subscription(world, row, at)

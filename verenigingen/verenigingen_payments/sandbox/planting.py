@@ -24,7 +24,7 @@ KINDS = (
 class Planter:
     def __init__(self, world: World, rng: random.Random, now: int, per_kind: int) -> None:
         self.world, self.rng, self.now, self.per_kind = world, rng, now, per_kind
-        self.paid_out = [s for s in world.settlements if s.payout_at <= now and len(s.payments) > 5]
+        self.paid_out = [s for s in world.settlements_of(0) if s.payout_at <= now and len(s.payments) > 5]
         self.used_payments: set[int] = set()
         self.used_settlements: set[int] = set()
         self._events: list[tuple] = []
@@ -41,7 +41,8 @@ class Planter:
     def _clean_payment(self, s, method: int | None = None) -> int:
         w = self.world
         rows = [r for r in s.payments if r not in self.used_payments and r not in w.refunds_of
-                and r not in w.chargebacks_of and (method is None or w.payments["method"][r] == method)]
+                and r not in w.chargebacks_of and r not in w.converted
+                and (method is None or w.payments["method"][r] == method)]
         row = self.rng.choice(rows or list(s.payments))
         self.used_payments.add(row)
         return row

@@ -10,6 +10,9 @@ the ground truth like the basic kinds (planting.py):
   for one invoice; the settlement deducts it once.
 - `pending_funds_never_released` (payment, transaction): a paid payment whose hold ended long ago is
   still pending on the balance (its transaction's funds never became available) and in no settlement.
+- `capture_missing_from_settlement` (capture, payment, settlement): a succeeded capture with its
+  `capture` transaction, released inside a paid-out settlement's window, in no settlement's captures
+  and without `settlementId`; that settlement adds up without it.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from .settling import invoice_extra
 from .store import PAID, TX_KINDS, World
 
 KINDS = ("reversal_never_credited", "returned_payout_never_repaid", "invoice_compensated_twice",
-         "pending_funds_never_released")
+         "pending_funds_never_released", "capture_missing_from_settlement")
 DAY = 86400
 PLANT_REVERSAL, PLANT_RETURN, PLANT_DOUBLE = 30, 31, 32  # after scenario_flows' codes at the same moment
 
@@ -60,7 +63,7 @@ class FlowPlanter:
         """Choose what to plant (nothing the real flows already use) and return the events that plant
         it; `events` (the ledger so far) is changed in place where a booking itself is planted."""
         w, rng, now, out = self.world, self.rng, self.now, []
-        paid_out = [s for s in w.settlements if s.payout_at + 4 * DAY <= now and len(s.payments) > 5]
+        paid_out = [s for s in w.settlements_of(0) if s.payout_at + 4 * DAY <= now and len(s.payments) > 5]
         cbs = w.tables["chargebacks"]
         chargebacks = [c for c in range(cbs.n) if cbs["settlement"][c] >= 0 and c not in real.used_chargebacks
                        and cbs["created"][c] + 10 * DAY <= now]
@@ -79,11 +82,22 @@ class FlowPlanter:
             out.append((s.end + 3600, PLANT_DOUBLE, s.index, 0))
             self.planted.append(("invoice_compensated_twice", s.index, s.end + 3600))
         self._never_released(paid_out, events)
+        self._capture_left_out(paid_out)
         return out
+
+    def _capture_left_out(self, paid_out: list) -> None:
+        w, caps = self.world, self.world.tables["captures"]
+        touched = set(w.refunds_of) | set(w.chargebacks_of)
+        held = [(s, c) for s in paid_out for c in s.captures if caps["payment"][c] not in touched]
+        for s, c in self.rng.sample(held, min(self.per_kind, len(held))):
+            del s.captures[s.captures.index(c)]
+            s.touch()
+            caps["settlement"][c] = -1
+            self.planted.append(("capture_missing_from_settlement", c, s.index))
 
     def _never_released(self, paid_out: list, events: list[tuple]) -> None:
         w, p = self.world, self.world.payments
-        used = set(w.refunds_of) | set(w.chargebacks_of)
+        used = set(w.refunds_of) | set(w.chargebacks_of) | w.converted
         for s in self.rng.sample(paid_out, min(self.per_kind, len(paid_out))):
             rows = [r for r in s.payments if r not in used and p["status"][r] == PAID]
             row = self.rng.choice(rows)
@@ -113,6 +127,11 @@ class FlowPlanter:
                         and tx["ref"][t] == inv.index]
                 w.ground_truth.append(_entry(kind, [invoice_id(w, inv.index)] + [tx.id(t) for t in rows],
                                              -tx["initial"][rows[0]], "invoice taken from the balance twice"))
+            elif kind == "capture_missing_from_settlement":
+                caps = w.tables["captures"]
+                w.ground_truth.append(_entry(kind, [caps.id(row), p.id(caps["payment"][row]),
+                                                    w_settlement_id(w, w.settlements[at])], caps["amount"][row],
+                                             "capture released in a paid-out settlement's window, in no settlement"))
             else:
                 t = _tx(w, "payment", row, at)
                 w.ground_truth.append(_entry(kind, [p.id(row), tx.id(t)], tx["initial"][t] + tx["deduction"][t],

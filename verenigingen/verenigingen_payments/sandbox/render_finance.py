@@ -4,12 +4,13 @@ settlements (with `periods`) and invoices."""
 from __future__ import annotations
 
 from .clock import iso
+from .currencies import balance_currency
 from .fees import FIXED_FEE, PERCENT_FEE_BP
+from .holds import pending
 from .money import amount
 from .people import payment_description
 from .render_common import Ctx, doc_link
 from .resource_ids import balance_id, invoice_id, settlement_id
-from .holds import pending
 from .settling import invoice_for, settlement_totals
 from .store import METHOD_LABELS, METHODS, TX_KINDS, Settlement
 
@@ -37,16 +38,19 @@ def render_profile(ctx: Ctx) -> dict:
     }
 
 
-def render_balance(ctx: Ctx) -> dict:
+def render_balance(ctx: Ctx, balance: int = 0) -> dict:
     w = ctx.world
-    bid = balance_id(w)
+    bid, cur = balance_id(w, balance), balance_currency(w, balance)
+    total = w.books[balance - 1].total if balance else w.balance_total
+    held = pending(w, balance)
     return {
-        "resource": "balance", "id": bid, "mode": "live", "createdAt": iso(w.start - 400 * 86400), "currency": "EUR",
-        "description": "Primary balance", "status": "active",
-        "transferThreshold": amount(0),
+        "resource": "balance", "id": bid, "mode": "live",
+        "createdAt": iso(w.books[balance - 1].opened if balance else w.start - 400 * 86400), "currency": cur,
+        "description": f"{cur} balance" if balance else "Primary balance", "status": "active",
+        "transferThreshold": amount(0, cur),
         "transferReference": "Mollie payout", "transferDestination": {
             "type": "bank-account", "beneficiaryName": ctx.organization_name, "bankAccount": "NL55INGB0000000000"},
-        "availableAmount": amount(w.balance_total - pending(w)), "pendingAmount": amount(pending(w)),
+        "availableAmount": amount(total - held, cur), "pendingAmount": amount(held, cur),
         "_links": {"self": ctx.link(f"/balances/{bid}"), "documentation": doc_link("get-balance")},
     }
 
@@ -56,14 +60,15 @@ TRANSFER_CONTEXT = {"outgoing-transfer": "outgoing-transfer", "returned-transfer
                     "canceled-transfer": "canceled-outgoing-transfer"}
 
 
-def render_transaction(ctx: Ctx, row: int) -> dict:
+def render_transaction(ctx: Ctx, row: int, balance: int = 0) -> dict:
     w = ctx.world
-    t = w.tables["transactions"]
+    t = w.books[balance - 1].table if balance else w.tables["transactions"]
+    cur = balance_currency(w, balance)
     kind = TX_KINDS[t["kind"][row]]
     ref, initial, deduction = t["ref"][row], t["initial"][row], t["deduction"][row]
     out = {"resource": "balance_transaction", "id": t.id(row), "type": kind,
-           "resultAmount": amount(initial + deduction), "initialAmount": amount(initial),
-           "deductions": amount(deduction) if deduction else None, "createdAt": iso(t["created"][row])}
+           "resultAmount": amount(initial + deduction, cur), "initialAmount": amount(initial, cur),
+           "deductions": amount(deduction, cur) if deduction else None, "createdAt": iso(t["created"][row])}
     p = w.payments
     if kind in ("payment", "failed-payment"):
         out["context"] = {kind: {"paymentId": p.id(ref), "paymentDescription": payment_description(w, ref)}}
@@ -94,36 +99,37 @@ def render_transaction(ctx: Ctx, row: int) -> dict:
     return out
 
 
-def _lines(revenue: dict, description: str, method: str | None = None) -> list[dict]:
+def _lines(cur: str, revenue: dict, description: str, method: str | None = None) -> list[dict]:
     return [{"description": f"{description}{METHOD_LABELS[METHODS[m]]}", "method": method or METHODS[m],
-             "count": count, "amountNet": amount(total), "amountVat": None, "amountGross": amount(total)}
+             "count": count, "amountNet": amount(total, cur), "amountVat": None, "amountGross": amount(total, cur)}
             for m, (count, total) in sorted(revenue.items())]
 
 
-def _plain(description: str, count: int, value: int) -> dict:
+def _plain(cur: str, description: str, count: int, value: int) -> dict:
     """A revenue line tied to no payment method (the spec allows `method: null`)."""
-    return {"description": description, "method": None, "count": count, "amountNet": amount(value),
-            "amountVat": None, "amountGross": amount(value)}
+    return {"description": description, "method": None, "count": count, "amountNet": amount(value, cur),
+            "amountVat": None, "amountGross": amount(value, cur)}
 
 
 def settlement_periods(ctx: Ctx, s: Settlement) -> dict:
     w = ctx.world
     totals = settlement_totals(w, s)
-    revenue = (_lines(totals["revenue"], "") + _lines(totals["refunds"], "Refunds ", "refund")
-               + _lines(totals["chargebacks"], "Chargebacks ", "chargeback")
-               + _lines(totals["reversals"], "Chargeback reversals ", "chargeback")
-               + _lines(totals["returned_refunds"], "Returned refunds ", "refund"))
-    revenue += [_plain(f"Returned payout {settlement_id(w, w.settlements[i])}", 1, value)
+    cur = balance_currency(w, s.balance)
+    revenue = (_lines(cur, totals["revenue"], "") + _lines(cur, totals["refunds"], "Refunds ", "refund")
+               + _lines(cur, totals["chargebacks"], "Chargebacks ", "chargeback")
+               + _lines(cur, totals["reversals"], "Chargeback reversals ", "chargeback")
+               + _lines(cur, totals["returned_refunds"], "Returned refunds ", "refund"))
+    revenue += [_plain(cur, f"Returned payout {settlement_id(w, w.settlements[i])}", 1, value)
                 for i, value in totals["carried"]]
-    revenue += [_plain("Balance correction", 1, value) for _, value in s.corrections]
+    revenue += [_plain(cur, "Balance correction", 1, value) for _, value in s.corrections]
     costs = [{"description": f"Invoice compensation {invoice_id(w, i)}", "method": None, "count": 1,
               "rate": {"fixed": amount(net), "percentage": "0.00"}, "amountNet": amount(net),
               "amountVat": amount(vat), "amountGross": amount(net + vat)} for i, net, vat in totals["compensations"]]
     for m, (count, net, vat) in sorted(totals["costs"].items()):
         costs.append({
             "description": METHOD_LABELS[METHODS[m]], "method": METHODS[m], "count": count,
-            "rate": {"fixed": amount(FIXED_FEE[m]), "percentage": f"{PERCENT_FEE_BP[m] / 100:.2f}"},
-            "amountNet": amount(net), "amountVat": amount(vat), "amountGross": amount(net + vat),
+            "rate": {"fixed": amount(FIXED_FEE[m], cur), "percentage": f"{PERCENT_FEE_BP[m] / 100:.2f}"},
+            "amountNet": amount(net, cur), "amountVat": amount(vat, cur), "amountGross": amount(net + vat, cur),
         })
     from .settling import month_key
 
@@ -150,7 +156,7 @@ def render_settlement(ctx: Ctx, s: Settlement, status: str, ident: str | None = 
         "resource": "settlement", "id": sid, "createdAt": iso(s.end if status != "open" else s.start),
         "reference": f"{1000000 + s.index:08d}.{s.payout_at % 10000:04d}.01" if status != "open" else None,
         "settledAt": iso(s.payout_at) if status == "paidout" else None, "status": status,
-        "amount": amount(totals["amount"]), "balanceId": balance_id(w),
+        "amount": amount(totals["amount"], balance_currency(w, s.balance)), "balanceId": balance_id(w, s.balance),
         "periods": settlement_periods(ctx, s),
     }
     if inv:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .clock import AMSTERDAM, iso
+from .currencies import payment_currency, settlement_amount
 from .lifecycle import captured_amount, is_manual_capture, refundable
 from .money import amount
 from .people import iban, member_name, payment_description
@@ -61,7 +62,7 @@ def render_payment(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
             links["chargebacks"] = ctx.link(f"/payments/{pid}/chargebacks")
         if refunded:
             links["refunds"] = ctx.link(f"/payments/{pid}/refunds")
-        _settled_in(ctx, out, links, p["settlement"][row], amount(value, currency))
+        _settled_in(ctx, out, links, p["settlement"][row], settlement_amount(w, row, value, currency))
     elif status == "open":
         out["expiresAt"] = iso(created + 15 * 60 if p["method"][row] != 0 else created + 28 * 86400)
         links["checkout"] = {"href": f"https://www.mollie.com/checkout/select-method/{pid[3:]}", "type": "text/html"}
@@ -123,7 +124,7 @@ def _settled_in(ctx: Ctx, out: dict, links: dict, index: int, settlement_amount:
 
 def render_capture(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
     c, cid, pay, pid, extra = _payment_line(ctx, "captures", row)
-    currency = ctx.world.payments.extras.get(pay, {}).get("currency", "EUR")
+    currency = payment_currency(ctx.world, pay)
     out = {
         "resource": "capture", "id": cid, "mode": "live" if settlement_view else ctx.mode,
         "amount": amount(c["amount"][row], currency), "status": CAPTURE_STATUSES[c["status"][row]],
@@ -133,30 +134,30 @@ def render_capture(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
     }
     if extra.get("description"):
         out["description"] = extra["description"]
-    _settled_in(ctx, out, out["_links"], c["settlement"][row], amount(c["amount"][row], currency))
+    _settled_in(ctx, out, out["_links"], c["settlement"][row], settlement_amount(ctx.world, pay, c["amount"][row], currency))
     return out
 
 
 def render_refund(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
-    r, rid, _, pid, extra = _payment_line(ctx, "refunds", row)
+    r, rid, pay, pid, extra = _payment_line(ctx, "refunds", row)
     out = {
         "resource": "refund", "id": rid, "mode": "live" if settlement_view else ctx.mode,
         "description": extra.get("description", "Terugbetaling contributie"),
-        "amount": amount(r["amount"][row], extra.get("currency", "EUR")), "metadata": extra.get("metadata"),
+        "amount": amount(r["amount"][row], payment_currency(ctx.world, pay)), "metadata": extra.get("metadata"),
         "paymentId": pid, "status": REFUND_STATUSES[r["status"][row]], "createdAt": iso(r["created"][row]),
         "_links": {"self": ctx.link(f"/payments/{pid}/refunds/{rid}"), "payment": ctx.link(f"/payments/{pid}"),
                    "documentation": doc_link("get-refund")},
     }
-    _settled_in(ctx, out, out["_links"], r["settlement"][row], amount(-r["amount"][row]))
+    _settled_in(ctx, out, out["_links"], r["settlement"][row], settlement_amount(ctx.world, pay, -r["amount"][row], "EUR"))
     return out
 
 
 def render_chargeback(ctx: Ctx, row: int) -> dict:
-    c, cid, _, pid, _ = _payment_line(ctx, "chargebacks", row)
+    c, cid, pay, pid, _ = _payment_line(ctx, "chargebacks", row)
     code, text = CHARGEBACK_REASONS[c["reason"][row]]
     out = {
-        "resource": "chargeback", "id": cid, "amount": amount(c["amount"][row]),
-        "settlementAmount": amount(-c["amount"][row]), "reason": {"code": code, "description": text},
+        "resource": "chargeback", "id": cid, "amount": amount(c["amount"][row], payment_currency(ctx.world, pay)),
+        "settlementAmount": settlement_amount(ctx.world, pay, -c["amount"][row], "EUR"), "reason": {"code": code, "description": text},
         "paymentId": pid, "createdAt": iso(c["created"][row]),
         "reversedAt": iso(c["reversed"][row]) if c["reversed"][row] else None,
         "_links": {"self": ctx.link(f"/payments/{pid}/chargebacks/{cid}"), "payment": ctx.link(f"/payments/{pid}"),

@@ -13,6 +13,7 @@ from bisect import bisect_left
 from datetime import date
 
 from .clock import ams_midnight_ts
+from .currencies import balance_currency
 from .errors import ApiError
 from .holds import NEVER
 from .money import amount
@@ -38,8 +39,8 @@ def _day(args, name: str) -> str:
         raise ApiError(400, f"The '{name}' date is invalid; use YYYY-MM-DD.", field=name) from None
 
 
-def _sub(minor: int, subtotals: list | None = None) -> dict:
-    out = {"amount": amount(minor)}
+def _sub(minor: int, subtotals: list | None = None, cur: str = "EUR") -> dict:
+    out = {"amount": amount(minor, cur)}
     if subtotals:
         out["subtotals"] = subtotals
     return out
@@ -69,15 +70,16 @@ def _held(t, start: int, end: int, now: int) -> dict:
     return out
 
 
-def render_report(ctx: Ctx, args) -> dict:
+def render_report(ctx: Ctx, args, balance: int = 0) -> dict:
     w = ctx.world
+    cur = balance_currency(w, balance)
     frm, until = _day(args, "from"), _day(args, "until")
     grouping = args.get("grouping") or "transaction-categories"
     if grouping not in ("status-balances", "transaction-categories"):
         raise ApiError(400, "The grouping must be 'status-balances' or 'transaction-categories'.", field="grouping")
     if until <= frm:
         raise ApiError(400, "The 'until' date must be after the 'from' date.", field="until")
-    t = w.tables["transactions"]
+    t = w.books[balance - 1].table if balance else w.tables["transactions"]
     created = t["created"]
     lo, hi = bisect_left(created, ams_midnight_ts(frm)), bisect_left(created, ams_midnight_ts(until))
     kinds, initial, deduction, ref, released = t["kind"], t["initial"], t["deduction"], t["ref"], t["available"]
@@ -104,21 +106,21 @@ def render_report(ctx: Ctx, args) -> dict:
             fees[1] += deduction[i]
     movement = sum(v[1] for v in by_type.values()) + fees[1]
     closing = opening + movement + held["moved"]
-    pend = {"open": _sub(held["open"]), "pending": _sub(held["in"]), "movedToAvailable": _sub(held["moved"]),
-            "close": _sub(held["open"] + held["in"] - held["moved"])}
+    pend = {"open": _sub(held["open"], cur=cur), "pending": _sub(held["in"], cur=cur),
+            "movedToAvailable": _sub(held["moved"], cur=cur), "close": _sub(held["open"] + held["in"] - held["moved"], cur=cur)}
 
     def type_subtotals(kind: str) -> list:
         count, total = by_type[kind]
-        entry = {"transactionType": kind, "count": count, "amount": amount(total)}
-        methods = [{"method": m, "count": c, "amount": amount(v)}
+        entry = {"transactionType": kind, "count": count, "amount": amount(total, cur)}
+        methods = [{"method": m, "count": c, "amount": amount(v, cur)}
                    for (k, m), (c, v) in sorted(by_method.items()) if k == kind]
         if methods:
             entry["subtotals"] = methods
         return entry
 
-    fee_subtotals = [{"transactionType": "fee-prepayment", "count": fees[0], "amount": amount(fees[1])}] if fees[0] else []
+    fee_subtotals = [{"transactionType": "fee-prepayment", "count": fees[0], "amount": amount(fees[1], cur)}] if fees[0] else []
     if grouping == "transaction-categories":
-        totals: dict = {"open": {"available": _sub(opening), "pending": pend["open"]}}
+        totals: dict = {"open": {"available": _sub(opening, cur=cur), "pending": pend["open"]}}
         for category in CATEGORIES:
             kinds_here = [k for k, c in CATEGORY.items() if c == category and k in by_type]
             total = sum(by_type[k][1] for k in kinds_here)
@@ -126,17 +128,17 @@ def render_report(ctx: Ctx, args) -> dict:
             if category == "fee-prepayments":
                 total, subtotals = fees[1], fee_subtotals
             in_held, moved = held["by_category"].get(category, (0, 0))
-            totals[category] = {"pending": _sub(in_held), "movedToAvailable": _sub(moved),
-                                "immediatelyAvailable": _sub(total, subtotals)}
-        totals["close"] = {"available": _sub(closing), "pending": pend["close"]}
+            totals[category] = {"pending": _sub(in_held, cur=cur), "movedToAvailable": _sub(moved, cur=cur),
+                                "immediatelyAvailable": _sub(total, subtotals, cur)}
+        totals["close"] = {"available": _sub(closing, cur=cur), "pending": pend["close"]}
     else:
         subtotals = [type_subtotals(k) for k in sorted(by_type)] + fee_subtotals
         totals = {
             "pendingBalance": pend,
-            "availableBalance": {"open": _sub(opening), "movedFromPending": pend["movedToAvailable"],
-                                 "immediatelyAvailable": _sub(movement, subtotals), "close": _sub(closing)},
+            "availableBalance": {"open": _sub(opening, cur=cur), "movedFromPending": pend["movedToAvailable"],
+                                 "immediatelyAvailable": _sub(movement, subtotals, cur), "close": _sub(closing, cur=cur)},
         }
-    bid = balance_id(w)
+    bid = balance_id(w, balance)
     return {
         "resource": "balance-report", "balanceId": bid, "timeZone": "Europe/Amsterdam", "from": frm, "until": until,
         "grouping": grouping, "totals": totals,

@@ -25,8 +25,16 @@ def settlement_id_of_row(world: World, index: int) -> str | None:
     return settlement_id(world, world.settlements[index])
 
 
-def balance_id(world: World) -> str:
-    return world.codec("bal_").encode(BALANCE_ROW)
+def balance_id(world: World, balance: int = BALANCE_ROW) -> str:
+    return world.codec("bal_").encode(balance)
+
+
+def find_balance(world: World, ident: str) -> int | None:
+    """The balance index of `ident` ("primary" is 0), or None."""
+    if ident == "primary":
+        return BALANCE_ROW
+    index = world.codec("bal_").decode(ident)
+    return index if index is not None and index <= len(world.books) else None
 
 
 def invoice_id(world: World, index: int) -> str:

@@ -4,6 +4,7 @@ balance transaction and shows in the settlement of the moment it happens (see se
 
 from __future__ import annotations
 
+from .currencies import balance_of, settled
 from .store import PAYMENT_STATUSES, REFUND_STATUSES, Settlement, World
 
 FAILED = PAYMENT_STATUSES.index("failed")
@@ -14,8 +15,8 @@ def _notify(world: World, kind: str, row: int, event: str) -> None:
         world.notify(kind, row, event)
 
 
-def _settlement_now(world: World, at: int) -> Settlement | None:
-    s = world.settlement_at(at)
+def _settlement_now(world: World, at: int, balance: int = 0) -> Settlement | None:
+    s = world.settlement_at(at, balance)
     if s is not None:
         s.touch()
     return s
@@ -28,13 +29,14 @@ def fail_refund(world: World, r: int, at: int) -> None:
     refunds = world.tables["refunds"]
     refunds["status"][r] = REFUND_STATUSES.index("failed")
     refunds.extras.setdefault(r, {})["failedAt"] = at
-    s = _settlement_now(world, at)
+    pay = refunds["payment"][r]
+    balance = balance_of(world, pay)
+    s = _settlement_now(world, at, balance)
     if s is not None:
         s.returned_refunds.append(r)
-    pay = refunds["payment"][r]
     if pay < world.payments.n:
         world.payments["refunded"][pay] -= refunds["amount"][r]
-    world.add_transaction(at, "returned-refund", r, refunds["amount"][r])
+    world.add_transaction(at, "returned-refund", r, settled(world, pay, refunds["amount"][r]), balance=balance)
     _notify(world, "refund", r, "refund.failed")
 
 
@@ -63,8 +65,8 @@ def fail_payout(world: World, s: Settlement, at: int, how: str, carry: bool = Tr
     amount = settlement_totals(world, s)["amount"]
     s.payout_failed = how
     kind = "returned-transfer" if how == "returned" else "canceled-transfer"
-    tx = world.add_transaction(at, kind, s.index, amount)
-    later = _settlement_now(world, at) if carry else None
+    tx = world.add_transaction(at, kind, s.index, amount, balance=s.balance)
+    later = _settlement_now(world, at, s.balance) if carry else None
     if later is not None:
         later.carried.append(s.index)
     return tx

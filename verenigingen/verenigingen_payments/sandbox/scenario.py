@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .clock import AMSTERDAM
+from .currencies import settled
 from .fees import fee_net, fee_vat
 from .holds import released_at
 from .planting import Planter
@@ -87,16 +88,20 @@ def generate(name: str, seed: int, discrepancies: bool = True, flows: str = "bas
     _write_payments(world, spec, rng, members, now)
     real = RealFlows(world, random.Random(f"{name}:{seed}:flows"), now) if flows == "real" else None
     if real:
+        real.pay_in_pounds(int(month_start(spec.start, 1).timestamp()))
         real.fail_direct_debits()
-    refunds, chargebacks = _plan_refunds_chargebacks(world, rng, now)
+        real.manual_captures()
+    refunds, chargebacks = _plan_refunds_chargebacks(world, rng, now, real.captured if real else {})
     planter = Planter(world, rng, now, spec.plants_per_kind) if discrepancies else None
     if planter:
         planter.before_ledger(refunds, chargebacks)
     events = _write_refunds_chargebacks(world, refunds, chargebacks)
+    if real:
+        events = real.without_captured_payments(events)
     if planter:
         events += planter.extra_events()
     events += [(s.payout_at, 3, s.index, 0) for s in world.settlements if s.payout_at <= now]
-    events += [(s.end + 3600, INVOICES, s.index, 0) for s in world.settlements if s.index % 2 and s.end + 3600 <= now]
+    events += [(s.end + 3600, INVOICES, s.index, 0) for s in world.settlements_of(0) if s.index % 2 and s.end + 3600 <= now]
     flow_planter = None
     if real:
         events += real.events()
@@ -268,8 +273,9 @@ def _write_payments(world: World, spec: ScenarioSpec, rng: random.Random, member
     payments.bulk({**cols, "refunded": [0] * count, "charged_back": [0] * count}, count)
 
 
-def _plan_refunds_chargebacks(world: World, rng: random.Random, now: int) -> tuple[list, list]:
-    """Refund some card/iDEAL payments, charge back some direct debits (tuples, not yet rows)."""
+def _plan_refunds_chargebacks(world: World, rng: random.Random, now: int, captured: dict) -> tuple[list, list]:
+    """Refund some card/iDEAL payments, charge back some direct debits (tuples, not yet rows); a captured
+    hold is refunded from what was captured (`captured`: payment row -> amount)."""
     p = world.payments
     refunds, chargebacks = [], []
     for row in range(p.n):
@@ -279,6 +285,7 @@ def _plan_refunds_chargebacks(world: World, rng: random.Random, now: int) -> tup
         if p["method"][row] != 0 and rng.random() < 0.03:
             at = paid + rng.randrange(DAY, 20 * DAY)
             if at <= now:
+                amount = captured.get(row, amount)
                 refunds.append((at, row, amount if rng.random() < 0.6 else amount // 2, True))
         elif p["method"][row] == 0 and rng.random() < 0.02:
             at = paid + rng.randrange(3 * DAY, 40 * DAY)
@@ -292,7 +299,7 @@ def _write_refunds_chargebacks(world: World, refunds: list, chargebacks: list) -
     p = world.payments
     events = [(p["paid"][row], 0, row, 0) for row in range(p.n) if p["status"][row] == PAID]
     for at, row, amount, settle in sorted(refunds):
-        s = world.settlement_at(at) if settle else None
+        s = world.settlement_at(at, world.on_book.get(row, 0)) if settle else None
         r = world.tables["refunds"].add(created=at, payment=row, amount=amount, status=3, settlement=s.index if s else -1)
         if s:
             s.refunds.append(r)
@@ -314,16 +321,18 @@ def _write_refunds_chargebacks(world: World, refunds: list, chargebacks: list) -
 
 
 FAILED_PAYMENT = TX_KINDS.index("failed-payment")
+CAPTURE = TX_KINDS.index("capture")
 
 
 def _write_transactions(world: World, events: list[tuple]) -> None:
     """Book the ledger in time order; payouts and the other actions (ACTIONS) need the ledger so far,
     so they flush the batch first."""
-    p, r, c = world.payments, world.tables["refunds"], world.tables["chargebacks"]
+    p, r, c, cap = world.payments, world.tables["refunds"], world.tables["chargebacks"], world.tables["captures"]
     tx = world.tables["transactions"]
     cols = {"created": [], "kind": [], "ref": [], "initial": [], "deduction": [], "available": []}
     amount_col, net_col, vat_col, method_col = p["amount"], p["fee_net"], p["fee_vat"], p["method"]
     held = world.flows == "real"
+    foreign = world.on_book.keys() | world.converted
 
     def flush() -> None:
         world.balance_total += sum(cols["initial"]) + sum(cols["deduction"])
@@ -353,8 +362,18 @@ def _write_transactions(world: World, events: list[tuple]) -> None:
             initial, deduction = -c["amount"][row], 0
         elif kind == FAILED_PAYMENT:
             initial, deduction = -amount_col[row], net_col[row] + vat_col[row]
+        elif kind == CAPTURE:
+            initial, deduction = cap["amount"][row], -(cap["fee_net"][row] + cap["fee_vat"][row])
+            available = released_at(method_col[cap["payment"][row]], at)
         else:
             initial, deduction = amount, 0
+        if foreign and kind < 2:
+            pay = row if kind == 0 else r["payment"][row]
+            if pay in foreign:
+                initial = settled(world, pay, initial)
+                if pay in world.on_book:
+                    world.add_transaction(at, TX_KINDS[kind], row, initial, deduction, available, world.on_book[pay])
+                    continue
         cols["created"].append(at)
         cols["kind"].append(kind)  # event kinds are TX_KINDS indices
         cols["ref"].append(row)

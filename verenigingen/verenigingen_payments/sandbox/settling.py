@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .clock import AMSTERDAM
+from .currencies import settled
 from .fees import fee_vat
 from .store import Invoice, Settlement, World
 
@@ -23,35 +24,26 @@ def settlement_totals(world: World, s: Settlement) -> dict:
     amount_col, method_col, net_col, vat_col = p["amount"], p["method"], p["fee_net"], p["fee_vat"]
     revenue: dict[int, list] = {}
     costs: dict[int, list] = {}
+    conv = world.converted
     for row in s.payments:
-        _charge(revenue, costs, method_col[row], amount_col[row], net_col[row], vat_col[row])
+        value = amount_col[row] if row not in conv else settled(world, row, amount_col[row])
+        _charge(revenue, costs, method_col[row], value, net_col[row], vat_col[row])
     for row in s.captures:
-        _charge(revenue, costs, method_col[cap["payment"][row]], cap["amount"][row], cap["fee_net"][row],
+        pay = cap["payment"][row]
+        _charge(revenue, costs, method_col[pay], settled(world, pay, cap["amount"][row]), cap["fee_net"][row],
                 cap["fee_vat"][row])
     refunds: dict[int, list] = {}
     for row in s.refunds:
-        pay = r["payment"][row]
-        m = method_col[pay] if pay < p.n else 1
-        line = refunds.setdefault(m, [0, 0])
-        line[0] += 1
-        line[1] -= r["amount"][row]
+        _count(world, refunds, r["payment"][row], -r["amount"][row])
     chargebacks: dict[int, list] = {}
     for row in s.chargebacks:
-        m = method_col[c["payment"][row]]
-        line = chargebacks.setdefault(m, [0, 0])
-        line[0] += 1
-        line[1] -= c["amount"][row]
+        _count(world, chargebacks, c["payment"][row], -c["amount"][row])
     reversals: dict[int, list] = {}
     for row in s.reversals:
-        line = reversals.setdefault(method_col[c["payment"][row]], [0, 0])
-        line[0] += 1
-        line[1] += c["amount"][row]
+        _count(world, reversals, c["payment"][row], c["amount"][row])
     returned: dict[int, list] = {}
     for row in s.returned_refunds:
-        pay = r["payment"][row]
-        line = returned.setdefault(method_col[pay] if pay < p.n else 1, [0, 0])
-        line[0] += 1
-        line[1] += r["amount"][row]
+        _count(world, returned, r["payment"][row], r["amount"][row])
     carried = [(i, settlement_totals(world, world.settlements[i])["amount"]) for i in s.carried]
     compensations = [(i, *invoice_extra(world.invoices[i])) for i in s.compensations]
     lines_total = (
@@ -66,6 +58,14 @@ def settlement_totals(world: World, s: Settlement) -> dict:
         "lines_total": lines_total, "amount": lines_total + s.amount_delta,
     }
     return s.totals
+
+
+def _count(world: World, lines: dict, pay: int, minor: int) -> None:
+    """One refund/chargeback/reversal of payment `pay` on its method's line, in the balance's currency
+    (a payment that does not exist, planted, counts as iDEAL)."""
+    line = lines.setdefault(world.payments["method"][pay] if pay < world.payments.n else 1, [0, 0])
+    line[0] += 1
+    line[1] += settled(world, pay, minor)
 
 
 def invoice_extra(inv: Invoice) -> tuple[int, int]:
@@ -87,7 +87,7 @@ def _charge(revenue: dict, costs: dict, method: int, amount: int, net: int, vat:
 def pay_out(world: World, s: Settlement) -> None:
     """Close a settlement: its amount leaves the balance as an outgoing transfer."""
     amount = settlement_totals(world, s)["amount"]
-    s.payout_tx = world.add_transaction(s.payout_at, "outgoing-transfer", s.index, -amount)
+    s.payout_tx = world.add_transaction(s.payout_at, "outgoing-transfer", s.index, -amount, balance=s.balance)
     s.paid_out = True
 
 
@@ -99,7 +99,7 @@ def build_invoices(world: World, now: int) -> None:
     """One invoice per complete month: the fees of the settlements of that month."""
     done = {inv.month for inv in world.invoices}
     months: dict[str, list] = {}
-    for s in world.settlements:
+    for s in world.settlements_of(0):
         if s.end > now:
             break
         months.setdefault(month_key(s.start), []).append(s)
@@ -145,6 +145,9 @@ def compensate_invoice(world: World, inv: Invoice, settlements: list[Settlement]
 
 
 def invoice_for(world: World, s: Settlement) -> Invoice | None:
+    """The primary balance's settlement's monthly invoice (another balance's fees are withheld only)."""
+    if s.balance:
+        return None
     key = month_key(s.start)
     for inv in world.invoices:
         if inv.month == key:

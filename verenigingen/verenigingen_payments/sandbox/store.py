@@ -106,10 +106,12 @@ def new_tables(salt: int) -> dict[str, Table]:
             "created": "q", "payment": "i", "amount": "i", "status": "b", "settlement": "i", "fee_net": "i",
             "fee_vat": "i",
         }),
-        "transactions": Table("baltr_", salt, {
-            "created": "q", "kind": "b", "ref": "i", "initial": "i", "deduction": "i", "available": "q",
-        }),  # available: when the funds become available (0: at once)
+        "transactions": Table("baltr_", salt, TRANSACTION_COLUMNS),
     }
+
+
+#: available: when the funds become available (0: at once)
+TRANSACTION_COLUMNS = {"created": "q", "kind": "b", "ref": "i", "initial": "i", "deduction": "i", "available": "q"}
 
 
 @dataclass
@@ -120,6 +122,7 @@ class Settlement:
     start: int
     end: int
     payout_at: int
+    balance: int = 0  # 0: the primary (EUR) balance; 1…: World.books
     payments: array = field(default_factory=lambda: array("i"))
     refunds: array = field(default_factory=lambda: array("i"))
     chargebacks: array = field(default_factory=lambda: array("i"))
@@ -149,6 +152,21 @@ class Invoice:
 
 
 @dataclass
+class Book:
+    """A balance besides the primary one (flows "real": GBP), with its own ledger and settlements (the
+    slice `first` … `first + count` of World.settlements)."""
+
+    currency: str
+    opened: int
+    table: Table
+    first: int
+    count: int
+    total: int = 0  # available + pending
+    held: list = field(default_factory=list)
+    pending_total: int = 0
+
+
+@dataclass
 class World:
     """Everything the emulator serves; guarded by `lock` (requests and the clock both write)."""
 
@@ -170,6 +188,9 @@ class World:
     flows: str = "basic"
     held: list = field(default_factory=list)  # heap of (available at, amount) not yet released (holds.py)
     pending_total: int = 0
+    books: list[Book] = field(default_factory=list)  # balances besides the primary one (index 1, 2 …)
+    on_book: dict[int, int] = field(default_factory=dict)  # payment row -> its balance when not the primary
+    converted: set = field(default_factory=set)  # payment rows in a foreign currency settled on the primary
     webhooks: list[dict] = field(default_factory=list)
     events: dict[str, dict] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -189,21 +210,41 @@ class World:
         return self.tables["payments"]
 
     def add_transaction(self, created: int, kind: str, ref: int, initial: int, deduction: int = 0,
-                        available: int = 0) -> int:
-        """Book a movement; with `available` later than `created` its funds are pending until then."""
-        row = self.tables["transactions"].add(
-            created=created, kind=TX_KINDS.index(kind), ref=ref, initial=initial, deduction=deduction,
-            available=available,
-        )
-        self.balance_total += initial + deduction
-        if available > max(created, self.now):
-            heapq.heappush(self.held, (available, initial + deduction))
-            self.pending_total += initial + deduction
+                        available: int = 0, balance: int = 0) -> int:
+        """Book a movement on `balance` (0: the primary); with `available` later than `created` its funds
+        are pending until then."""
+        book = self.books[balance - 1] if balance else None
+        table = book.table if book else self.tables["transactions"]
+        row = table.add(created=created, kind=TX_KINDS.index(kind), ref=ref, initial=initial, deduction=deduction,
+                        available=available)
+        value = initial + deduction
+        held = available > max(created, self.now)
+        if book:
+            book.total += value
+            if held:
+                heapq.heappush(book.held, (available, value))
+                book.pending_total += value
+            return row
+        self.balance_total += value
+        if held:
+            heapq.heappush(self.held, (available, value))
+            self.pending_total += value
         return row
 
-    def settlement_at(self, ts: int) -> Settlement | None:
-        """The settlement period that contains `ts`."""
-        lo, hi = 0, len(self.settlements) - 1
+    def settlements_of(self, balance: int = 0) -> list[Settlement]:
+        """The settlements of one balance, oldest first."""
+        if balance:
+            book = self.books[balance - 1]
+            return self.settlements[book.first:book.first + book.count]
+        return self.settlements[:self.books[0].first] if self.books else self.settlements
+
+    def settlement_at(self, ts: int, balance: int = 0) -> Settlement | None:
+        """The settlement period of `balance` (0: the primary) that contains `ts`."""
+        if balance:
+            lo = self.books[balance - 1].first
+            hi = lo + self.books[balance - 1].count - 1
+        else:
+            lo, hi = 0, (self.books[0].first if self.books else len(self.settlements)) - 1
         while lo <= hi:
             mid = (lo + hi) // 2
             s = self.settlements[mid]
