@@ -4,7 +4,7 @@ until every number card has rendered, read the cards and the browser console, ta
 Needs Debian's `chromium` and `chromium-driver` and the `selenium` package; `available()` says
 whether they are there, so a test can skip without them. As a script:
 
-    python -m tests.browser.desk --url http://site.localhost:8100 --user viewer@example.com \\
+    python -m acceptance.browser.desk --url http://site.localhost:8100 --user viewer@example.com \\
         --password secret --page /app/mollie-finance --screenshot /tmp/workspace.png
 
 prints one JSON object: the cards (label → text), the console entries and the SEVERE ones (those

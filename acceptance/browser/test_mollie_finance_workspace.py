@@ -2,7 +2,9 @@
 morning cards come first, every card renders (none left at "Loading..."), and the app logs no
 SEVERE error to the browser console.
 
-Runs against a site given by the environment (skipped otherwise, and without Chromium):
+An acceptance check of a running site, outside the plain suite (CI has no site to open): from the
+repository, `python -m pytest acceptance/browser` with Chromium, chromedriver and selenium installed.
+The site is given by the environment (skipped otherwise, and without Chromium):
 VERENIGINGEN_DESK_URL (e.g. http://site.localhost:8100), VERENIGINGEN_DESK_USER and
 VERENIGINGEN_DESK_PASSWORD (a user holding only the viewer role); VERENIGINGEN_DESK_SCREENSHOT
 optionally names the screenshot file.
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import desk
+from acceptance.browser import desk
 
 MORNING_CARDS = ["Reconciliation (yesterday)", "Next Payout", "Webhook Backlog", "Disputes Due"]
 WORKSPACE_CARDS = 10
