@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, event, settings
 from werkzeug.test import Client
 
 from tests.plugins.required_tools import running_in_ci
+from verenigingen.verenigingen_payments.store.sql.ledger_store import SqlPaymentLedger
 from verenigingen.verenigingen_payments.store.sql.tables.webhooks import webhook_log
 from verenigingen.verenigingen_payments.store.webhook_log import (
     FINISHED_STATUSES,
@@ -21,14 +23,29 @@ from verenigingen.verenigingen_payments.store.webhook_log import (
     WebhookLogStore,
     WebhookStatus,
 )
-from verenigingen.verenigingen_payments.webhooks import WEBHOOK_PATH, WebhookApp
+from verenigingen.verenigingen_payments.webhooks import (
+    WEBHOOK_PATH,
+    HandlerRegistry,
+    StaticSecrets,
+    WebhookApp,
+    WebhookIngestService,
+    WebhookSettings,
+)
+from verenigingen.verenigingen_payments.webhooks.builtin_handlers import register_builtin_handlers
+from verenigingen.verenigingen_payments.webhooks.fetching import ClientsResourceFetcher
+from verenigingen.verenigingen_payments.webhooks.locks import RedisResourceLocks
 from verenigingen.verenigingen_payments.webhooks.processing import WebhookProcessor
+from verenigingen.verenigingen_payments.webhooks.rate_limit import ClientRateLimiter
 from verenigingen.verenigingen_payments.webhooks.recovery import WebhookRecovery
 from verenigingen.verenigingen_payments.webhooks.rejections import REJECTION_STATUS
+from verenigingen.verenigingen_payments.webhooks.work_queue import NullQueue
 
-from .fuzz_strategies import FuzzRequest
+from .conftest import RecordingHandler, emulator_config
+from .fuzz_strategies import MAX_BODY, NOW, FuzzRequest
+from .wiring import DEFAULT_SECRETS
 
-FUZZ_EXAMPLES = 120
+FUZZ_EXAMPLES_ENV = "VERENIGINGEN_FUZZ_EXAMPLES"
+FUZZ_EXAMPLES = int(os.environ.get(FUZZ_EXAMPLES_ENV) or 120)  # CI's fixed budget; raise it for a long local run
 settings.register_profile(
     "webhook-fuzz",
     deadline=None,
@@ -89,8 +106,11 @@ class FuzzEndpoint:
         self.seen.update(row.id for row in rows)
         return rows
 
-    def check(self, request: FuzzRequest) -> None:
-        """Send it; assert a clear answer, one well-formed row, and that the worker can process it."""
+    def check(self, request: FuzzRequest) -> tuple:
+        """Send it; assert a clear answer, one well-formed row, and that the worker can process it.
+
+        Returns what another store must answer alike: status, answer, the row's status and reason,
+        and what the worker made of it."""
         self.errors.take()
         response = self.send(request)
         assert response.status_code < 500, (response.status_code, response.get_data())
@@ -111,11 +131,12 @@ class FuzzEndpoint:
         if request.valid:
             assert response.status_code == 200, answer
         assert_fits_its_columns(row)
-        self.process(row)
+        outcome = self.process(row)
         swallowed = self.errors.take()
         assert swallowed == [], swallowed
+        return response.status_code, answer, row.status, row.rejection_reason, outcome
 
-    def process(self, row: WebhookLogRecord) -> None:
+    def process(self, row: WebhookLogRecord) -> WebhookStatus | None:
         if row.status is WebhookStatus.REJECTED and self.recovery.replay(ids=[row.id]):
             row = self.store.get(row.id)
         outcome = self.processor.process(row.id)
@@ -125,6 +146,24 @@ class FuzzEndpoint:
         else:
             assert outcome is None
             assert self.store.get(row.id).status is row.status
+        return outcome
+
+
+def fuzz_endpoint(store_url: str, emulator, redis_url: str, redis_prefix: str, errors: ErrorRecords) -> FuzzEndpoint:
+    """The endpoint on a log at `store_url` (ledger beside it), its worker fetching from the emulator."""
+    store = WebhookLogStore.from_url(store_url)
+    fetcher = ClientsResourceFetcher(lambda account: emulator_config(emulator))
+    registry = register_builtin_handlers(HandlerRegistry(), ledger=SqlPaymentLedger(store.engine), fetcher=fetcher)
+    registry.register("*", RecordingHandler())
+    locks = RedisResourceLocks.from_url(redis_url, prefix=redis_prefix + "lock:", blocking_timeout=5)
+    service = WebhookIngestService(
+        store, NullQueue(), StaticSecrets(DEFAULT_SECRETS),
+        settings=WebhookSettings(max_body_bytes=MAX_BODY),
+        rate_limiter=ClientRateLimiter.in_memory("1000000/minute"), clock=lambda: NOW,
+    )
+    processor = WebhookProcessor(store, fetcher, registry, locks, clock=lambda: NOW)
+    recovery = WebhookRecovery(store, NullQueue(), clock=lambda: NOW)
+    return FuzzEndpoint(WebhookApp(service), store, processor, recovery, errors)
 
 
 def assert_fits_its_columns(row: WebhookLogRecord) -> None:
