@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from hypothesis import HealthCheck, event, settings
+from hypothesis import event
 from werkzeug.test import Client
 
-from tests.plugins.required_tools import running_in_ci
 from verenigingen.verenigingen_payments.store.sql.ledger_store import SqlPaymentLedger
 from verenigingen.verenigingen_payments.store.sql.tables.webhooks import webhook_log
 from verenigingen.verenigingen_payments.store.webhook_log import (
@@ -44,18 +42,6 @@ from .conftest import RecordingHandler, emulator_config
 from .fuzz_strategies import MAX_BODY, NOW, FuzzRequest
 from .wiring import DEFAULT_SECRETS
 
-FUZZ_EXAMPLES_ENV = "VERENIGINGEN_FUZZ_EXAMPLES"
-FUZZ_EXAMPLES = int(os.environ.get(FUZZ_EXAMPLES_ENV) or 120)  # CI's fixed budget; raise it for a long local run
-settings.register_profile(
-    "webhook-fuzz",
-    deadline=None,
-    max_examples=FUZZ_EXAMPLES,
-    derandomize=running_in_ci(),
-    database=None if running_in_ci() else settings.default.database,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large],
-)
-FUZZ = settings.get_profile("webhook-fuzz")
 ACCEPTED_ANSWERS = {"retry_queued", "duplicate", "pong"}
 _STRING_WIDTHS = {column.name: column.type.length for column in webhook_log.columns
                   if isinstance(column.type, sa.String) and column.type.length}

@@ -3,7 +3,7 @@ events, arbitrary requests) on SQLite: every request gets a clear 4xx, or the 20
 gets, never a 5xx; it leaves exactly one log row that would fit MariaDB's columns; and the worker
 processes every row it persisted (fetching from the emulator) to a final status without an error.
 
-Settings profile `webhook-fuzz` (fuzz_harness.py): FUZZ_EXAMPLES examples per test (120, or
+Settings profile `fuzz` (tests/plugins/fuzz_budget.py): FUZZ_EXAMPLES examples per test (120, or
 VERENIGINGEN_FUZZ_EXAMPLES for a long local run), no deadline; derandomized and without the example
 database when CI is set, so CI runs the same examples each time. test_store_agreement_fuzz.py sends
 the same requests to SQLite and MariaDB.
@@ -17,11 +17,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.plugins.fuzz_budget import FUZZ, FUZZ_EXAMPLES
 from verenigingen.verenigingen_payments.clients.payments_client import PaymentsClient
 from verenigingen.verenigingen_payments.clients.refunds_client import RefundsClient
 
 from .conftest import emulator_config
-from .fuzz_harness import FUZZ, FUZZ_EXAMPLES, ErrorRecords, fuzz_endpoint
+from .fuzz_harness import ErrorRecords, fuzz_endpoint
 from .fuzz_strategies import (
     any_requests,
     classic_requests,

@@ -28,6 +28,12 @@ EVENT_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 EVENT_TYPE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 MAX_CLIENT_IP = 64
 
+# -- credentials and seeds given on a command line -------------------------------------------------
+API_KEY = re.compile(r"(live|test)_[A-Za-z0-9]+")
+ORGANIZATION_TOKEN = re.compile(r"access_[A-Za-z0-9_]+")
+HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~/%-]*)?", re.ASCII)
+MAX_SEED = 2**31 - 1
+
 # -- names typed by people (Frappe names are at most 140 characters) ------------------------------
 RECORD_NAME = re.compile(r"[^\x00-\x1f\x7f]{1,140}")
 MEMBER_REFERENCE = re.compile(r"\S.{0,139}")
