@@ -54,11 +54,13 @@ def _check_sqlite_file(url: sa.URL, field: str) -> None:
     database = url.database or ""
     if database in ("", ":memory:") or database.startswith("file:"):
         raise InvalidInput(f"{field} must name an SQLite file (sqlite:///path/to/file.sqlite3)", field=field)
+    if "\x00" in database:
+        raise InvalidInput(f"{field} is not a usable file path", field=field)
     path = Path(database)
     try:
         is_other = path.exists() and not path.is_file()
         folder_exists = path.parent.is_dir()
-    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+    except OSError:  # a name too long for the file system
         raise InvalidInput(f"{field} is not a usable file path", field=field) from None
     if is_other:
         raise InvalidInput(f"{field} names {str(path)!r}, which is not a file", field=field)
