@@ -27,6 +27,7 @@ CUSTOMER_ID = re.compile(r"cst_[A-Za-z0-9]{1,64}")
 EVENT_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 EVENT_TYPE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 MAX_CLIENT_IP = 64
+WEBHOOK_LOG_ID = re.compile(r"[0-9a-f]{32}")  # a Mollie Webhook Log row: uuid4().hex, given by ingest
 
 # -- credentials and seeds given on a command line -------------------------------------------------
 API_KEY = re.compile(r"(live|test)_[A-Za-z0-9]+")
@@ -42,6 +43,7 @@ MEMBER_REFERENCE = re.compile(r"\S.{0,139}")
 FIRST_DAY = date(2000, 1, 1)  # before Mollie existed
 LAST_DAY = date(2100, 1, 1)
 DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+MOMENT_SHAPE = re.compile(r"(\d{4}-\d{2}-\d{2})( \d{2}:\d{2}(:\d{2})?)?", re.ASCII)
 
 MAX_ECHOED = 40  # characters of a refused value quoted back in a message
 
@@ -115,6 +117,19 @@ def parse_day(value: str, field: str) -> date:
     if not FIRST_DAY <= day <= LAST_DAY:
         raise InvalidInput(f"{field}: {day} is outside {FIRST_DAY} – {LAST_DAY}", field=field)
     return day
+
+
+def parse_moment(value: str, field: str) -> datetime:
+    """`YYYY-MM-DD` or `YYYY-MM-DD HH:MM[:SS]` (no zone: the caller says whose clock), its day within
+    FIRST_DAY – LAST_DAY; InvalidInput naming `field` otherwise."""
+    match = MOMENT_SHAPE.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        raise InvalidInput(f"{field}: {echo(value)} is not YYYY-MM-DD or YYYY-MM-DD HH:MM", field=field)
+    parse_day(match.group(1), field)
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{field}: {echo(value)} is not a time of day that exists", field=field) from None
 
 
 def require_period(start: date, end: date, from_field: str = "--from", until_field: str = "--until") -> None:
