@@ -6,10 +6,11 @@ import io
 import re
 
 from verenigingen.verenigingen_payments.cli import finance_cycle
+from verenigingen.verenigingen_payments.cli.cycle_arguments import parse_arguments
 
 
 def run_cycle(tmp_path, *extra: str) -> tuple[int, str]:
-    args = finance_cycle._parse_args([
+    args = parse_arguments([
         "--store-url", f"sqlite:///{tmp_path / 'store.sqlite3'}", "--report-dir", str(tmp_path / "reports"), *extra,
     ])
     out = io.StringIO()

@@ -280,3 +280,31 @@ def junk_requests(draw) -> FuzzRequest:
         client_ip=draw(st.one_of(st.ip_addresses().map(str), latin1_text(60),
                                  st.text(min_size=60, max_size=200), st.sampled_from(SURROGATES))),
     )
+
+
+@st.composite
+def case_twins(draw, known_entities=NO_IDS) -> list[FuzzRequest]:
+    """Two signed events whose ids differ only in case: two events to Mollie, so two to every store."""
+    entity_id, parent = draw(st.one_of(known_entities, st.tuples(valid_ids, st.none())))
+    event_id = "event_" + draw(st.text(string.ascii_letters, min_size=1, max_size=12))
+    twins = []
+    for twin_id in (event_id, "event_" + event_id[6:].swapcase()):
+        event = {"resource": "event", "id": twin_id, "type": "payment.paid", "entityId": entity_id,
+                 "createdAt": draw(recent_timestamps)}
+        if parent is not None:
+            event["_embedded"] = {"entity": {"paymentId": parent}}
+        body = json.dumps(event).encode()
+        twins.append(FuzzRequest("POST", JSON, body, b"", {"X-Mollie-Signature": signature_header(body, SIGNING_SECRET)},
+                                 valid=True))
+    return twins
+
+
+def any_requests(known_payments, known_entities):
+    """One request of any kind (or a pair of case twins), as a list."""
+    return st.one_of(
+        classic_requests(known_payments).map(lambda r: [r]),
+        next_gen_requests(event_bodies(known_entities)).map(lambda r: [r]),
+        next_gen_requests(hostile_bodies()).map(lambda r: [r]),
+        junk_requests().map(lambda r: [r]),
+        case_twins(known_entities),
+    )

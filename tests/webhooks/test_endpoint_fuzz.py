@@ -3,8 +3,10 @@ events, arbitrary requests) on SQLite: every request gets a clear 4xx, or the 20
 gets, never a 5xx; it leaves exactly one log row that would fit MariaDB's columns; and the worker
 processes every row it persisted (fetching from the emulator) to a final status without an error.
 
-Settings profile `webhook-fuzz` (fuzz_harness.py): FUZZ_EXAMPLES examples per test, no deadline;
-derandomized and without the example database when CI is set, so CI runs the same examples each time.
+Settings profile `fuzz` (tests/plugins/fuzz_budget.py): FUZZ_EXAMPLES examples per test (120, or
+VERENIGINGEN_FUZZ_EXAMPLES for a long local run), no deadline; derandomized and without the example
+database when CI is set, so CI runs the same examples each time. test_store_agreement_fuzz.py sends
+the same requests to SQLite and MariaDB.
 """
 
 from __future__ import annotations
@@ -12,40 +14,23 @@ from __future__ import annotations
 import logging
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.plugins.fuzz_budget import FUZZ, FUZZ_EXAMPLES
 from verenigingen.verenigingen_payments.clients.payments_client import PaymentsClient
 from verenigingen.verenigingen_payments.clients.refunds_client import RefundsClient
-from verenigingen.verenigingen_payments.store.sql.ledger_store import SqlPaymentLedger
-from verenigingen.verenigingen_payments.store.webhook_log import WebhookLogStore
-from verenigingen.verenigingen_payments.webhooks import (
-    HandlerRegistry,
-    StaticSecrets,
-    WebhookApp,
-    WebhookIngestService,
-    WebhookSettings,
-)
-from verenigingen.verenigingen_payments.webhooks.builtin_handlers import register_builtin_handlers
-from verenigingen.verenigingen_payments.webhooks.fetching import ClientsResourceFetcher
-from verenigingen.verenigingen_payments.webhooks.locks import RedisResourceLocks
-from verenigingen.verenigingen_payments.webhooks.processing import WebhookProcessor
-from verenigingen.verenigingen_payments.webhooks.rate_limit import ClientRateLimiter
-from verenigingen.verenigingen_payments.webhooks.recovery import WebhookRecovery
-from verenigingen.verenigingen_payments.webhooks.work_queue import NullQueue
 
-from .conftest import RecordingHandler, emulator_config
-from .fuzz_harness import FUZZ, ErrorRecords, FuzzEndpoint
+from .conftest import emulator_config
+from .fuzz_harness import ErrorRecords, fuzz_endpoint
 from .fuzz_strategies import (
-    MAX_BODY,
-    NOW,
+    any_requests,
     classic_requests,
     event_bodies,
     hostile_bodies,
     junk_requests,
     next_gen_requests,
 )
-from .wiring import DEFAULT_SECRETS
 
 
 @pytest.fixture
@@ -59,21 +44,9 @@ def errors():
 
 @pytest.fixture
 def endpoint(emulator, tmp_path, redis_url, redis_prefix, errors):
-    store = WebhookLogStore.from_url(f"sqlite:///{tmp_path / 'fuzz.sqlite3'}")
-    fetcher = ClientsResourceFetcher(lambda account: emulator_config(emulator))
-    ledger = SqlPaymentLedger(store.engine)
-    registry = register_builtin_handlers(HandlerRegistry(), ledger=ledger, fetcher=fetcher)
-    registry.register("*", RecordingHandler())
-    locks = RedisResourceLocks.from_url(redis_url, prefix=redis_prefix + "lock:", blocking_timeout=5)
-    service = WebhookIngestService(
-        store, NullQueue(), StaticSecrets(DEFAULT_SECRETS),
-        settings=WebhookSettings(max_body_bytes=MAX_BODY),
-        rate_limiter=ClientRateLimiter.in_memory("1000000/minute"), clock=lambda: NOW,
-    )
-    processor = WebhookProcessor(store, fetcher, registry, locks, clock=lambda: NOW)
-    recovery = WebhookRecovery(store, NullQueue(), clock=lambda: NOW)
-    yield FuzzEndpoint(WebhookApp(service), store, processor, recovery, errors)
-    store.engine.dispose()
+    endpoint = fuzz_endpoint(f"sqlite:///{tmp_path / 'fuzz.sqlite3'}", emulator, redis_url, redis_prefix, errors)
+    yield endpoint
+    endpoint.store.engine.dispose()
 
 
 @pytest.fixture
@@ -107,3 +80,24 @@ def test_signed_hostile_json_bodies_get_a_clear_answer(endpoint, request):
 @given(request=junk_requests())
 def test_arbitrary_requests_get_a_clear_answer(endpoint, request):
     endpoint.check(request)
+
+
+@pytest.fixture
+def twin_endpoints(emulator, tmp_path, sql_store_url, redis_url, redis_prefix, errors):
+    """The same endpoint on an SQLite log and on a MariaDB log."""
+    endpoints = [fuzz_endpoint(url, emulator, redis_url, redis_prefix, errors)
+                 for url in (f"sqlite:///{tmp_path / 'twin.sqlite3'}", sql_store_url)]
+    yield endpoints
+    for endpoint in endpoints:
+        endpoint.store.engine.dispose()
+
+
+@pytest.mark.parametrize("sql_store_url", [pytest.param("mariadb", marks=pytest.mark.mariadb)], indirect=True)
+@settings(FUZZ, max_examples=2 * FUZZ_EXAMPLES)
+@given(data=st.data())
+def test_sqlite_and_mariadb_give_every_request_the_same_answer(twin_endpoints, known, data):
+    """Each request (classic, next-gen, hostile, junk, case twins) to both: the same status, answer,
+    row status and reason, and worker outcome; each side passing every check of `check`."""
+    for request in data.draw(any_requests(st.sampled_from(known[0]), st.sampled_from(known[1]))):
+        on_sqlite, on_mariadb = (endpoint.check(request) for endpoint in twin_endpoints)
+        assert on_sqlite == on_mariadb, request

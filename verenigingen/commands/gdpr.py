@@ -13,12 +13,15 @@ import sys
 
 import click
 
+from verenigingen.commands import checks
 from verenigingen.commands.group import EXIT_FAILED, mollie, site_command
 
 EXIT_USAGE = 2
 
-customer_option = click.option("--customer", "customer_id", required=True, help="Mollie customer id (cst_…).")
-member_option = click.option("--member", "member_reference", default=None, help="The member reference, if known.")
+customer_option = click.option("--customer", "customer_id", required=True, callback=checks.customer_id,
+                               help="Mollie customer id (cst_…).")
+member_option = click.option("--member", "member_reference", default=None, callback=checks.member_reference,
+                             help="The member reference, if known.")
 
 
 @mollie.group("gdpr")

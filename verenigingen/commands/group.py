@@ -1,6 +1,7 @@
 """The `bench --site SITE mollie …` group and what every subcommand module shares.
 
-Exit codes: 0 done; 1 Mollie refused, failed or a check did not pass; 2 bad usage (click);
+Exit codes: 0 done; 1 Mollie refused, failed or a check did not pass; 2 bad usage (click, including an
+option outside the declared limits — commands/checks.py — refused before the site is bound);
 3 configuration problem (no such Mollie Settings record, account switched off, missing key).
 Errors are one line on stderr, never a stack trace or a secret.
 
@@ -13,6 +14,8 @@ import functools
 import sys
 
 import click
+
+from verenigingen.commands import checks
 
 EXIT_FAILED = 1
 EXIT_CONFIGURATION = 3
@@ -69,7 +72,7 @@ def settings_name(settings: str | None) -> str:
 
 
 settings_option = click.option(
-    "--settings", "settings", default=None, help="Name of the Mollie Settings record."
+    "--settings", "settings", default=None, callback=checks.settings_name, help="Name of the Mollie Settings record."
 )
 
 

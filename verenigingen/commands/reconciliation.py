@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 import click
 
+from verenigingen.commands import checks
 from verenigingen.commands.group import (
     EXIT_FAILED,
     fail,
@@ -26,18 +27,8 @@ from verenigingen.commands.table import render_table
 from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM, amsterdam_midnight
 
 
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
-
-
-def period_of(on: str | None, from_: str | None, until: str | None, today: date) -> tuple[date, date]:
+def period_of(day: date | None, start: date | None, end: date | None, today: date) -> tuple[date, date]:
     """`--date D` is [D, D+1); `--from/--until` is [from, until); nothing is yesterday."""
-    day, start, end = _day(on, "--date"), _day(from_, "--from"), _day(until, "--until")
     if day and (start or end):
         raise click.UsageError("give either --date or --from/--until, not both")
     if day:
@@ -74,11 +65,13 @@ def render_run(run, discrepancies) -> str:
 
 @mollie.command("reconcile")
 @settings_option
-@click.option("--date", "on", default=None, help="Reconcile this Europe/Amsterdam day (YYYY-MM-DD).")
-@click.option("--from", "from_", default=None, help="First day of the period (inclusive).")
-@click.option("--until", "until", default=None, help="Day after the period (exclusive).")
+@click.option("--date", "on", default=None, callback=checks.day,
+              help="Reconcile this Europe/Amsterdam day (YYYY-MM-DD).")
+@click.option("--from", "from_", default=None, callback=checks.day, help="First day of the period (inclusive).")
+@click.option("--until", "until", default=None, callback=checks.day, help="Day after the period (exclusive).")
+@checks.checked_first(lambda on, from_, until, **_: period_of(on, from_, until, datetime.now(AMSTERDAM).date()))
 @site_command
-def reconcile(settings: str | None, on: str | None, from_: str | None, until: str | None):
+def reconcile(settings: str | None, on: date | None, from_: date | None, until: date | None):
     """Reconcile an account (default: yesterday) and print what adds up and what does not."""
     from verenigingen.verenigingen_payments.frappe_integration.reconciliation.jobs import reconcile_now
     from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores import (
@@ -104,9 +97,10 @@ def reconcile(settings: str | None, on: str | None, from_: str | None, until: st
 
 @mollie.command("sync-payments")
 @settings_option
-@click.option("--since", "since", default=None, help="Only payments created on or after this day (YYYY-MM-DD).")
+@click.option("--since", "since", default=None, callback=checks.day,
+              help="Only payments created on or after this day (YYYY-MM-DD).")
 @site_command
-def sync_payments_command(settings: str | None, since: str | None):
+def sync_payments_command(settings: str | None, since: date | None):
     """Backfill the local payment ledger (Mollie Payment) from Mollie; resumes an interrupted sync."""
     from verenigingen.verenigingen_payments.clients import PaymentsClient
     from verenigingen.verenigingen_payments.frappe_integration.reconciliation.jobs import account_lock
@@ -115,7 +109,7 @@ def sync_payments_command(settings: str | None, since: str | None):
     )
     from verenigingen.verenigingen_payments.workflows.reconciliation.payment_sync import sync_payments
 
-    day = _day(since, "--since")
+    day = since
     start = amsterdam_midnight(day) if day else None
     name = settings_name(settings)
     ledger = FrappePaymentLedger(commit=True)

@@ -16,6 +16,7 @@ import sys
 
 import click
 
+from verenigingen.commands import checks
 from verenigingen.commands.group import EXIT_FAILED, mollie, settings_name, settings_option, site_command
 from verenigingen.commands.table import render_table
 
@@ -25,25 +26,23 @@ def webhooks():
     """Mollie webhooks: replay deliveries, register and ping the next-gen subscription."""
 
 
-def _since(value: str | None):
+def _since(value):
+    """The site-local moment `--since` named (checked by checks.moment) as an aware instant."""
     if value is None:
         return None
-    from frappe.utils import get_datetime
-
     from verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs import site_time
 
-    try:
-        return site_time(get_datetime(value))
-    except Exception as exc:  # noqa: BLE001 - any unparsable text is a usage error
-        raise click.BadParameter(f"not a date: {value!r}", param_hint="--since") from exc
+    return site_time(value)
 
 
 @webhooks.command("replay")
-@click.option("--id", "ids", multiple=True, help="A Mollie Webhook Log name (repeatable).")
+@click.option("--id", "ids", multiple=True, callback=checks.webhook_log_id,
+              help="A Mollie Webhook Log name (repeatable).")
 @click.option("--failed", is_flag=True, help="Every failed delivery.")
-@click.option("--since", default=None, help="Every delivery received since this site-local date/time.")
+@click.option("--since", default=None, callback=checks.moment,
+              help="Every delivery received since this site-local date/time (YYYY-MM-DD [HH:MM]).")
 @site_command
-def replay(ids: tuple[str, ...], failed: bool, since: str | None):
+def replay(ids: tuple[str, ...], failed: bool, since):
     """Reprocess deliveries: by id, every failed one, or everything since a date."""
     if not (ids or failed or since):
         raise click.UsageError("name what to replay: --id ID, --failed or --since DATE")
@@ -60,7 +59,8 @@ def replay(ids: tuple[str, ...], failed: bool, since: str | None):
 @webhooks.command("register")
 @settings_option
 @click.option("--url", default=None, help="Endpoint Mollie should call (default: this site's webhook URL).")
-@click.option("--events", default="*", help="Comma-separated event types (default: every event).")
+@click.option("--events", default="*", callback=checks.event_type_list,
+              help="Comma-separated event types (default: every event).")
 @site_command
 def register(settings: str | None, url: str | None, events: str):
     """Create or update the account's next-gen webhook subscription at Mollie."""

@@ -5,7 +5,7 @@ Guest-allowed; every method reaches the ingest service, which refuses all but PO
 The raw body is read only after its declared length is checked against the cap and handed over
 unparsed (never `frappe.form_dict`): the signature is verified over the raw bytes before anything
 reads them. The answer is the ingest service's status and JSON, as a plain response (not wrapped
-in Frappe's `message`); any unexpected failure is a 503, never a 500, so Mollie retries and the row
+in Frappe's `message`); any unexpected failure is a 503 with `Retry-After`, never a 500, so Mollie retries and the row
 (if written) is picked up by the retry job.
 """
 
@@ -18,7 +18,8 @@ import frappe
 from werkzeug.wrappers import Response
 
 from verenigingen.verenigingen_payments.observability.webhook_metrics import InstrumentedIngest
-from verenigingen.verenigingen_payments.webhooks.ingest import IncomingDelivery
+from verenigingen.verenigingen_payments.webhooks.ingest import IncomingDelivery, IngestResponse, unavailable
+from verenigingen.verenigingen_payments.webhooks.settings import WebhookSettings
 from verenigingen.verenigingen_payments.webhooks.raw_body_guard import declared_content_type
 
 logger = logging.getLogger(__name__)
@@ -43,8 +44,10 @@ def delivery_from_request(request, cap: int) -> IncomingDelivery:
     )
 
 
-def _json(status: int, body: dict) -> Response:
-    return Response(json.dumps(body), status=status, mimetype="application/json")
+def _response(result: IngestResponse) -> Response:
+    response = Response(json.dumps(result.body), status=result.http_status, mimetype="application/json")
+    response.headers.extend(result.headers)
+    return response
 
 
 @frappe.whitelist(allow_guest=True)
@@ -58,5 +61,5 @@ def mollie_webhook():
     except Exception:  # last line of defence: Mollie retries a 503, a 500 would show a traceback
         frappe.db.rollback()
         logger.exception("Mollie webhook endpoint failed")
-        return _json(503, {"status": "unavailable"})
-    return _json(result.http_status, result.body)
+        return _response(unavailable(WebhookSettings().unavailable_retry_after_seconds))
+    return _response(result)

@@ -17,34 +17,17 @@ from pathlib import Path
 from typing import Iterator
 
 from ..clients import MollieConfig, SettlementsClient
-from ..core.errors import MollieError
+from ..core.errors import InvalidInput, MollieError
+from ..core.input_limits import require_period
 from ..sandbox import MollieEmulator
 from ..store.reconciliation_runs import COMPLETED
 from ..workflows.reconciliation.scoring import score
 from ..workflows.reconciliation.finance_report import render_markdown
 from ..workflows.reconciliation_engine import Period, ReconciliationStores, reconcile_account
 from ..core.calendar import AMSTERDAM
+from ..store.sql.store_url import probe_store
+from .cycle_arguments import EXIT_USAGE, one_line, parse_arguments
 from .morning_briefing import fetch_briefing, render_briefing
-
-SCENARIOS = ("association-small", "association-large")
-
-
-def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="finance-cycle", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", choices=SCENARIOS, default="association-small")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--clean", action="store_true", help="a scenario without planted discrepancies")
-    parser.add_argument("--base-url", help="a Mollie-compatible API instead of the emulator")
-    parser.add_argument("--api-key")
-    parser.add_argument("--organization-token")
-    parser.add_argument("--from", dest="from_date", type=date.fromisoformat, help="first day (Amsterdam)")
-    parser.add_argument("--until", dest="until_date", type=date.fromisoformat, help="day after the last")
-    parser.add_argument("--store-url", help="SQL store URL (default: a SQLite file under var/)")
-    parser.add_argument("--report-dir", type=Path, default=Path("var/reports"))
-    args = parser.parse_args(argv)
-    if args.base_url and not (args.api_key and args.organization_token):
-        parser.error("--base-url needs --api-key and --organization-token")
-    return args
 
 
 @contextlib.contextmanager
@@ -65,21 +48,31 @@ def _period(args: argparse.Namespace, config: MollieConfig, today: date) -> Peri
         return Period(args.from_date, args.until_date)
     first = min((s.created_at for s in SettlementsClient(config).iter_settlements() if s.created_at), default=None)
     start = (first.astimezone(AMSTERDAM).date() if first else today).replace(day=1)
-    return Period(args.from_date or start, args.until_date or today + timedelta(days=1))
+    period = Period(args.from_date or start, args.until_date or today + timedelta(days=1))
+    require_period(period.from_date, period.until_date)  # one side given, the other default
+    return period
 
 
-def run(args: argparse.Namespace, out=sys.stdout) -> int:
+def open_stores(args: argparse.Namespace) -> ReconciliationStores:
+    """The store named by --store-url (reachable, checked by now) or the default SQLite file under var/."""
+    if args.store_url is None:
+        return ReconciliationStores.sql(_default_store_url())
+    probe_store(args.parsed_store_url)
+    return ReconciliationStores.sql(args.store_url)
+
+
+def run(args: argparse.Namespace, out=sys.stdout, stores: ReconciliationStores | None = None) -> int:
+    stores = stores or open_stores(args)
     with _account(args) as (config, emulator):
         now = datetime.fromisoformat(emulator.control.info()["now"]) if emulator else datetime.now(AMSTERDAM)
         today = now.astimezone(AMSTERDAM).date()
+        period = _period(args, config, today)
         source = f"the emulator ({args.scenario}, seed {args.seed})" if emulator else config.base_url
         header = [f"# Mollie finance cycle — {config.account}", "",
                   f"Source: {source} at {config.base_url}; today is {today} (Europe/Amsterdam).", ""]
         briefing = render_briefing(fetch_briefing(config))
         print("\n".join(header) + briefing, file=out, flush=True)
 
-        stores = ReconciliationStores.sql(args.store_url or _default_store_url())
-        period = _period(args, config, today)
         print(f"Reconciling {period.from_date} – {period.until_date} (backfilling the ledger first) …\n",
               file=out, flush=True)
         record = reconcile_account(config, stores, period)
@@ -108,12 +101,18 @@ def _write_report(directory: Path, account: str, today: date, text: str) -> Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parse_args(argv)
+    """Arguments and store checked first: a refusal is one line on stderr and exit 2, nothing touched."""
     try:
-        return run(args)
+        args = parse_arguments(argv, __doc__.split("\n\n")[0])
+        stores = open_stores(args)
+    except InvalidInput as exc:
+        print(one_line(f"finance-cycle: {exc.message}"), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return run(args, stores=stores)
     except MollieError as exc:
-        print(f"finance-cycle: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 2
+        print(one_line(f"finance-cycle: {type(exc).__name__}: {exc}"), file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

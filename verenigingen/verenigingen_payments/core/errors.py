@@ -7,6 +7,7 @@ endpoint template only.
 
     MollieError
     ├── ConfigurationError          account disabled / missing key (raised before any I/O)
+    ├── InvalidInput                a value given at a door is outside core.input_limits (before any I/O)
     ├── ResponseParseError          a value from Mollie could not be parsed (`field` names it)
     ├── APIError                    Mollie answered with an error status
     │   ├── AuthenticationError     401
@@ -58,6 +59,10 @@ class MollieError(Exception):
 
 class ConfigurationError(MollieError):
     """The account or app is not configured to do this (missing key, feature switched off)."""
+
+
+class InvalidInput(MollieError):
+    """A value given to the app (an argument, an id, a day) is outside its declared limits; `field` names it."""
 
 
 class ResponseParseError(MollieError):
@@ -137,6 +142,7 @@ __all__ = [
     "ConfigurationError",
     "GoneError",
     "IdempotencyError",
+    "InvalidInput",
     "MollieError",
     "NotFoundError",
     "PermissionDeniedError",

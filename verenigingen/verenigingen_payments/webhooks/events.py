@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 
 from dateutil.parser import isoparse
 
+from ..core.input_limits import EVENT_ID, EVENT_TYPE, MAX_JSON_DEPTH, echo, json_depth_exceeds
 from .rejections import WebhookRejected
 from .resource_ids import is_mollie_id, resource_type_of
 
@@ -24,9 +25,6 @@ NEXT_GEN = "next-gen"
 # Fields of an embedded entity that name its parent (needed to address refunds, chargebacks,
 # subscriptions); only used to build the fetch URL, never trusted for the effect.
 _PARENT_FIELDS = ("paymentId", "customerId")
-# What fits the log's columns (webhook_id, dedupe_key, event_type); Mollie's are far shorter.
-_EVENT_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
-_EVENT_TYPE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -57,13 +55,19 @@ def parse_classic_form(raw_body: bytes) -> DeliveredReference:
 
 def parse_event(raw_body: bytes) -> DeliveredReference:
     try:
-        event = json.loads(raw_body)
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
+        text = raw_body.decode(json.detect_encoding(raw_body), "surrogatepass")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise WebhookRejected("malformed_json", "the body is not valid JSON") from exc
+    if json_depth_exceeds(text):
+        raise WebhookRejected("malformed_json", f"the body nests more than {MAX_JSON_DEPTH} levels")
+    try:
+        event = json.loads(text)
+    except ValueError as exc:
         raise WebhookRejected("malformed_json", "the body is not valid JSON") from exc
     if not isinstance(event, dict):
         raise WebhookRejected("invalid_event", "the event is not a JSON object")
-    event_id = _shaped_str(event, "id", _EVENT_ID)
-    event_type = _shaped_str(event, "type", _EVENT_TYPE)
+    event_id = _shaped_str(event, "id", EVENT_ID)
+    event_type = _shaped_str(event, "type", EVENT_TYPE)
     if event_type == PING_EVENT_TYPE:  # `register`/`ping` test: nothing to fetch or apply
         entity = event.get("entityId")
         return DeliveredReference("webhook", entity if is_mollie_id(entity) else "", event_id, event_type)
@@ -94,13 +98,13 @@ def _timestamp(event: dict, field: str) -> datetime:
     try:
         value = isoparse(raw)
     except (ValueError, OverflowError) as exc:
-        raise WebhookRejected("invalid_event", f"cannot parse {field}: {raw!r}") from exc
+        raise WebhookRejected("invalid_event", f"cannot parse {field}: {echo(raw)}") from exc
     if value.tzinfo is None:
-        raise WebhookRejected("invalid_event", f"{field} has no timezone: {raw!r}")
+        raise WebhookRejected("invalid_event", f"{field} has no timezone: {echo(raw)}")
     try:
         return value.astimezone(timezone.utc)
     except OverflowError as exc:  # 9999-12-31T23:00-01:00 is past the year 9999 in UTC
-        raise WebhookRejected("invalid_event", f"{field} is out of range in UTC: {raw!r}") from exc
+        raise WebhookRejected("invalid_event", f"{field} is out of range in UTC: {echo(raw)}") from exc
 
 
 def _parent_id(event: dict) -> str | None:

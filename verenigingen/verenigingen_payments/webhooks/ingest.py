@@ -4,8 +4,9 @@ Every request that is not rate limited becomes a `mollie_webhook_log` row, commi
 anything acts on it. A valid delivery is then queued and, within a short inline budget, processed
 before the answer; past the budget the answer is still 200 with `retry_queued`. Bad input is a
 clear 4xx with a row saying why. Unknown ids get 200 (Mollie's advice: leak nothing, stop retries).
-The only non-4xx error is 503 when the log itself cannot be written: Mollie then retries, so the
-delivery is still not lost.
+The only non-4xx error is 503 (with `Retry-After`) when the log itself cannot be written, for an
+accepted delivery or a refused one alike (no answer goes out without its row): Mollie then retries,
+so the delivery is still not lost.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from ..core.input_limits import MAX_CLIENT_IP
 from ..core.security.encryption import FieldCipher, FieldContext
 from ..core.security.redaction import redact, redact_text
 from ..store.webhook_log import DuplicateEventError, NewWebhookLog, WebhookLogStore, WebhookStatus
@@ -34,7 +36,6 @@ logger = logging.getLogger(__name__)
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 JSON_CONTENT_TYPE = "application/json"
 LOG_RECORD_TYPE = "Mollie Webhook Log"
-_MAX_CLIENT_IP = 64  # the log's client_ip column
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,12 @@ class IncomingDelivery:
 class IngestResponse:
     http_status: int
     body: dict
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def unavailable(retry_after_seconds: int) -> IngestResponse:
+    """The answer when the log cannot be written: Mollie retries it, so nothing is lost."""
+    return IngestResponse(503, {"status": "unavailable"}, {"Retry-After": str(retry_after_seconds)})
 
 
 @dataclass
@@ -105,14 +112,24 @@ class WebhookIngestService:
         if facts.reference.is_ping:
             return self._acknowledge_ping(delivery, facts, now)
         try:
-            record = self._store.record(self._new_row(delivery, facts, now, WebhookStatus.RECEIVED, 200))
-        except DuplicateEventError:
-            self._store.record(self._new_row(delivery, facts, now, WebhookStatus.DUPLICATE, 200, dedupe=False))
-            return _answer("duplicate", facts)
+            log_id = self._persist(delivery, facts, now)
         except Exception:
             logger.exception("could not persist a webhook delivery; answering 503 so Mollie retries")
-            return IngestResponse(503, {"status": "unavailable"})
-        return self._process_within_budget(record.id, facts)
+            return self._unavailable()
+        if log_id is None:
+            return _answer("duplicate", facts)
+        return self._process_within_budget(log_id, facts)
+
+    def _persist(self, delivery: IncomingDelivery, facts: _Facts, now: datetime) -> str | None:
+        """The id of the new `received` row; None when the event was seen before (logged `duplicate`)."""
+        try:
+            return self._store.record(self._new_row(delivery, facts, now, WebhookStatus.RECEIVED, 200)).id
+        except DuplicateEventError:
+            self._store.record(self._new_row(delivery, facts, now, WebhookStatus.DUPLICATE, 200, dedupe=False))
+            return None
+
+    def _unavailable(self) -> IngestResponse:
+        return unavailable(self._settings.unavailable_retry_after_seconds)
 
     def _authenticate_and_read(self, delivery: IncomingDelivery, facts: _Facts, now: datetime) -> None:
         if delivery.method.upper() != "POST":
@@ -145,6 +162,7 @@ class WebhookIngestService:
             facts.reference.created_at,
             now=now,
             max_age=self._settings.event_max_age,
+            max_skew=self._settings.max_clock_skew,
             operator_replay=delivery.operator_replay,
         )
 
@@ -152,7 +170,8 @@ class WebhookIngestService:
         try:
             self._store.record(self._new_row(delivery, facts, now, WebhookStatus.IGNORED, 200, dedupe=False))
         except Exception:
-            logger.exception("could not log a webhook ping")
+            logger.exception("could not log a webhook ping; answering 503")
+            return self._unavailable()
         return IngestResponse(200, {"status": "pong"})
 
     def _reject(
@@ -168,7 +187,8 @@ class WebhookIngestService:
                               rejection=rejection, dedupe=False)
             )
         except Exception:
-            logger.exception("could not log a rejected webhook delivery (%s)", rejection.reason)
+            logger.exception("could not log a rejected webhook delivery (%s); answering 503", rejection.reason)
+            return self._unavailable()
         return IngestResponse(rejection.http_status, body)
 
     def _process_within_budget(self, log_id: str, facts: _Facts) -> IngestResponse:
@@ -248,7 +268,7 @@ def _client_ip(raw: str) -> str | None:
         address = str(ipaddress.ip_address((raw or "").strip()))
     except ValueError:
         return None
-    return address if len(address) <= _MAX_CLIENT_IP else None
+    return address if len(address) <= MAX_CLIENT_IP else None
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:

@@ -24,6 +24,7 @@ REJECTION_STATUS: dict[str, int] = {
     "malformed_json": 400,
     "invalid_event": 422,
     "event_too_old": 422,
+    "event_in_future": 422,
     "rate_limited": 429,
 }
 

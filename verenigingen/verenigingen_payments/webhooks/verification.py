@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from ..core.input_limits import MAX_CLOCK_SKEW, outside_window
 from .rejections import SignatureVerificationError, WebhookRejected
 
 SIGNATURE_HEADER = "X-Mollie-Signature"
@@ -95,12 +96,23 @@ def verify_signature(raw_body: bytes, header: str | None, secrets: WebhookSecret
 
 
 def check_event_age(
-    created_at: datetime, *, now: datetime, max_age: timedelta, operator_replay: bool = False
+    created_at: datetime,
+    *,
+    now: datetime,
+    max_age: timedelta,
+    max_skew: timedelta = MAX_CLOCK_SKEW,
+    operator_replay: bool = False,
 ) -> None:
-    """Refuse events older than `max_age` (a captured, replayed request) unless an operator replays it."""
+    """Refuse events older than `max_age` (a captured, replayed request) or more than `max_skew` ahead
+    of `now` (a forged date would otherwise stay inside the window forever), unless an operator replays it."""
     if operator_replay:
         return
-    if now - created_at > max_age:
+    side = outside_window(created_at, now, max_age, max_skew)
+    if side == "too_old":
         raise WebhookRejected(
             "event_too_old", f"the event was created {created_at.isoformat()}, outside the {max_age} window"
+        )
+    if side == "in_future":
+        raise WebhookRejected(
+            "event_in_future", f"the event was created {created_at.isoformat()}, more than {max_skew} ahead"
         )

@@ -16,7 +16,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from .ingest import IncomingDelivery, WebhookIngestService
+from .ingest import IncomingDelivery, IngestResponse, WebhookIngestService, unavailable
 from .settings import WEBHOOK_PATH
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class WebhookApp:
             response = self._dispatch(request)
         except Exception:  # last line of defence: never a 500 with a traceback
             logger.exception("webhook endpoint failed")
-            response = _json(503, {"status": "unavailable"})
+            response = _response(unavailable(self._service.settings.unavailable_retry_after_seconds))
         return response(environ, start_response)
 
     def _dispatch(self, request: Request) -> Response:
@@ -65,8 +65,7 @@ class WebhookApp:
             return _json(404, {"status": "not_found"})
         except HTTPException as exc:  # pragma: no cover - only one rule, no redirects
             return _json(exc.code or 400, {"status": "rejected"})
-        result = self._service.ingest(delivery_from_request(request, self._service.settings.max_body_bytes))
-        return _json(result.http_status, result.body)
+        return _response(self._service.ingest(delivery_from_request(request, self._service.settings.max_body_bytes)))
 
 
 class QueryFreeRequestHandler(WSGIRequestHandler):
@@ -95,3 +94,9 @@ def make_webhook_server(app, host: str = "127.0.0.1", port: int = 0) -> BaseWSGI
 
 def _json(status: int, body: dict) -> Response:
     return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+def _response(result: IngestResponse) -> Response:
+    response = _json(result.http_status, result.body)
+    response.headers.extend(result.headers)
+    return response

@@ -10,13 +10,11 @@ Money is read as exact text (`CAST … AS CHAR`): Frappe's driver would turn DEC
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import frappe
 
-CUSTOMER_ID = re.compile(r"cst_[A-Za-z0-9]{1,64}")
-MEMBER_REFERENCE = re.compile(r"\S.{0,139}")
+from verenigingen.verenigingen_payments.core.input_limits import CUSTOMER_ID, MEMBER_REFERENCE
 
 PAYMENT = "Mollie Payment"
 SUBSCRIPTION = "Mollie Subscription"

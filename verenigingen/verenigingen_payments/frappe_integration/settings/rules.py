@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-API_KEY_PATTERN = re.compile(r"(live|test)_[A-Za-z0-9]+")
-ORGANIZATION_TOKEN_PATTERN = re.compile(r"access_[A-Za-z0-9_]+")
+from verenigingen.verenigingen_payments.core.input_limits import API_KEY as API_KEY_PATTERN
+from verenigingen.verenigingen_payments.core.input_limits import ORGANIZATION_TOKEN as ORGANIZATION_TOKEN_PATTERN
+
 PROFILE_ID_PATTERN = re.compile(r"pfl_[A-Za-z0-9]+")
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 RECIPIENT_SEPARATORS = re.compile(r"[,;\n]")

@@ -55,6 +55,14 @@ def add_column_if_missing(connection: sa.Connection, table: sa.Table, column_nam
     connection.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {ddl}"))
 
 
+def retype_column_on_mysql(connection: sa.Connection, table: sa.Table, column_name: str) -> None:
+    """ALTER TABLE … MODIFY a column to its declared type on MariaDB (SQLite keeps no collation)."""
+    if connection.dialect.name != "mysql":
+        return
+    ddl = sa.schema.CreateColumn(table.c[column_name]).compile(dialect=connection.dialect)
+    connection.execute(sa.text(f"ALTER TABLE {table.name} MODIFY COLUMN {ddl}"))
+
+
 def ensure_schema(engine: sa.Engine, modules: Iterable[str] | None = None) -> None:
     """Create missing tables and apply pending migrations of every registered table module."""
     if modules is None:

@@ -32,5 +32,15 @@ class UtcDateTime(sa.types.TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
+def IdString(length: int) -> sa.types.TypeEngine:
+    """A Mollie id or a key built from ids: compared byte for byte on MariaDB as on SQLite.
+
+    MariaDB's default collation (utf8mb4_unicode_ci) would make `tr_abc` and `tr_ABC` (two payments)
+    the same key, so a unique key or a lookup could answer differently than on SQLite.
+    """
+    return sa.String(length).with_variant(
+        mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb")
+
+
 LongText = sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql")
 """Text up to 16 MB on MariaDB (plain TEXT stops at 64 KB)."""
