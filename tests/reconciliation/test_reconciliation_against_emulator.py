@@ -96,7 +96,7 @@ def test_a_rerun_replaces_and_a_resolved_discrepancy_stays_resolved(planted, sto
 def test_an_interrupted_run_resumes_from_its_checkpoint(planted, stores):
     config = config_for(planted)
     planted.control.clear_faults()
-    planted.control.inject_fault(path="/v2/chargebacks", method="GET", status=503, count=1)
+    planted.control.inject_fault(path="/v2/balances", method="GET", status=503, count=1)
     with pytest.raises(ServerError):
         reconcile_account(config, stores, SCENARIO_PERIOD)
     failed = stores.runs.list_runs("small")[0]

@@ -18,7 +18,9 @@ from ..core.models.money import Amount
 class LedgerPayment:
     """What the association knows about one Mollie payment.
 
-    `settlement_id` is the settlement Mollie's payment object names; `settled_in` is the
+    `amount_refunded`, `amount_charged_back` and `amount_captured` are Mollie's current totals
+    (None where Mollie leaves them out: nothing refunded, nothing charged back or every chargeback
+    reversed, nothing captured). `settlement_id` is the settlement Mollie's payment object names; `settled_in` is the
     settlement whose payment list the reconciliation actually found it in (None until then).
     """
 
@@ -35,6 +37,7 @@ class LedgerPayment:
     paid_at: datetime | None = None
     amount_refunded: Amount | None = None
     amount_charged_back: Amount | None = None
+    amount_captured: Amount | None = None
     settlement_id: str | None = None
     settlement_amount: Amount | None = None
     fees: Amount | None = None

@@ -45,7 +45,7 @@ _CHUNK = 500
 _PAYMENT_FIELDS = (
     "account", "payment_id", "currency", "amount", "status", "method", "sequence_type", "customer_id",
     "member_reference", "subscription_id", "mandate_id", "created_at", "paid_at", "amount_refunded",
-    "amount_charged_back", "settlement_id", "settlement_currency", "settlement_amount", "fees", "synced_at",
+    "amount_charged_back", "amount_captured", "settlement_id", "settlement_currency", "settlement_amount", "fees", "synced_at",
 )
 _META = ("name", "creation", "modified", "owner", "modified_by", "docstatus", "idx")
 
@@ -126,7 +126,7 @@ class FrappePaymentLedger(FrappeStoreBase):
             "member_reference": p.member_reference, "subscription_id": p.subscription_id,
             "mandate_id": p.mandate_id, "created_at": to_site_naive(p.created_at), "paid_at": to_site_naive(p.paid_at),
             "amount_refunded": amount_text(p.amount_refunded), "amount_charged_back": amount_text(p.amount_charged_back),
-            "settlement_id": p.settlement_id,
+            "amount_captured": amount_text(p.amount_captured), "settlement_id": p.settlement_id,
             "settlement_currency": p.settlement_amount.currency if p.settlement_amount else (
                 p.fees.currency if p.fees else None),
             "settlement_amount": amount_text(p.settlement_amount), "fees": amount_text(p.fees), "synced_at": now,
@@ -141,7 +141,8 @@ class FrappePaymentLedger(FrappeStoreBase):
             customer_id=r["customer_id"], member_reference=r["member_reference"],
             subscription_id=r["subscription_id"], mandate_id=r["mandate_id"], paid_at=from_site_value(r["paid_at"]),
             amount_refunded=_amount(r["amount_refunded"], currency),
-            amount_charged_back=_amount(r["amount_charged_back"], currency), settlement_id=r["settlement_id"],
+            amount_charged_back=_amount(r["amount_charged_back"], currency),
+            amount_captured=_amount(r["amount_captured"], currency), settlement_id=r["settlement_id"],
             settlement_amount=_amount(r["settlement_amount"], r["settlement_currency"]),
             fees=_amount(r["fees"], r["settlement_currency"] or currency), settled_in=r["settled_in"],
         )

@@ -23,7 +23,6 @@ TABLES_MODULE = "verenigingen.verenigingen_payments.store.sql.tables.ledger"
 _ID_CHUNK = 500
 
 
-
 def _row(account: str, p: LedgerPayment, now: datetime) -> dict:
     settlement_currency = p.settlement_amount.currency if p.settlement_amount else None
     return {
@@ -32,7 +31,7 @@ def _row(account: str, p: LedgerPayment, now: datetime) -> dict:
         "member_reference": p.member_reference, "subscription_id": p.subscription_id,
         "mandate_id": p.mandate_id, "created_at": p.created_at, "paid_at": p.paid_at,
         "amount_refunded": amount_text(p.amount_refunded), "amount_charged_back": amount_text(p.amount_charged_back),
-        "settlement_id": p.settlement_id, "settlement_currency": settlement_currency,
+        "amount_captured": amount_text(p.amount_captured), "settlement_id": p.settlement_id, "settlement_currency": settlement_currency,
         "settlement_amount": amount_text(p.settlement_amount), "fees": amount_text(p.fees), "synced_at": now,
     }
 
@@ -47,7 +46,8 @@ def _payment(r: sa.Row) -> LedgerPayment:
         created_at=r.created_at, method=r.method, sequence_type=r.sequence_type, customer_id=r.customer_id,
         member_reference=r.member_reference, subscription_id=r.subscription_id, mandate_id=r.mandate_id,
         paid_at=r.paid_at, amount_refunded=_amount(r.amount_refunded, r.currency),
-        amount_charged_back=_amount(r.amount_charged_back, r.currency), settlement_id=r.settlement_id,
+        amount_charged_back=_amount(r.amount_charged_back, r.currency),
+        amount_captured=_amount(r.amount_captured, r.currency), settlement_id=r.settlement_id,
         settlement_amount=_amount(r.settlement_amount, r.settlement_currency),
         fees=_amount(r.fees, r.settlement_currency or r.currency), settled_in=r.settled_in,
     )

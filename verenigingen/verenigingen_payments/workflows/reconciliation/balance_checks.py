@@ -6,7 +6,9 @@ For one balance and one period [from, until) in Europe/Amsterdam days:
   corrections, capital, topups): the report's movement equals the transactions' sum. As in
   Mollie's reports, a transaction's `initialAmount` counts in its own category and its
   `deductions` (fees withheld) under fee-prepayments;
-- every movement is explained: a transaction needs a known type and the id of what caused it;
+- every movement is explained: a transaction needs a known type, the id of what caused it, the
+  sign its type documents (`transaction_types`: a refund that adds money is not a refund) and the
+  balance's currency (each balance is checked in its own currency, never summed into another's);
   a difference between report and transactions that no named transaction explains is itself
   an unexplained movement;
 - a movement booked twice (same type, same cause, same amount, different transaction ids) is a
@@ -23,32 +25,8 @@ from ...core.models.money import Amount
 from .discrepancy import Discrepancy, DiscrepancyKind as K, make_discrepancy, money
 from .inputs import BalanceReport, BalanceTransaction
 from .tolerance import Tolerance
+from .transaction_types import CATEGORY_OF_TYPE, NEEDS_REFERENCE, UNEXPLAINED_BY_NATURE, against_direction
 
-CATEGORY_OF_TYPE: dict[str, str] = {
-    **dict.fromkeys(
-        ("payment", "capture", "failed-payment", "unauthorized-direct-debit", "split-payment",
-         "application-fee", "failed-platform-split-payment", "split-transaction"), "payments"),
-    **dict.fromkeys(
-        ("refund", "returned-refund", "platform-payment-refund", "returned-platform-payment-refund",
-         "refund-compensation", "returned-refund-compensation"), "refunds"),
-    **dict.fromkeys(
-        ("chargeback", "chargeback-reversal", "platform-payment-chargeback",
-         "reversed-platform-payment-chargeback", "chargeback-compensation",
-         "reversed-chargeback-compensation"), "chargebacks"),
-    **dict.fromkeys(
-        ("outgoing-transfer", "canceled-transfer", "returned-transfer", "incoming-transfer",
-         "outgoing-custom-amount-transfer"), "transfers"),
-    **dict.fromkeys(
-        ("fee-prepayment", "payment-fee", "invoice-compensation", "invoice-rounding-compensation",
-         "balance-charge-fee", "failed-split-payment-compensation"), "fee-prepayments"),
-    **dict.fromkeys(("loan", "repayment"), "capital"),
-    **dict.fromkeys(("topup", "balance-topup"), "topups"),
-    **dict.fromkeys(("balance-correction", "movement"), "corrections"),
-}
-# Types Mollie books without naming a cause; each one needs a human to explain it.
-UNEXPLAINED_BY_NATURE = frozenset({"balance-correction", "movement"})
-# Types whose context must name a payment, refund, chargeback, capture or settlement.
-NEEDS_REFERENCE = frozenset(t for t, c in CATEGORY_OF_TYPE.items() if c in {"payments", "refunds", "chargebacks", "transfers"})
 CATEGORIES = ("payments", "refunds", "chargebacks", "capital", "transfers", "fee-prepayments", "corrections", "topups")
 
 
@@ -77,6 +55,9 @@ class BalanceTransactionSums:
 
     def add(self, tx: BalanceTransaction) -> None:
         self.count += 1
+        if tx.initial_amount.currency != self.currency or tx.result_amount.currency != self.currency:
+            self._unexplained(tx, f"booked in {tx.result_amount.currency} on a {self.currency} balance")
+            return
         category = CATEGORY_OF_TYPE.get(tx.type)
         if self._is_duplicate(tx, category):
             return
@@ -84,17 +65,21 @@ class BalanceTransactionSums:
         self._book(category or "corrections", tx.initial_amount)
         if tx.deductions is not None and tx.deductions.value:
             self._book("fee-prepayments", tx.deductions)
-        if category is None or tx.type in UNEXPLAINED_BY_NATURE or (
-            tx.type in NEEDS_REFERENCE and tx.reference_id is None
-        ):
-            self.findings.append(make_discrepancy(
-                K.UNEXPLAINED_BALANCE_MOVEMENT, tx.result_amount, (tx.id,), tx.id,
-                balance_id=self.balance_id, transaction_type=tx.type,
-                created_at=tx.created_at.isoformat(), reason=(
-                    "unknown transaction type" if category is None
-                    else "no cause named" if tx.type in UNEXPLAINED_BY_NATURE
-                    else "context names no payment, refund, chargeback or settlement"),
-            ))
+        if category is None:
+            self._unexplained(tx, "unknown transaction type")
+        elif tx.type in UNEXPLAINED_BY_NATURE:
+            self._unexplained(tx, "no cause named")
+        elif tx.type in NEEDS_REFERENCE and tx.reference_id is None:
+            self._unexplained(tx, "context names no payment, refund, chargeback or settlement")
+        elif against_direction(tx.type, tx.initial_amount.value):
+            self._unexplained(tx, f"a {tx.type} of {tx.initial_amount.value} moves money the other way than its type")
+
+    def _unexplained(self, tx: BalanceTransaction, reason: str) -> None:
+        self.findings.append(make_discrepancy(
+            K.UNEXPLAINED_BALANCE_MOVEMENT, tx.result_amount, (tx.id,), tx.id,
+            balance_id=self.balance_id, transaction_type=tx.type,
+            created_at=tx.created_at.isoformat(), reason=reason,
+        ))
 
     def _book(self, category: str, amount: Amount) -> None:
         self.by_category[category] = self.by_category.get(category, Amount.zero(self.currency)) + amount

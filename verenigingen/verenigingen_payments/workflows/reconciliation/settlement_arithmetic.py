@@ -1,8 +1,17 @@
-"""Does a settlement add up? Its lines and its `periods` against its amount.
+"""Does a settlement add up? Its lines and its `periods` against its amount, in its own currency.
 
-    lines:   payments + refunds + chargebacks + captures (Mollie's signs: refunds and
-             chargebacks negative) − costs (gross, i.e. net + VAT, from `periods`)
+    lines:   payments + captures + refunds + chargebacks (its four lists)
+             + chargeback reversals + every other term it pays out without listing it (returned
+               refunds, refund compensations, failed and unauthorized direct debits, chargeback
+               compensations, invoice compensations, corrections: `LineKind`)
+             − costs (gross, i.e. net + VAT, from `periods`)
     periods: revenue (gross) − costs (gross)
+
+Every term carries Mollie's sign (refunds, chargebacks, failed payments, invoice compensations
+negative; reversals, returned refunds, compensations positive), so the lines check is one sum.
+Only settlement amounts in the settlement's currency are summed: a payment in another currency
+counts with its `settlementAmount`; a line whose settlement amount is in another currency is
+named, never added into this currency's total.
 
 Both must equal the settlement amount within the tolerance, and each cost line's net + VAT must
 equal its gross. Lines are summed as they stream by (`SettlementSums.add`), so a settlement of
@@ -48,8 +57,8 @@ class SettlementSums:
     @property
     def lines_total(self) -> Amount:
         result = Amount.zero(self.currency)
-        for kind in LineKind:
-            result = result + self.of(kind)
+        for amount in self.by_kind.values():
+            result = result + amount
         return result
 
 
@@ -111,7 +120,11 @@ def check_settlement_arithmetic(
         "refunds": money(sums.of(LineKind.REFUND)),
         "chargebacks": money(sums.of(LineKind.CHARGEBACK)),
         "captures": money(sums.of(LineKind.CAPTURE)),
-        "line_counts": {kind.value: sums.counts.get(kind, 0) for kind in LineKind},
+        "chargeback_reversals": money(sums.of(LineKind.CHARGEBACK_REVERSAL)),
+        "other_terms": {kind.value: money(sums.of(kind)) for kind in LineKind
+                        if not kind.listed and kind is not LineKind.CHARGEBACK_REVERSAL and kind in sums.by_kind},
+        "line_counts": {kind.value: sums.counts.get(kind, 0) for kind in LineKind
+                        if kind.listed or kind in sums.counts},
         "costs_net": money(periods.costs_net),
         "costs_vat": money(periods.costs_vat),
         "costs_gross": money(periods.costs_gross),
