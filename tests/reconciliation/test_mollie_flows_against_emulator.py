@@ -1,0 +1,137 @@
+"""Ordinary Mollie events over HTTP against the emulator keep the reconciliation quiet, on SQLite and
+MariaDB: a reversed chargeback, a manually captured payment, a payment Mollie pays out a settlement
+later than its window (pending, then a finding only once its due settlement closed without it,
+then cleared when a later settlement holds it), and a period that reaches the present."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from verenigingen.verenigingen_payments.clients import CapturesClient, MollieConfig, PaymentsClient
+from verenigingen.verenigingen_payments.core.models.money import Amount
+from verenigingen.verenigingen_payments.store.reconciliation_runs import COMPLETED, OPEN, RESOLVED
+from verenigingen.verenigingen_payments.workflows.reconciliation_engine import (
+    Period, ReconciliationStores, reconcile_account,
+)
+
+MISSING = "payment_missing_from_settlement"
+
+
+def config_for(emu) -> MollieConfig:
+    return MollieConfig(api_key=emu.api_key, organization_token=emu.organization_token, base_url=emu.base_url,
+                        account="flows", retry_max_attempts=1)
+
+
+def emulator_now(emu) -> datetime:
+    return datetime.fromisoformat(emu.control.info()["now"])
+
+
+def reconcile(emu, stores, start: date, until: date):
+    return reconcile_account(config_for(emu), stores, Period(start, until), clock=lambda: emulator_now(emu))
+
+
+@pytest.fixture
+def clean(emulator_factory):
+    """association-small, a clean seed: the clock is 2025-03-28, settlement 5 (from 2025-03-16) is open."""
+    return emulator_factory(seed=2, discrepancies=False)
+
+
+@pytest.fixture
+def stores(sql_store_url):
+    return ReconciliationStores.sql(sql_store_url)
+
+
+def paid_payment(emu, value: str = "40.00", **kwargs) -> str:
+    payment = PaymentsClient(config_for(emu)).create_payment(
+        Amount.of(value, "EUR"), "Contributie", redirect_url="https://example.org/thanks", **kwargs)
+    return payment.id
+
+
+def open_findings(stores, kind: str | None = None):
+    return stores.runs.list_discrepancies("flows", status=OPEN, kind=kind)
+
+
+def test_a_reversed_chargeback_is_a_term_of_its_settlement_not_a_mismatch(clean, stores):
+    control = clean.control
+    same = paid_payment(clean)
+    control.trigger("payment.paid", same)
+    chargeback = control.trigger("payment.chargeback", same, amount="25.00", reason="MD06")["chargeback"]
+    control.trigger("chargeback.reverse", chargeback["id"])
+    later = paid_payment(clean, "30.00")
+    control.trigger("payment.paid", later)
+    charged_back_later = control.trigger("payment.chargeback", later, amount="30.00", reason="AM04")["chargeback"]
+    control.advance_clock(days=5)  # settlement 5 closes; settlement 6 is open
+    control.trigger("chargeback.reverse", charged_back_later["id"])
+    control.advance_clock(days=16)  # settlement 6 closes with the second reversal in it
+
+    run = reconcile(clean, stores, date(2025, 3, 17), date(2025, 4, 17))
+    assert run.status == COMPLETED
+    assert [f.kind for f in open_findings(stores)] == []
+    closed = [s for s in run.totals["settlements"] if not s.get("pending")]
+    assert len(closed) == 2 and all(s["adds_up"] for s in closed)
+    assert [s["reversals"] for s in closed] == ["25.00", "30.00"]
+
+
+def test_a_manually_captured_payment_is_settled_through_its_capture_line(clean, stores):
+    config = config_for(clean)
+    payment_id = paid_payment(clean, "50.00", capture_mode="manual")
+    clean.control.trigger("payment.authorized", payment_id)
+    CapturesClient(config).create_capture(payment_id, amount=Amount.of("35.00", "EUR"))
+    clean.control.advance_clock(days=5)
+
+    run = reconcile(clean, stores, date(2025, 3, 17), date(2025, 4, 2))
+    assert run.status == COMPLETED and open_findings(stores) == []
+    stored = stores.ledger.get_payments("flows", [payment_id])[payment_id]
+    [summary] = [s for s in run.totals["settlements"] if s["status"] != "open"]
+    assert stored.settled_in == summary["id"] and summary["capture_count"] == 1
+    assert stored.amount_captured == Amount(Decimal("35.00"), "EUR")
+
+
+def _settle_later(emu, payment_id: str, settlements_later: int) -> None:
+    """What a hold time does at Mollie: the payment becomes available, and is paid out, in a later
+    settlement than the one whose window holds its payment time (test fixture: moves the line)."""
+    world = emu.app.world
+    with world.lock:
+        row = world.payments.find(payment_id)
+        held_by = world.settlements[world.payments["settlement"][row]]
+        later = world.settlements[held_by.index + settlements_later]
+        held_by.payments.remove(row)
+        later.payments.append(row)
+        world.payments["settlement"][row] = later.index
+        held_by.touch()
+        later.touch()
+
+
+def test_paid_but_not_yet_in_a_closed_settlement_is_pending_then_a_finding_then_cleared(clean, stores):
+    late = paid_payment(clean)
+    clean.control.trigger("payment.paid", late)  # 2025-03-28: late in settlement 5's window
+    _settle_later(clean, late, 2)  # Mollie pays it out two settlements later, after its hold allows
+    clean.control.advance_clock(days=5)
+
+    first = reconcile(clean, stores, date(2025, 3, 17), date(2025, 4, 3))
+    assert open_findings(stores) == []
+    assert first.totals["pending_payments"]["count"] >= 1
+
+    clean.control.advance_clock(days=15)  # settlement 6, the one that should hold it, closes without it
+    reconcile(clean, stores, date(2025, 4, 2), date(2025, 4, 17))
+    [missing] = open_findings(stores, MISSING)
+    assert missing.ids[0] == late and missing.evidence["closed_without_it"] != missing.evidence["expected_settlement"]
+
+    clean.control.advance_clock(days=15)  # settlement 7 holds it; this run covers another period
+    reconcile(clean, stores, date(2025, 4, 17), date(2025, 5, 2))
+    assert open_findings(stores) == []
+    [cleared] = stores.runs.list_discrepancies("flows", kind=MISSING)
+    assert cleared.status == RESOLVED and cleared.resolved_by == "reconciliation"
+
+
+def test_a_period_reaching_the_present_holds_the_open_settlement_as_pending(clean, stores):
+    run = reconcile(clean, stores, date(2025, 3, 1), date(2025, 3, 29))
+    assert run.status == COMPLETED and open_findings(stores) == []
+    [open_settlement] = [s for s in run.totals["settlements"] if s["status"] == "open"]
+    assert open_settlement["pending"] and open_settlement["adds_up"] is None
+    assert run.totals["pending_payments"]["count"] > 0
+    [balance] = run.totals["balances"]
+    assert balance["currency"] == "EUR" and {"pending", "available"} <= set(balance)
