@@ -106,14 +106,18 @@ class AccountReconciliation:
         except Exception as exc:  # recorded on the run, then raised for the caller's log
             self._observe(self.runs.finish_run(
                 self.run.run_id, "failed", self.clock(), error=f"{type(exc).__name__}: {exc}",
-                settlements_checked=len(self.settlement_summaries), transactions_checked=self.transactions_checked))
+                settlements_checked=self._checked(), transactions_checked=self.transactions_checked))
             raise
         totals = {"settlements": self.settlement_summaries, "pending_payments": pending.summary(),
                   "balances": list(self.checkpoint.get("balances", [])),
                   "elapsed_seconds": round(time.perf_counter() - started, 3)}
         return self._observe(self.runs.finish_run(self.run.run_id, COMPLETED, self.clock(),
-                                                  settlements_checked=len(self.settlement_summaries),
+                                                  settlements_checked=self._checked(),
                                                   transactions_checked=self.transactions_checked, totals=totals))
+
+    def _checked(self) -> int:
+        """Settlements checked: the open one is noted, not checked."""
+        return sum(1 for s in self.settlement_summaries if not s.get("pending"))
 
     def _observe(self, run: RunRecord) -> RunRecord:
         """Prometheus: the run's outcome and duration, and this run's discrepancies by kind."""
@@ -131,13 +135,14 @@ class AccountReconciliation:
 
     def _settlements_in_period(self, settlements: list[Settlement]) -> list[Settlement]:
         start, end = amsterdam_midnight(self.period_from), amsterdam_midnight(self.period_until)
-        chosen = [s for s in settlements if s.status in CLOSED and s.created_at and start <= s.created_at < end]
+        chosen = sorted((s for s in settlements if s.status in CLOSED and s.created_at and start <= s.created_at < end),
+                        key=lambda s: (s.created_at, s.id))
         if end > self.clock():
             try:
                 chosen.append(settlement_from(self.clients.settlements.get_open()))
             except NotFoundError:
                 pass
-        return sorted(chosen, key=lambda s: (s.created_at or end, s.id))
+        return chosen
 
     def _reconcile_settlement(self, settlement: Settlement, windows) -> None:
         if settlement.status not in CLOSED:
@@ -164,9 +169,9 @@ class AccountReconciliation:
         costs = sum_periods(settlement, self.tolerance).costs_gross
         sums = matcher.sums
         self._summarize(settlement, {
-            "lines_total": f"{sums.lines_total.value:f}", "captures": f"{sums.of(LineKind.CAPTURE).value:f}",
+            "lines_total": f"{sums.lines_total.value:f}", "captures": sums.of(LineKind.CAPTURE).formatted_value(),
             "capture_count": sums.counts.get(LineKind.CAPTURE, 0),
-            "reversals": f"{sums.of(LineKind.CHARGEBACK_REVERSAL).value:f}",
+            "reversals": sums.of(LineKind.CHARGEBACK_REVERSAL).formatted_value(),
             "costs_gross": f"{costs.value:f}", "expected": f"{(sums.lines_total - costs).value:f}",
             "adds_up": not any(f.kind is K.SETTLEMENT_LINES_MISMATCH for f in findings),
             "discrepancies": len(findings),
