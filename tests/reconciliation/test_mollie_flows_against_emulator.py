@@ -135,3 +135,35 @@ def test_a_period_reaching_the_present_holds_the_open_settlement_as_pending(clea
     assert run.totals["pending_payments"]["count"] > 0
     [balance] = run.totals["balances"]
     assert balance["currency"] == "EUR" and {"pending", "available"} <= set(balance)
+
+
+def test_over_a_scenario_every_ledger_payment_nets_to_mollies_amounts(clean, stores):
+    """After refunds (one canceled), chargebacks (one reversed) and a partial capture on top of the
+    scenario's own history, the synced ledger equals Mollie on every payment."""
+    from verenigingen.verenigingen_payments.clients import RefundsClient
+
+    config, control = config_for(clean), clean.control
+    ids = [paid_payment(clean, value) for value in ("40.00", "25.00", "60.00")]
+    for payment_id in ids:
+        control.trigger("payment.paid", payment_id)
+    refund = control.trigger("payment.refund", ids[0], amount="10.00")["refund"]
+    control.trigger("payment.refund", ids[0], amount="5.00")
+    RefundsClient(config).cancel_refund(ids[0], refund["id"])
+    chargeback = control.trigger("payment.chargeback", ids[1], amount="25.00")["chargeback"]
+    control.trigger("chargeback.reverse", chargeback["id"])
+    control.trigger("payment.chargeback", ids[2], amount="20.00")
+    manual = paid_payment(clean, "50.00", capture_mode="manual")
+    control.trigger("payment.authorized", manual)
+    CapturesClient(config).create_capture(manual, amount=Amount.of("20.00", "EUR"))
+
+    run = reconcile(clean, stores, date(2025, 1, 1), date(2025, 3, 29))
+    assert run.status == COMPLETED and open_findings(stores) == []
+    mollie = {p.id: p for p in PaymentsClient(config).iter_payments()}
+    ledger = stores.ledger.get_payments("flows", mollie)
+    assert set(ledger) == set(mollie)
+    for payment_id, payment in mollie.items():
+        row = ledger[payment_id]
+        assert (row.amount, row.amount_refunded, row.amount_charged_back, row.amount_captured) == (
+            payment.amount, payment.amount_refunded, payment.amount_charged_back, payment.amount_captured), payment_id
+    assert ledger[ids[0]].amount_refunded == Amount.of("5.00", "EUR")
+    assert ledger[ids[1]].amount_charged_back is None and ledger[manual].amount_captured == Amount.of("20.00", "EUR")
