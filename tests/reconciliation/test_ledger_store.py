@@ -64,6 +64,31 @@ def test_upsert_updates_in_place_and_keeps_what_reconciliation_marked(engine):
     assert got["tr_00001"].settled_in is None
     claimed = list(ledger.iter_claimed_by_settlement("acct", "stl_a"))
     assert [p.id for p in claimed] == [f"tr_{i:05d}" for i in range(600)]
+    unplaced = list(ledger.iter_claimed_by_settlement("acct", "stl_a", unplaced_only=True))
+    assert [p.id for p in unplaced] == [f"tr_{i:05d}" for i in range(1, 600, 2)]
+    assert ledger.known_ids("acct", ["tr_00001", "tr_00599", "tr_absent"]) == {"tr_00001", "tr_00599"}
+    assert ledger.known_ids("other", ["tr_00001"]) == set()
+
+
+def test_captured_amounts_round_trip_and_an_older_table_gets_the_column(engine):
+    import sqlalchemy as sa
+
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS mollie_payment"))
+        conn.execute(sa.text("CREATE TABLE mollie_payment (account VARCHAR(140) NOT NULL, payment_id VARCHAR(64) NOT "
+                             "NULL, currency VARCHAR(3) NOT NULL, amount VARCHAR(40) NOT NULL, status VARCHAR(32) NOT "
+                             "NULL, method VARCHAR(32), sequence_type VARCHAR(16), customer_id VARCHAR(64), "
+                             "member_reference VARCHAR(140), subscription_id VARCHAR(64), mandate_id VARCHAR(64), "
+                             "created_at DATETIME NOT NULL, paid_at DATETIME, amount_refunded VARCHAR(40), "
+                             "amount_charged_back VARCHAR(40), settlement_id VARCHAR(64), settlement_currency "
+                             "VARCHAR(3), settlement_amount VARCHAR(40), fees VARCHAR(40), settled_in VARCHAR(64), "
+                             "synced_at DATETIME NOT NULL, PRIMARY KEY (account, payment_id))"))
+        conn.execute(sa.text("DROP TABLE IF EXISTS store_migration"))
+    ledger = SqlPaymentLedger(engine)
+    captured = payment(1, amount=Amount(Decimal("50.00"), "GBP"), amount_refunded=None,
+                       amount_captured=Amount(Decimal("35.00"), "GBP"), settlement_amount=Amount(Decimal("40.10"), "EUR"))
+    ledger.upsert_payments("acct", [captured])
+    assert ledger.get_payments("acct", ["tr_00001"])["tr_00001"] == captured
 
 
 def test_sync_cursor_survives_reopening(engine, sql_store_url):

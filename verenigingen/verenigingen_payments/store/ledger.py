@@ -67,8 +67,13 @@ class PaymentLedger(Protocol):
 
     def mark_settled_in(self, account: str, settlement_id: str, payment_ids: Iterable[str]) -> None: ...
 
-    def iter_claimed_by_settlement(self, account: str, settlement_id: str) -> Iterator[LedgerPayment]:
-        """Payments whose Mollie object names `settlement_id`, streamed."""
+    def iter_claimed_by_settlement(self, account: str, settlement_id: str, *, unplaced_only: bool = False
+                                   ) -> Iterator[LedgerPayment]:
+        """Payments whose Mollie object names `settlement_id`, streamed; with `unplaced_only` only
+        those the reconciliation has not found in that settlement (`settled_in` is not it)."""
+
+    def known_ids(self, account: str, ids: Iterable[str]) -> set[str]:
+        """Which of `ids` the ledger has (no rows read)."""
 
     def iter_unsettled_paid(self, account: str, paid_from: datetime | None, paid_before: datetime
                             ) -> Iterator[LedgerPayment]:

@@ -178,8 +178,22 @@ class FrappePaymentLedger(FrappeStoreBase):
                 return
             last = rows[-1]["payment_id"]
 
-    def iter_claimed_by_settlement(self, account: str, settlement_id: str) -> Iterator[LedgerPayment]:
-        return self._stream("account=%s and settlement_id=%s", [account, settlement_id])
+    def known_ids(self, account: str, ids: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        for i in range(0, len(wanted), _CHUNK):
+            names = [payment_name(account, pid) for pid in wanted[i:i + _CHUNK]]
+            found.update(frappe.db.sql(f"select payment_id from `tab{PAYMENT}` where name in ({_placeholders(names)})",
+                                       names, pluck=True))
+        return found
+
+    def iter_claimed_by_settlement(self, account: str, settlement_id: str, *, unplaced_only: bool = False
+                                   ) -> Iterator[LedgerPayment]:
+        where = "account=%s and settlement_id=%s"
+        if unplaced_only:
+            where += " and ifnull(settled_in, '')!=%s"
+            return self._stream(where, [account, settlement_id, settlement_id])
+        return self._stream(where, [account, settlement_id])
 
     def iter_unsettled_paid(self, account: str, paid_from: datetime | None, paid_before: datetime
                             ) -> Iterator[LedgerPayment]:

@@ -106,13 +106,24 @@ class SqlPaymentLedger:
 
         retry_on_lock_conflict(work)
 
-    def iter_claimed_by_settlement(self, account: str, settlement_id: str) -> Iterator[LedgerPayment]:
+    def known_ids(self, account: str, ids: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        with self._engine.connect() as conn:
+            for i in range(0, len(wanted), _ID_CHUNK):
+                found.update(conn.scalars(sa.select(t.c.payment_id).where(
+                    t.c.account == account, t.c.payment_id.in_(wanted[i:i + _ID_CHUNK]))))
+        return found
+
+    def iter_claimed_by_settlement(self, account: str, settlement_id: str, *, unplaced_only: bool = False
+                                   ) -> Iterator[LedgerPayment]:
         last = ""
         while True:
+            query = sa.select(t).where(t.c.account == account, t.c.settlement_id == settlement_id, t.c.payment_id > last)
+            if unplaced_only:
+                query = query.where(sa.or_(t.c.settled_in.is_(None), t.c.settled_in != settlement_id))
             with self._engine.connect() as conn:
-                rows = conn.execute(sa.select(t).where(
-                    t.c.account == account, t.c.settlement_id == settlement_id, t.c.payment_id > last,
-                ).order_by(t.c.payment_id).limit(_ID_CHUNK)).all()
+                rows = conn.execute(query.order_by(t.c.payment_id).limit(_ID_CHUNK)).all()
             if not rows:
                 return
             for r in rows:

@@ -159,7 +159,7 @@ class AccountReconciliation:
                 marked = matcher.match(lines, known)
                 self.ledger.mark_settled_in(self.account, settlement.id, marked)
         matcher.match(self._reversals.get(settlement.id, ()), {})
-        claimed = self.ledger.iter_claimed_by_settlement(self.account, settlement.id)
+        claimed = self.ledger.iter_claimed_by_settlement(self.account, settlement.id, unplaced_only=True)
         findings = finish_settlement(matcher, claimed, self.tolerance)
         window = next((w for w in windows if w.settlement_id == settlement.id), None)
         if window is not None:
@@ -277,7 +277,7 @@ class AccountReconciliation:
         named = [tx for tx in batch if tx.payment_id and tx.type in (*kinds, "payment")]
         if not named:
             return []
-        known = self.ledger.get_payments(self.account, {tx.payment_id for tx in named})
+        known = self.ledger.known_ids(self.account, {tx.payment_id for tx in named})
         findings = []
         for tx in named:
             if tx.payment_id in known or self._fetch_and_store(tx.payment_id, known):
@@ -292,12 +292,12 @@ class AccountReconciliation:
                                                  payment_id=tx.payment_id, balance_transaction=tx.id))
         return findings
 
-    def _fetch_and_store(self, payment_id: str, known: dict) -> bool:
+    def _fetch_and_store(self, payment_id: str, known: set[str]) -> bool:
         payment = self._fetch_payment(payment_id)
         if payment is None:
             return False
         self.ledger.upsert_payments(self.account, [payment])
-        known[payment_id] = payment
+        known.add(payment_id)
         return True
 
 

@@ -76,7 +76,7 @@ class SettlementMatcher:
         """Payments whose Mollie object names this settlement but which it does not list."""
         sid, currency = self.settlement.id, self.settlement.currency
         for payment in claimed:
-            if payment.id in self._paid_listed:
+            if payment.id in self._paid_listed or payment.settled_in == sid:  # listed, or placed by its capture
                 continue
             amount = payment.settlement_amount or payment.amount
             if amount.currency == currency:
