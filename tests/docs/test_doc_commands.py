@@ -1,17 +1,18 @@
 """Every shell command shown in docs/ runs: blocks marked `<!-- frappe-only -->` need a bench and are
-only syntax-checked (bash -n); `<!-- needs: TOOL -->` blocks run when TOOL is installed; every other
+only syntax-checked (bash -n); `<!-- needs: TOOL -->` blocks run when TOOL is installed (in CI it must be); every other
 ```bash block runs from the repository root with the project's virtualenv first on PATH."""
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.plugins.required_tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 BLOCK = re.compile(r"(?:<!-- (frappe-only|needs: [\w-]+) -->\n)?```bash\n(.*?)```", re.S)
@@ -37,8 +38,8 @@ def test_doc_command_runs(mark, script):
     assert syntax.returncode == 0, syntax.stderr
     if mark == "frappe-only":
         return
-    if mark and mark.startswith("needs: ") and shutil.which(mark.split(": ", 1)[1]) is None:
-        pytest.skip(f"{mark.split(': ', 1)[1]} not installed")
+    if mark and mark.startswith("needs: "):
+        require_tool(mark.split(": ", 1)[1])
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
            "PYTHONPATH": str(ROOT)}
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=ROOT, env=env, text=True,

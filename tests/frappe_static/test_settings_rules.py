@@ -146,3 +146,9 @@ def test_empty_numbers_fall_back_to_the_clients_defaults():
         record, api_key=None, organization_token=None, base_url_allowed=False, redis_url=None
     )
     assert config.retry_max_attempts == 3 and config.circuit_breaker_timeout == 60.0
+
+
+def test_a_trailing_newline_makes_a_key_token_or_profile_malformed():
+    assert rules.api_key_problem("test_" + "a" * 30 + "\n")
+    assert rules.organization_token_problem("access_abc123\n")
+    assert rules.profile_id_problem("pfl_xxx\n")

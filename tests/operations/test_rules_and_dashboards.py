@@ -3,12 +3,11 @@
 The flows run against the emulator (clients with retries, a rate-limiter wait and an opening breaker;
 webhooks through the instrumented log store; a reconciliation run; a balance-monitor cycle; an audit
 chain verification), then the test scrapes the exposition and compares names. `promtool check
-rules` runs too when Debian's prometheus package is installed.
+rules` runs too when Debian's prometheus package is installed (in CI it must be).
 """
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from contextlib import ExitStack
 from datetime import date
@@ -45,6 +44,8 @@ from verenigingen.verenigingen_payments.workflows.reconciliation_engine import (
     reconcile_account,
 )
 from verenigingen.verenigingen_payments.workflows.subscription_manager import sync_all_subscription_payments
+
+from tests.plugins.required_tools import require_tool
 
 from .references import dashboard_expressions, names_in, rule_expressions, sample_names
 
@@ -182,10 +183,10 @@ def test_emitted_metrics_no_dashboard_shows_are_listed_and_each_is_used_somewher
     assert sorted(ours - on_dashboards - in_rules) == []
 
 
-@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool (Debian package prometheus) not installed")
 def test_promtool_accepts_the_rules():
     from .references import MONITORING
 
-    result = subprocess.run(["promtool", "check", "rules", str(MONITORING / "alerts.yml")],
+    promtool = require_tool("promtool", "Debian package prometheus")
+    result = subprocess.run([promtool, "check", "rules", str(MONITORING / "alerts.yml")],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -206,3 +206,15 @@ def test_pagination_parameters(key):
         resp = key.get("/payments", params={"limit": bad})
         assert resp.status_code == 400 and resp.json()["field"] == "limit"
     assert key.get("/payments", params={"from": "tr_nonexistent"}).json()["field"] == "from"
+
+
+def test_the_emulator_refuses_an_iban_or_interval_with_a_trailing_newline(key):
+    cid = key.post("/customers", {"name": "Jet Hendriks", "email": "jet@example.org"}).json()["id"]
+    mandate = key.post(f"/customers/{cid}/mandates", {"method": "directdebit", "consumerName": "Jet Hendriks",
+                                                      "consumerAccount": "NL55INGB0000000000\n"})
+    assert (mandate.status_code, mandate.json()["field"]) == (422, "consumerAccount")
+    key.post(f"/customers/{cid}/mandates", {"method": "directdebit", "consumerName": "Jet Hendriks",
+                                            "consumerAccount": "NL55INGB0000000000"})
+    sub = key.post(f"/customers/{cid}/subscriptions", {"amount": {"value": "10.00", "currency": "EUR"},
+                                                       "interval": "1 month\n", "description": "C"})
+    assert (sub.status_code, sub.json()["field"]) == (422, "interval")

@@ -36,15 +36,28 @@ def test_key_expires_after_an_hour_of_simulated_time(key, emulator):
     assert again.json()["id"] != first and "Idempotent-Replayed" not in again.headers
 
 
-def test_errors_are_replayed_too_and_keys_apply_to_patch_and_delete(key):
+def test_errors_are_replayed_too(key):
     bad = {**BODY, "amount": {"value": "x", "currency": "EUR"}}
     assert key.post("/payments", bad, headers={"Idempotency-Key": "k-4"}).status_code == 422
     replay = key.post("/payments", bad, headers={"Idempotency-Key": "k-4"})
     assert replay.status_code == 422 and replay.headers["Idempotent-Replayed"] == "true"
+
+
+def test_keys_are_ignored_on_patch_and_delete(key, emulator):
+    """api-idempotency.rst: "Sending idempotency keys for GET, PATCH, or DELETE requests is not
+    necessary … These keys will thus always be ignored by the Mollie API." """
     pid = key.post("/payments", BODY).json()["id"]
-    assert key.delete(f"/payments/{pid}", headers={"Idempotency-Key": "k-5"}).status_code == 200
-    again = key.delete(f"/payments/{pid}", headers={"Idempotency-Key": "k-5"})
-    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    for description in ("one", "two"):
+        patched = key.patch(f"/payments/{pid}", {"description": description}, headers={"Idempotency-Key": "k-5"})
+        assert patched.status_code == 200 and patched.json()["description"] == description
+        assert "Idempotent-Replayed" not in patched.headers
+    assert key.delete(f"/payments/{pid}", headers={"Idempotency-Key": "k-6"}).status_code == 200
+    again = key.delete(f"/payments/{pid}", headers={"Idempotency-Key": "k-6"})
+    assert again.status_code == 422 and "Idempotent-Replayed" not in again.headers
+    writes = [r for r in emulator.control.request_log() if r["method"] in ("PATCH", "DELETE")]
+    assert [r["replayed"] for r in writes] == [False] * 4
+    # a key once used on a PATCH is still free for a POST
+    assert key.post("/payments", BODY, headers={"Idempotency-Key": "k-5"}).status_code == 201
 
 
 def test_lost_response_then_retry_with_same_key_creates_one_payment(key, emulator):

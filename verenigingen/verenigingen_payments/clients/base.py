@@ -157,9 +157,11 @@ class MollieClient:
         if body is not None:
             body = self._testmode(dict(body))
         data = self._call(method, template, path, body=body, idempotency_key=idempotency_key)
-        if data is None or model is None:
+        if model is None:
             return None
-        return model(data).validate()
+        if data is None and method == "DELETE":
+            return self._get(model, template, **path)  # a repeated cancel found it already canceled
+        return None if data is None else model(data).validate()
 
 
 def payload(**fields: Any) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """The one HTTP stack of the Mollie clients: a pooled `requests.Session` behind the resilience pipeline.
 
 One session per process and account (keep-alive, pool reused across clients), timeouts always
-set, a User-Agent naming the app. Every attempt goes through `ResiliencePipeline`; writes carry an
-Idempotency-Key chosen once per logical call and sent unchanged on every retry.
+set, a User-Agent naming the app. Every attempt goes through `ResiliencePipeline`. A POST carries
+an Idempotency-Key chosen once per logical call and sent unchanged on every retry; PATCH and DELETE
+carry none (Mollie ignores keys there: they are "repeatable by nature"), so a retried DELETE whose
+first attempt did arrive is answered 404 or 422 ("already canceled"), which counts as done.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ USER_AGENT = (
     f"Verenigingen/{__version__} (Mollie finance operations; +https://github.com/verenigingen) "
     f"python-requests/{requests.__version__}"
 )
-WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+KEYED_METHODS = frozenset({"POST"})  # api-idempotency.rst: keys are honoured on POST only
+REPEATABLE_WRITES = frozenset({"PATCH", "PUT", "DELETE"})  # the same request twice has one effect
+GONE_ON_REPEAT = frozenset({404, 410, 422})  # a repeated DELETE whose first attempt already worked
 
 _sessions: dict[tuple, requests.Session] = {}
 _pipelines: dict[tuple, ResiliencePipeline] = {}
@@ -172,7 +176,7 @@ class MollieTransport:
         method = method.upper()
         config = self.config
         headers = {"Authorization": f"Bearer {self.token(prefer_organization)}"}
-        if method in WRITE_METHODS:
+        if method in KEYED_METHODS:
             headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
         data = None
         if body is not None:
@@ -182,7 +186,10 @@ class MollieTransport:
         endpoint = self.endpoint_label(template)
         session = self.session
 
+        attempts = [0]
+
         def send() -> Response:
+            attempts[0] += 1
             try:
                 raw = session.request(method, url, params=params, data=data, headers=headers, timeout=timeout)
             except requests.exceptions.ConnectTimeout:
@@ -195,6 +202,8 @@ class MollieTransport:
                     f"connection to Mollie failed on {method} {endpoint} ({'after' if sent else 'before'} sending)",
                     sent=sent,
                 ) from None
+            if method == "DELETE" and attempts[0] > 1 and raw.status_code in GONE_ON_REPEAT:
+                return Response(204, raw.headers, b"")  # the earlier attempt canceled/deleted it
             if raw.status_code >= 400:
                 raise error_from_response(raw.status_code, raw.headers, raw.content, method, endpoint)
             return Response(raw.status_code, raw.headers, raw.content)
@@ -203,7 +212,7 @@ class MollieTransport:
             send,
             method=method,
             endpoint=endpoint,
-            idempotent_write="Idempotency-Key" in headers,
+            idempotent_write="Idempotency-Key" in headers or method in REPEATABLE_WRITES,
             policy=retry_policy(config),
             limits=guard_settings(config),
         )

@@ -21,16 +21,19 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Stateful Mollie API v2 emulator")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--scenario", default="association-small", choices=sorted(SCENARIOS))
+    parser.add_argument("--scenario", default="association-small", choices=sorted(SCENARIOS) + sorted(f"{n}-real" for n in SCENARIOS))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--clean", action="store_true", help="plant no discrepancies")
+    parser.add_argument("--flows", default="basic", choices=("basic", "real"),
+                        help="real: pending funds, failed refunds, returned payouts, invoice compensation …")
     parser.add_argument("--live", action="store_true", help="issue a live_ API key instead of test_")
     parser.add_argument("--webhook-secret", default=None, help="signing secret for next-gen webhooks")
     parser.add_argument("--time-scale", type=float, default=1.0, help="multiplier for webhook retry intervals")
     args = parser.parse_args(argv)
     emu = MollieEmulator(scenario=args.scenario, seed=args.seed, host=args.host, port=args.port,
                          discrepancies=not args.clean, mode="live" if args.live else "test",
-                         webhook_secret=args.webhook_secret, time_scale=args.time_scale)
+                         webhook_secret=args.webhook_secret, time_scale=args.time_scale,
+                         flows=args.flows)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

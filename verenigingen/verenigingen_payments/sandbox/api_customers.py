@@ -14,8 +14,8 @@ from .errors import ApiError, invalid, not_found
 from .render_payments import render_customer, render_mandate, render_payment, render_subscription
 from .store import MANDATE_STATUSES, SUBSCRIPTION_STATUSES
 
-INTERVAL = re.compile(r"^(\d+) (days?|weeks?|months?)$")
-IBAN = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
+INTERVAL = re.compile(r"(\d+) (days?|weeks?|months?)", re.ASCII)
+IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", re.ASCII)
 LOCALES = ("nl_NL", "nl_BE", "en_US", "en_GB", "de_DE", "fr_FR", "fr_BE")
 
 
@@ -117,7 +117,7 @@ def mandate_create(api, req, customer_id):
         raise invalid("method", "The 'method' field is required (directdebit).")
     extras = {"consumerName": req_text(body, "consumerName")}
     account = req_text(body, "consumerAccount").replace(" ", "").upper()
-    if not IBAN.match(account):
+    if not IBAN.fullmatch(account):
         raise invalid("consumerAccount", "The consumer account is not a valid IBAN.")
     extras["consumerAccount"] = account
     if body.get("mandateReference"):
@@ -163,7 +163,7 @@ def subscriptions_all(api, req):
 
 def _interval_months(body: dict) -> tuple[str, int]:
     interval = req_text(body, "interval")
-    match = INTERVAL.match(interval)
+    match = INTERVAL.fullmatch(interval)
     if not match or int(match.group(1)) < 1:
         raise invalid("interval", "The interval is invalid, e.g. '1 month', '14 days', '2 weeks'.")
     n, unit = int(match.group(1)), match.group(2)

@@ -74,7 +74,7 @@ def balance_report(api, req, balance_id):
 
 def settlement_status(api, s) -> str:
     if s.paid_out:
-        return "paidout"
+        return "failed" if s.payout_failed else "paidout"
     return "pending" if s.end <= api.world.now else "open"
 
 

@@ -30,7 +30,7 @@ from .render_payments import render_chargeback, render_payment, render_refund
 from .scenario import generate
 
 HAL = "application/hal+json"
-WRITE_METHODS = ("POST", "PATCH", "DELETE")
+KEYED_METHODS = ("POST",)  # Mollie: keys are honoured on POST, ignored on PATCH and DELETE
 
 
 @dataclass
@@ -41,6 +41,7 @@ class Options:
     mode: str = "test"
     webhook_secret: str | None = None
     time_scale: float = 1.0
+    flows: str = "basic"  # "real": pending funds, failed refunds, returned payouts … (scenario_flows.py)
 
 
 def _routes() -> tuple[Map, dict]:
@@ -57,7 +58,7 @@ class EmulatorApp:
     def __init__(self, options: Options) -> None:
         self.options = options
         self.rng = random.Random(f"tokens:{options.scenario}:{options.seed}")
-        self.world, _ = generate(options.scenario, options.seed, options.discrepancies)
+        self.world, _ = generate(options.scenario, options.seed, options.discrepancies, options.flows)
         self.api_key = random_token(f"{options.mode}_", self.rng, 32)
         self.organization_token = random_token("access_", self.rng, 32)
         self.ctx = Ctx(self.world, "http://127.0.0.1/v2", options.mode,
@@ -157,7 +158,7 @@ class EmulatorApp:
             if req.args.get("testmode") not in (None, "true", "false"):
                 raise ApiError(400, "The 'testmode' parameter must be true or false.", field="testmode")
             key = req.headers.get("Idempotency-Key")
-            if key and req.method in WRITE_METHODS:
+            if key and req.method in KEYED_METHODS:
                 return self._idempotent(req, record, fn, params, scope, key)
             status, body = fn(self, req, **params)
             return status, body, {}

@@ -11,6 +11,8 @@ from .lifecycle import (
     advance, charge_subscription, create_chargeback, create_refund, is_manual_capture, refundable, reverse_chargeback,
     set_payment_status,
 )
+from .control_flows import ACTIONS as FLOW_ACTIONS
+from .control_flows import FlowError, trigger_flow
 from .render_payments import render_chargeback, render_mandate, render_payment, render_refund
 from .store import CHARGEBACK_REASONS, MANDATE_STATUSES, PAYMENT_STATUSES, SUBSCRIPTION_STATUSES
 
@@ -50,7 +52,7 @@ class ControlSurface:
             if handler is None:
                 return _json({"error": f"no control endpoint {route[0]} {route[1]}"}, 404)
             return _json(handler(body), 200)
-        except (ControlError, ValueError, TypeError, KeyError) as exc:
+        except (ControlError, FlowError, ValueError, TypeError, KeyError) as exc:
             return _json({"error": str(exc)}, 400)
 
     def info(self, _body) -> dict:
@@ -77,10 +79,14 @@ class ControlSurface:
         "payment.refund"|
         "payment.chargeback"|"chargeback.reverse"|"subscription.payment"|"mandate.invalid", "id": ...,
         "amount": "12.50",
-        "reason": "AM04", "status": "paid"}"""
+        "reason": "AM04", "status": "paid"}; and control_flows.ACTIONS: "refund.fail", "payment.failed" on a
+        paid direct debit whose funds are pending, "settlement.payout-returned"|"settlement.payout-canceled",
+        "balance.correction" with a signed "amount"."""
         action, ident = body.get("action"), body.get("id")
         w, ctx = self.app.world, self.app.ctx
         with w.lock:
+            if action in FLOW_ACTIONS and not (action == "payment.failed" and _open_or_pending(w, ident)):
+                return trigger_flow(w, ctx, action, ident, body)
             if action and action.startswith("payment."):
                 row = w.payments.find(ident)
                 if row is None:
@@ -158,6 +164,11 @@ class ControlSurface:
                 hook["secret"] = body.get("secret") or random_token("", self.app.rng, 32)
                 return {"id": hook["id"], "webhookSecret": hook["secret"]}
         raise ControlError(f"no webhook subscription {body['id']}")
+
+
+def _open_or_pending(world, ident) -> bool:
+    row = world.payments.find(ident)
+    return row is not None and PAYMENT_STATUSES[world.payments["status"][row]] != "paid"
 
 
 def _check_checkout_outcome(ident: str, what: str, manual_capture: bool) -> None:

@@ -1,6 +1,7 @@
-"""Idempotency-Key as on Mollie's idempotency page: the first response to a key is kept for an
-hour (simulated clock) and replayed with `Idempotent-Replayed: true`; the same key with another
-method, path or body is a 400; a key whose first request is still running gets a 409."""
+"""Idempotency-Key as on Mollie's idempotency page: honoured on POST only (PATCH and DELETE ignore
+it); the first response to a key is kept for an hour (simulated clock) and replayed with
+`Idempotent-Replayed: true`; the same key with another path or body is a 400; a key whose first
+request is still running gets a 409."""
 
 from __future__ import annotations
 

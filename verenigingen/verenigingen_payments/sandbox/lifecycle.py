@@ -1,7 +1,8 @@
 """State changes after the scenario is built: API writes, control-surface triggers, the clock.
 
 Every change keeps the books consistent the way Mollie does: a paid payment books a balance
-transaction (amount less fee with VAT) and joins the settlement period of its payment time; a
+transaction (amount less fee with VAT) and joins the settlement period of its payment time (with
+flows "real": of the time its funds become available, see holds.py); a
 manual-capture payment is authorized first and paid by its capture, which books the `capture`
 transaction and joins the settlement instead; a refund or chargeback books a negative transaction
 in the period it happens; a settlement whose payout time passes pays out its amount.
@@ -16,6 +17,7 @@ from datetime import datetime
 
 from .clock import AMSTERDAM
 from .fees import fee_net, fee_vat
+from .holds import available_at
 from .people import customer_name, iban
 from .settling import build_invoices, pay_out
 from .store import CAPTURE_STATUSES, METHODS, PAYMENT_STATUSES, REFUND_STATUSES, SEQUENCE_TYPES, World
@@ -86,8 +88,9 @@ def set_payment_status(world: World, row: int, status: str, at: int) -> None:
             p["method"][row] = method
         net = fee_net(method, p["amount"][row])
         p["fee_net"][row], p["fee_vat"][row], p["paid"][row] = net, fee_vat(net), at
-        p["settlement"][row] = _join_settlement(world, at, "payments", row)
-        world.add_transaction(at, "payment", row, p["amount"][row], -(net + fee_vat(net)))
+        available = available_at(world, method, at)
+        p["settlement"][row] = _join_settlement(world, available or at, "payments", row)
+        world.add_transaction(at, "payment", row, p["amount"][row], -(net + fee_vat(net)), available)
         if p["seq"][row] == FIRST and p["mandate"][row] < 0 and p["customer"][row] >= 0:
             mandate_from_first_payment(world, row, at)
     elif status == "authorized":
@@ -107,11 +110,12 @@ def capture_payment(world: World, row: int, amount: int, at: int, extras: dict |
     net = fee_net(p["method"][row], amount)
     c = caps.add(created=at, payment=row, amount=amount, status=CAPTURE_STATUSES.index("succeeded"),
                  fee_net=net, fee_vat=fee_vat(net))
-    caps["settlement"][c] = _join_settlement(world, at, "captures", c)
+    available = available_at(world, p["method"][row], at)
+    caps["settlement"][c] = _join_settlement(world, available or at, "captures", c)
     if extras:
         caps.extras[c] = extras
     world.captures_of.setdefault(row, []).append(c)
-    world.add_transaction(at, "capture", c, amount, -(net + fee_vat(net)))
+    world.add_transaction(at, "capture", c, amount, -(net + fee_vat(net)), available)
     p["status"][row], p["paid"][row] = STATUS["paid"], at
     _notify(world, "payment", row, "payment.paid")
     return c
@@ -226,7 +230,9 @@ def advance(world: World, new_now: int) -> None:
     """Run everything due up to `new_now` in time order: payouts, direct debits settling, charges."""
     payouts = [(s.payout_at, "payout", s.index) for s in world.settlements
                if not s.paid_out and world.now < s.payout_at <= new_now]
-    for item in payouts:
+    invoices = [(s.end + 3600, "invoices", s.index) for s in world.settlements
+                if s.index % 2 and world.now < s.end + 3600 <= new_now]  # a month's second half ends it
+    for item in payouts + invoices:
         heapq.heappush(world.schedule, item)
     subs = world.tables["subscriptions"]
     while world.schedule and world.schedule[0][0] <= new_now:
@@ -235,6 +241,8 @@ def advance(world: World, new_now: int) -> None:
         if action == "payout":
             if not world.settlements[row].paid_out:
                 pay_out(world, world.settlements[row])
+        elif action == "invoices":
+            build_invoices(world, at)
         elif action == "settle-payment":
             if PAYMENT_STATUSES[world.payments["status"][row]] == "pending":
                 set_payment_status(world, row, "paid", at)

@@ -9,6 +9,7 @@ from .money import amount
 from .people import payment_description
 from .render_common import Ctx, doc_link
 from .resource_ids import balance_id, invoice_id, settlement_id
+from .holds import pending
 from .settling import invoice_for, settlement_totals
 from .store import METHOD_LABELS, METHODS, TX_KINDS, Settlement
 
@@ -45,9 +46,14 @@ def render_balance(ctx: Ctx) -> dict:
         "transferThreshold": amount(0),
         "transferReference": "Mollie payout", "transferDestination": {
             "type": "bank-account", "beneficiaryName": ctx.organization_name, "bankAccount": "NL55INGB0000000000"},
-        "availableAmount": amount(w.balance_total), "pendingAmount": amount(0),
+        "availableAmount": amount(w.balance_total - pending(w)), "pendingAmount": amount(pending(w)),
         "_links": {"self": ctx.link(f"/balances/{bid}"), "documentation": doc_link("get-balance")},
     }
+
+
+#: The spec's type enum has `canceled-transfer`, its context list `canceled-outgoing-transfer`.
+TRANSFER_CONTEXT = {"outgoing-transfer": "outgoing-transfer", "returned-transfer": "returned-transfer",
+                    "canceled-transfer": "canceled-outgoing-transfer"}
 
 
 def render_transaction(ctx: Ctx, row: int) -> dict:
@@ -59,12 +65,12 @@ def render_transaction(ctx: Ctx, row: int) -> dict:
            "resultAmount": amount(initial + deduction), "initialAmount": amount(initial),
            "deductions": amount(deduction) if deduction else None, "createdAt": iso(t["created"][row])}
     p = w.payments
-    if kind == "payment":
-        out["context"] = {"payment": {"paymentId": p.id(ref), "paymentDescription": payment_description(w, ref)}}
-    elif kind == "refund":
+    if kind in ("payment", "failed-payment"):
+        out["context"] = {kind: {"paymentId": p.id(ref), "paymentDescription": payment_description(w, ref)}}
+    elif kind in ("refund", "returned-refund"):
         r = w.tables["refunds"]
         pay = r["payment"][ref]
-        out["context"] = {"refund": {"paymentId": p.id(pay), "refundId": r.id(ref)}}
+        out["context"] = {kind: {"paymentId": p.id(pay), "refundId": r.id(ref)}}
     elif kind in ("chargeback", "chargeback-reversal"):
         c = w.tables["chargebacks"]
         out["context"] = {kind: {"paymentId": p.id(c["payment"][ref]), "chargebackId": c.id(ref)}}
@@ -78,9 +84,11 @@ def render_transaction(ctx: Ctx, row: int) -> dict:
     elif kind == "refund-compensation":
         r = w.tables["refunds"]
         out["context"] = {kind: {"paymentId": p.id(r["payment"][ref]), "refundId": r.id(ref)}}
-    elif kind == "outgoing-transfer":
+    elif kind in TRANSFER_CONTEXT:
         sid = settlement_id(w, w.settlements[ref])
-        out["context"] = {"outgoing-transfer": {"transferId": w.codec("trf_").encode(ref), "settlementId": sid}}
+        out["context"] = {TRANSFER_CONTEXT[kind]: {"transferId": w.codec("trf_").encode(ref), "settlementId": sid}}
+    elif kind == "invoice-compensation":
+        out["context"] = {kind: {"invoiceId": invoice_id(w, ref)}}
     else:
         out["context"] = None
     return out
@@ -92,13 +100,25 @@ def _lines(revenue: dict, description: str, method: str | None = None) -> list[d
             for m, (count, total) in sorted(revenue.items())]
 
 
+def _plain(description: str, count: int, value: int) -> dict:
+    """A revenue line tied to no payment method (the spec allows `method: null`)."""
+    return {"description": description, "method": None, "count": count, "amountNet": amount(value),
+            "amountVat": None, "amountGross": amount(value)}
+
+
 def settlement_periods(ctx: Ctx, s: Settlement) -> dict:
     w = ctx.world
     totals = settlement_totals(w, s)
     revenue = (_lines(totals["revenue"], "") + _lines(totals["refunds"], "Refunds ", "refund")
                + _lines(totals["chargebacks"], "Chargebacks ", "chargeback")
-               + _lines(totals["reversals"], "Chargeback reversals ", "chargeback"))
-    costs = []
+               + _lines(totals["reversals"], "Chargeback reversals ", "chargeback")
+               + _lines(totals["returned_refunds"], "Returned refunds ", "refund"))
+    revenue += [_plain(f"Returned payout {settlement_id(w, w.settlements[i])}", 1, value)
+                for i, value in totals["carried"]]
+    revenue += [_plain("Balance correction", 1, value) for _, value in s.corrections]
+    costs = [{"description": f"Invoice compensation {invoice_id(w, i)}", "method": None, "count": 1,
+              "rate": {"fixed": amount(net), "percentage": "0.00"}, "amountNet": amount(net),
+              "amountVat": amount(vat), "amountGross": amount(net + vat)} for i, net, vat in totals["compensations"]]
     for m, (count, net, vat) in sorted(totals["costs"].items()):
         costs.append({
             "description": METHOD_LABELS[METHODS[m]], "method": METHODS[m], "count": count,
@@ -136,10 +156,11 @@ def render_settlement(ctx: Ctx, s: Settlement, status: str, ident: str | None = 
     if inv:
         out["invoiceId"] = invoice_id(w, inv.index)
     links = {"self": ctx.link(f"/settlements/{sid}")}
-    for sub in ("payments", "refunds", "chargebacks", "captures"):
-        links[sub] = ctx.link(f"/settlements/{real_id}/{sub}")
-    if inv:
-        links["invoice"] = ctx.link(f"/invoices/{invoice_id(w, inv.index)}")
+    if ident is None:  # open/next are convenience endpoints: the spec gives them no line or invoice links
+        for sub in ("payments", "refunds", "chargebacks", "captures"):
+            links[sub] = ctx.link(f"/settlements/{real_id}/{sub}")
+        if inv:
+            links["invoice"] = ctx.link(f"/invoices/{invoice_id(w, inv.index)}")
     links["documentation"] = doc_link("get-settlement")
     out["_links"] = links
     return out
@@ -153,6 +174,11 @@ def render_invoice(ctx: Ctx, index: int) -> dict:
     for m, (count, net, vat) in sorted(inv.lines.items()):
         lines.append({"period": inv.month, "description": f"{METHOD_LABELS[METHODS[m]]} transaction fees",
                       "count": count, "vatPercentage": 21, "amount": amount(net)})
+        net_total += net
+        vat_total += vat
+    for label, (count, net, vat) in sorted(inv.extra.items()):
+        lines.append({"period": inv.month, "description": label, "count": count, "vatPercentage": 21,
+                      "amount": amount(net)})
         net_total += net
         vat_total += vat
     return {

@@ -18,9 +18,12 @@ from datetime import datetime, timedelta
 
 from .clock import AMSTERDAM
 from .fees import fee_net, fee_vat
+from .holds import released_at
 from .planting import Planter
+from .planting_flows import FlowPlanter
+from .scenario_flows import ACTIONS, INVOICES, RealFlows
 from .settling import build_invoices, pay_out
-from .store import CHARGEBACK_REASONS, PAID, PAYMENT_STATUSES, Settlement, World, new_tables
+from .store import CHARGEBACK_REASONS, FLOWS, PAID, PAYMENT_STATUSES, TX_KINDS, Settlement, World, new_tables
 
 DAY = 86400
 
@@ -64,18 +67,27 @@ def build_settlement_periods(spec: ScenarioSpec) -> list[Settlement]:
     return periods
 
 
-def generate(name: str, seed: int, discrepancies: bool = True) -> tuple[World, int]:
-    """Build the scenario's world; returns it and the scenario's 'now' (epoch seconds)."""
+def generate(name: str, seed: int, discrepancies: bool = True, flows: str = "basic") -> tuple[World, int]:
+    """Build the scenario's world; returns it and the scenario's 'now' (epoch seconds). `flows="real"`
+    adds what a real account shows (scenario_flows.py); a scenario name ending in "-real" does too."""
+    if name.endswith("-real"):
+        name, flows = name.removesuffix("-real"), "real"
     if name not in SCENARIOS:
         raise ValueError(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}")
+    if flows not in FLOWS:
+        raise ValueError(f"unknown flows {flows!r}; known: {', '.join(FLOWS)}")
     spec = SCENARIOS[name]
     rng = random.Random(f"{name}:{seed}")
     now = scenario_now(spec)
     start = int(spec.start.timestamp())
-    world = World(seed=seed, start=start, tables=new_tables(seed), settlements=build_settlement_periods(spec), now=now)
+    world = World(seed=seed, start=start, tables=new_tables(seed), settlements=build_settlement_periods(spec), now=now,
+                  flows=flows)
     members = _members(spec, rng, start)
     _customers_mandates_subscriptions(world, members)
     _write_payments(world, spec, rng, members, now)
+    real = RealFlows(world, random.Random(f"{name}:{seed}:flows"), now) if flows == "real" else None
+    if real:
+        real.fail_direct_debits()
     refunds, chargebacks = _plan_refunds_chargebacks(world, rng, now)
     planter = Planter(world, rng, now, spec.plants_per_kind) if discrepancies else None
     if planter:
@@ -84,9 +96,18 @@ def generate(name: str, seed: int, discrepancies: bool = True) -> tuple[World, i
     if planter:
         events += planter.extra_events()
     events += [(s.payout_at, 3, s.index, 0) for s in world.settlements if s.payout_at <= now]
+    events += [(s.end + 3600, INVOICES, s.index, 0) for s in world.settlements if s.index % 2 and s.end + 3600 <= now]
+    flow_planter = None
+    if real:
+        events += real.events()
+        if discrepancies:
+            flow_planter = FlowPlanter(world, random.Random(f"{name}:{seed}:plant-flows"), now, spec.plants_per_kind)
+            events += flow_planter.events(real, events)
     _write_transactions(world, events)
     if planter:
         planter.record_truth()
+    if flow_planter:
+        flow_planter.record_truth()
     for s in world.settlements:
         s.payments = array("l", sorted(s.payments))
     build_invoices(world, now)
@@ -178,6 +199,7 @@ def _write_payments(world: World, spec: ScenarioSpec, rng: random.Random, member
     (created_c, paid_c, done_c, amount_c, method_c, status_c, seq_c, customer_c, subscription_c, mandate_c,
      settlement_c, net_c, vat_c, member_c) = cols.values()
     settlement_at, random_ = world.settlement_at, rng.random
+    held = world.flows == "real"
     stopped: set[int] = set()
     row = payments.n
     for k in range(spec.months):
@@ -207,7 +229,7 @@ def _write_payments(world: World, spec: ScenarioSpec, rng: random.Random, member
             subscription = m.get("subscription", -1) if seq == 2 else -1
             if status == paid_code:
                 net = fees[(method, dues)]
-                settlement = settlement_at(paid)
+                settlement = settlement_at(released_at(method, paid) if held else paid)
                 settlement.payments.append(row)
                 settlement_c.append(settlement.index)
                 net_c.append(net)
@@ -291,30 +313,46 @@ def _write_refunds_chargebacks(world: World, refunds: list, chargebacks: list) -
     return events
 
 
+FAILED_PAYMENT = TX_KINDS.index("failed-payment")
+
+
 def _write_transactions(world: World, events: list[tuple]) -> None:
-    """Book the ledger in time order; payouts need the balance so far, so they flush the batch first."""
+    """Book the ledger in time order; payouts and the other actions (ACTIONS) need the ledger so far,
+    so they flush the batch first."""
     p, r, c = world.payments, world.tables["refunds"], world.tables["chargebacks"]
     tx = world.tables["transactions"]
-    cols = {"created": [], "kind": [], "ref": [], "initial": [], "deduction": []}
-    amount_col, net_col, vat_col = p["amount"], p["fee_net"], p["fee_vat"]
+    cols = {"created": [], "kind": [], "ref": [], "initial": [], "deduction": [], "available": []}
+    amount_col, net_col, vat_col, method_col = p["amount"], p["fee_net"], p["fee_vat"], p["method"]
+    held = world.flows == "real"
 
     def flush() -> None:
         world.balance_total += sum(cols["initial"]) + sum(cols["deduction"])
+        for at, initial, deduction in zip(cols["available"], cols["initial"], cols["deduction"]):
+            if at > world.now:
+                world.held.append((at, initial + deduction))
+                world.pending_total += initial + deduction
         tx.bulk(cols, len(cols["created"]))
         for values in cols.values():
             values.clear()
 
     for at, kind, row, amount in sorted(events):
-        if kind == 3:
+        if kind == 3 or kind in ACTIONS:
             flush()
-            pay_out(world, world.settlements[row])
+            if kind == 3:
+                pay_out(world, world.settlements[row])
+            else:
+                ACTIONS[kind](world, row, at)
             continue
+        available = 0
         if kind == 0:
             initial, deduction = amount_col[row], -(net_col[row] + vat_col[row])
+            available = released_at(method_col[row], at) if held and row < p.n else 0
         elif kind == 1:
             initial, deduction = -r["amount"][row], 0
         elif kind == 2:
             initial, deduction = -c["amount"][row], 0
+        elif kind == FAILED_PAYMENT:
+            initial, deduction = -amount_col[row], net_col[row] + vat_col[row]
         else:
             initial, deduction = amount, 0
         cols["created"].append(at)
@@ -322,7 +360,9 @@ def _write_transactions(world: World, events: list[tuple]) -> None:
         cols["ref"].append(row)
         cols["initial"].append(initial)
         cols["deduction"].append(deduction)
+        cols["available"].append(amount if kind == 0 and amount else available)
     flush()
+    heapq.heapify(world.held)
 
 
 def _schedule_subscriptions(world: World, members: list[dict], now: int) -> None:

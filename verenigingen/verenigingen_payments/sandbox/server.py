@@ -131,7 +131,12 @@ class ControlClient:
         """action: payment.paid|authorized|failed|expired|canceled|pending (authorized: captureMode manual,
         which a capture pays), payment.refund (amount),
         payment.chargeback (amount, reason e.g. "AM04"), chargeback.reverse (a chargeback id),
-        subscription.payment (status), mandate.invalid."""
+        subscription.payment (status), mandate.invalid; and the money that comes back (flows "real" where
+        noted): refund.fail (a refund id: status failed, `returned-refund`), payment.failed on a paid
+        direct debit whose funds are still pending (flows real: `failed-payment`),
+        settlement.payout-returned | settlement.payout-canceled (a paid-out settlement id: `returned-transfer`
+        / `canceled-transfer`, the settlement `failed`, the open settlement pays it again),
+        balance.correction (amount="-2.50", signed: `balance-correction` in the open settlement)."""
         return self._call("POST", "/trigger", {"action": action, "id": id, **params})
 
     def webhook_deliveries(self) -> list[dict]:
@@ -156,9 +161,9 @@ class MollieEmulator:
 
     def __init__(self, scenario: str = "association-small", seed: int = 1, host: str = "127.0.0.1", port: int = 0,
                  discrepancies: bool = True, mode: str = "test", webhook_secret: str | None = None,
-                 time_scale: float = 1.0) -> None:
+                 time_scale: float = 1.0, flows: str = "basic") -> None:
         self.options = Options(scenario=scenario, seed=seed, discrepancies=discrepancies, mode=mode,
-                               webhook_secret=webhook_secret, time_scale=time_scale)
+                               webhook_secret=webhook_secret, time_scale=time_scale, flows=flows)
         self.host, self._port = host, port
         self.app: EmulatorApp | None = None
         self._server = None

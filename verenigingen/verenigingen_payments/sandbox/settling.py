@@ -1,7 +1,8 @@
 """Settlement arithmetic, payouts and monthly invoices, all derived from the ledger rows.
 
 A settlement's amount = its payments + its captures - its refunds - its chargebacks - the fees (with
-VAT) of its payments and captures (+ a planted delta). Its `periods` revenue and costs lines add up
+VAT) of its payments and captures, and with flows "real" also + chargeback reversals + returned
+refunds + payouts it pays again + balance corrections - invoices compensated (+ a planted delta). Its `periods` revenue and costs lines add up
 to the same amount.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .clock import AMSTERDAM
+from .fees import fee_vat
 from .store import Invoice, Settlement, World
 
 
@@ -44,16 +46,31 @@ def settlement_totals(world: World, s: Settlement) -> dict:
         line = reversals.setdefault(method_col[c["payment"][row]], [0, 0])
         line[0] += 1
         line[1] += c["amount"][row]
+    returned: dict[int, list] = {}
+    for row in s.returned_refunds:
+        pay = r["payment"][row]
+        line = returned.setdefault(method_col[pay] if pay < p.n else 1, [0, 0])
+        line[0] += 1
+        line[1] += r["amount"][row]
+    carried = [(i, settlement_totals(world, world.settlements[i])["amount"]) for i in s.carried]
+    compensations = [(i, *invoice_extra(world.invoices[i])) for i in s.compensations]
     lines_total = (
         sum(v[1] for v in revenue.values()) + sum(v[1] for v in refunds.values())
         + sum(v[1] for v in chargebacks.values()) + sum(v[1] for v in reversals.values())
-        - sum(v[1] + v[2] for v in costs.values())
+        + sum(v[1] for v in returned.values()) + sum(a for _, a in carried) + sum(a for _, a in s.corrections)
+        - sum(v[1] + v[2] for v in costs.values()) - sum(net + vat for _, net, vat in compensations)
     )
     s.totals = {
         "revenue": revenue, "refunds": refunds, "chargebacks": chargebacks, "reversals": reversals, "costs": costs,
+        "returned_refunds": returned, "carried": carried, "compensations": compensations,
         "lines_total": lines_total, "amount": lines_total + s.amount_delta,
     }
     return s.totals
+
+
+def invoice_extra(inv: Invoice) -> tuple[int, int]:
+    """What an invoice charges beyond the fees already withheld per payment: (net, VAT)."""
+    return sum(v[1] for v in inv.extra.values()), sum(v[2] for v in inv.extra.values())
 
 
 def _charge(revenue: dict, costs: dict, method: int, amount: int, net: int, vat: int) -> None:
@@ -96,7 +113,35 @@ def build_invoices(world: World, now: int) -> None:
                 line[0] += count
                 line[1] += net
                 line[2] += vat
-        world.invoices.append(Invoice(len(world.invoices), key, settlements[-1].end + 3600, lines))
+        inv = Invoice(len(world.invoices), key, settlements[-1].end + 3600, lines)
+        world.invoices.append(inv)
+        if world.flows == "real":
+            compensate_invoice(world, inv, settlements)
+
+
+#: Costs Mollie invoices rather than withholds (flows "real"; the amounts are the emulator's choice).
+INVOICED_COSTS = (("refunds", "Refund handling", 25), ("chargebacks", "Chargeback handling", 250))
+
+
+def compensate_invoice(world: World, inv: Invoice, settlements: list[Settlement], times: int = 1) -> list[int]:
+    """Invoice the month's refund and chargeback handling and take it from the balance: an
+    `invoice-compensation` transaction (context invoiceId) at the invoice's time, in the settlement of
+    that time (a costs line there). `times` > 1 books it again (planted)."""
+    for lines, label, net_each in INVOICED_COSTS:
+        count = sum(len(getattr(s, lines)) for s in settlements)
+        if count:
+            net = count * net_each
+            inv.extra[label] = [count, net, fee_vat(net)]
+    net, vat = invoice_extra(inv)
+    if not net:
+        return []
+    rows = [world.add_transaction(inv.issued_at, "invoice-compensation", inv.index, -(net + vat))
+            for _ in range(times)]
+    s = world.settlement_at(inv.issued_at)
+    if s is not None:
+        s.compensations.append(inv.index)
+        s.touch()
+    return rows
 
 
 def invoice_for(world: World, s: Settlement) -> Invoice | None:

@@ -9,6 +9,7 @@ dict; that is the whole "mutation overlay", because state changes write straight
 
 from __future__ import annotations
 
+import heapq
 import threading
 from array import array
 from dataclasses import dataclass, field
@@ -25,7 +26,9 @@ REFUND_STATUSES = ("queued", "pending", "processing", "refunded", "failed", "can
 CAPTURE_STATUSES = ("pending", "succeeded", "failed")
 CAPTURE_MODES = ("automatic", "manual")
 TX_KINDS = ("payment", "refund", "chargeback", "outgoing-transfer", "balance-correction", "refund-compensation",
-            "chargeback-reversal", "capture")
+            "chargeback-reversal", "capture", "failed-payment", "returned-refund", "returned-transfer",
+            "canceled-transfer", "invoice-compensation")
+FLOWS = ("basic", "real")  # "real": pending funds, failed refunds, returned payouts … (see flows.py)
 PAID = PAYMENT_STATUSES.index("paid")
 PHANTOM_ROW = 10**12  # row numbers from here on name payments that do not exist (planted)
 OPEN = PAYMENT_STATUSES.index("open")
@@ -104,8 +107,8 @@ def new_tables(salt: int) -> dict[str, Table]:
             "fee_vat": "i",
         }),
         "transactions": Table("baltr_", salt, {
-            "created": "q", "kind": "b", "ref": "i", "initial": "i", "deduction": "i",
-        }),
+            "created": "q", "kind": "b", "ref": "i", "initial": "i", "deduction": "i", "available": "q",
+        }),  # available: when the funds become available (0: at once)
     }
 
 
@@ -122,9 +125,14 @@ class Settlement:
     chargebacks: array = field(default_factory=lambda: array("i"))
     reversals: array = field(default_factory=lambda: array("i"))  # chargebacks reversed in this period
     captures: array = field(default_factory=lambda: array("i"))
+    returned_refunds: array = field(default_factory=lambda: array("i"))  # refunds the bank sent back in this period
+    carried: list = field(default_factory=list)  # settlements whose returned/canceled payout this one pays again
+    compensations: list = field(default_factory=list)  # invoices deducted (invoice-compensation) in this period
+    corrections: list = field(default_factory=list)  # (transaction row, amount) of balance corrections
     amount_delta: int = 0  # planted: a settlement whose lines don't add up to its amount
     paid_out: bool = False
     payout_tx: int = -1
+    payout_failed: str = ""  # "returned" (the bank sent it back) or "canceled"; the settlement is then `failed`
     totals: dict | None = None  # cache of settling.settlement_totals; reset when lines change
 
     def touch(self) -> None:
@@ -137,6 +145,7 @@ class Invoice:
     month: str  # "2025-01"
     issued_at: int
     lines: dict  # method -> [count, net, vat]
+    extra: dict = field(default_factory=dict)  # invoiced, not withheld: label -> [count, net, vat]
 
 
 @dataclass
@@ -157,7 +166,10 @@ class World:
     chargebacks_of: dict[int, list] = field(default_factory=dict)
     captures_of: dict[int, list] = field(default_factory=dict)  # payment row -> capture rows
     deleted_customers: set = field(default_factory=set)  # rows deleted through the API (404 from then on)
-    balance_total: int = 0
+    balance_total: int = 0  # available + pending
+    flows: str = "basic"
+    held: list = field(default_factory=list)  # heap of (available at, amount) not yet released (holds.py)
+    pending_total: int = 0
     webhooks: list[dict] = field(default_factory=list)
     events: dict[str, dict] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -176,11 +188,17 @@ class World:
     def payments(self) -> Table:
         return self.tables["payments"]
 
-    def add_transaction(self, created: int, kind: str, ref: int, initial: int, deduction: int = 0) -> int:
+    def add_transaction(self, created: int, kind: str, ref: int, initial: int, deduction: int = 0,
+                        available: int = 0) -> int:
+        """Book a movement; with `available` later than `created` its funds are pending until then."""
         row = self.tables["transactions"].add(
-            created=created, kind=TX_KINDS.index(kind), ref=ref, initial=initial, deduction=deduction
+            created=created, kind=TX_KINDS.index(kind), ref=ref, initial=initial, deduction=deduction,
+            available=available,
         )
         self.balance_total += initial + deduction
+        if available > max(created, self.now):
+            heapq.heappush(self.held, (available, initial + deduction))
+            self.pending_total += initial + deduction
         return row
 
     def settlement_at(self, ts: int) -> Settlement | None:

@@ -10,6 +10,7 @@ delivery is still not lost.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import uuid
@@ -33,6 +34,7 @@ logger = logging.getLogger(__name__)
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 JSON_CONTENT_TYPE = "application/json"
 LOG_RECORD_TYPE = "Mollie Webhook Log"
+_MAX_CLIENT_IP = 64  # the log's client_ip column
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class _Facts:
     """What has been established about a delivery so far (written to its row either way)."""
 
     source: str
+    client_ip: str | None = None
     signature_result: str = "not_checked"
     account: str | None = None
     reference: DeliveredReference | None = None
@@ -94,7 +97,7 @@ class WebhookIngestService:
 
     def ingest(self, delivery: IncomingDelivery) -> IngestResponse:
         now = self._clock()
-        facts = _Facts(source=_source_of(delivery.content_type))
+        facts = _Facts(source=_source_of(delivery.content_type), client_ip=_client_ip(delivery.client_ip))
         try:
             self._authenticate_and_read(delivery, facts, now)
         except WebhookRejected as rejection:
@@ -155,7 +158,7 @@ class WebhookIngestService:
     def _reject(
         self, delivery: IncomingDelivery, facts: _Facts, rejection: WebhookRejected, now: datetime
     ) -> IngestResponse:
-        if not facts.authenticated and not self._limiter.allow(delivery.client_ip):
+        if not facts.authenticated and not self._limiter.allow(facts.client_ip or ""):
             return IngestResponse(429, {"status": "rejected", "reason": "rate_limited",
                                         "message": "too many invalid webhook requests"})
         body = {"status": "rejected", "reason": rejection.reason, "message": rejection.message}
@@ -222,7 +225,7 @@ class WebhookIngestService:
             event_created_at=ref.created_at if ref else None,
             dedupe_key=f"event:{event_id}" if dedupe and event_id else None,
             rejection_reason=rejection.reason if rejection else None,
-            client_ip=delivery.client_ip or None,
+            client_ip=facts.client_ip,
             last_error=redact_text(rejection.message) if rejection else None,
             operator_replay=delivery.operator_replay,
         )
@@ -236,6 +239,16 @@ def body_context(log_id: str) -> FieldContext:
 def _source_of(content_type: str) -> str:
     mimetype = (content_type or "").split(";", 1)[0].strip().lower()
     return {FORM_CONTENT_TYPE: CLASSIC, JSON_CONTENT_TYPE: NEXT_GEN}.get(mimetype, "unknown")
+
+
+def _client_ip(raw: str) -> str | None:
+    """The caller's address in canonical form, or None when it is not one (a forged X-Forwarded-For
+    inside Frappe): such callers share one rate-limit bucket and store no address."""
+    try:
+        address = str(ipaddress.ip_address((raw or "").strip()))
+    except ValueError:
+        return None
+    return address if len(address) <= _MAX_CLIENT_IP else None
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:

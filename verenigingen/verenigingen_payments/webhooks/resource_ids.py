@@ -18,7 +18,12 @@ RESOURCE_TYPES_BY_PREFIX: dict[str, str] = {
     "po": "payout",
 }
 
-_ID_RE = re.compile(r"^([a-z]{2,5})_[A-Za-z0-9]{1,64}$")
+_ID_RE = re.compile(r"([a-z]{2,5})_[A-Za-z0-9]{1,64}")
+
+
+def is_mollie_id(value: object) -> bool:
+    """Whether `value` has the shape of a Mollie id (any prefix): `<2-5 letters>_<1-64 letters/digits>`."""
+    return isinstance(value, str) and _ID_RE.fullmatch(value) is not None
 
 
 def resource_type_of(resource_id: object, field: str = "id") -> str:
@@ -27,7 +32,7 @@ def resource_type_of(resource_id: object, field: str = "id") -> str:
         raise WebhookRejected("missing_id", f"the webhook has no {field}")
     if not isinstance(resource_id, str):
         raise WebhookRejected("malformed_id", f"{field} is not a string")
-    match = _ID_RE.match(resource_id)
+    match = _ID_RE.fullmatch(resource_id)
     if match is None:
         raise WebhookRejected("malformed_id", f"{field} is not a Mollie resource id")
     resource_type = RESOURCE_TYPES_BY_PREFIX.get(match.group(1))

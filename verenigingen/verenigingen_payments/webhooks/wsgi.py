@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
@@ -19,6 +20,7 @@ from .ingest import IncomingDelivery, WebhookIngestService
 from .settings import WEBHOOK_PATH
 
 logger = logging.getLogger(__name__)
+_QUERY = re.compile(r"\?[^\s'\"]*")
 
 
 def read_capped_body(request: Request, cap: int) -> bytes | None:
@@ -68,10 +70,22 @@ class WebhookApp:
 
 
 class QueryFreeRequestHandler(WSGIRequestHandler):
-    """Access log lines without the query string: the classic webhook URL carries the secret."""
+    """Access and error log lines without query strings: the classic webhook URL carries the secret.
+
+    The request line is logged as received, so a line the server could not parse (no path known,
+    "Bad request syntax ('POST /…?secret=… x HTTP/1.1')") is logged without its query too.
+    """
 
     def log_request(self, code="-", size="-") -> None:
-        self.log("info", '"%s %s" %s %s', self.command, self.path.split("?", 1)[0], code, size)
+        self.log("info", '"%s" %s %s', without_query(self.requestline), code, size)
+
+    def log_error(self, format: str, *args) -> None:
+        self.log("error", "%s", without_query(format % args))
+
+
+def without_query(text: str) -> str:
+    """`text` with every URL query string (from `?` to the next blank or quote) left out."""
+    return _QUERY.sub("", text)
 
 
 def make_webhook_server(app, host: str = "127.0.0.1", port: int = 0) -> BaseWSGIServer:

@@ -18,9 +18,9 @@ from .money import Amount
 _MISSING = object()
 
 _DATETIME_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$"
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})", re.ASCII
 )
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _UTC_OFFSETS: dict[str, timezone] = {"Z": timezone.utc, "+00:00": timezone.utc, "+0000": timezone.utc}
 
 
@@ -36,7 +36,7 @@ def _offset(text: str) -> timezone:
 
 def parse_datetime(raw: object, field: str) -> datetime:
     """Both of Mollie's forms: `2024-02-12T11:58:35+00:00` and `2018-03-16T17:08:53.0Z`; always aware."""
-    match = _DATETIME_RE.match(raw) if isinstance(raw, str) else None
+    match = _DATETIME_RE.fullmatch(raw) if isinstance(raw, str) else None
     if match is None:
         raise ResponseParseError(
             f"cannot parse {field}: {raw!r} is not an ISO 8601 timestamp with offset", field=field
@@ -50,7 +50,7 @@ def parse_datetime(raw: object, field: str) -> datetime:
 
 
 def parse_date(raw: object, field: str) -> date:
-    match = _DATE_RE.match(raw) if isinstance(raw, str) else None
+    match = _DATE_RE.fullmatch(raw) if isinstance(raw, str) else None
     if match is None:
         raise ResponseParseError(f"cannot parse {field}: {raw!r} is not a YYYY-MM-DD date", field=field)
     try:

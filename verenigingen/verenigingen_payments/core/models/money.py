@@ -22,8 +22,8 @@ CURRENCY_DECIMALS: dict[str, int] = {
 }
 DEFAULT_DECIMALS = 2
 
-_AMOUNT_RE = re.compile(r"^-?\d+(\.\d+)?$")
-_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+_AMOUNT_RE = re.compile(r"-?\d+(\.\d+)?", re.ASCII)
+_CURRENCY_RE = re.compile(r"[A-Z]{3}")
 
 
 def currency_decimals(currency: str) -> int:
@@ -42,7 +42,7 @@ def amount_text(amount: "Amount | None") -> str | None:
 
 def parse_decimal(raw: object, field: str) -> Decimal:
     """Parse Mollie's decimal string exactly; raise ResponseParseError naming `field` otherwise."""
-    if not isinstance(raw, str) or not _AMOUNT_RE.match(raw):
+    if not isinstance(raw, str) or not _AMOUNT_RE.fullmatch(raw):
         raise ResponseParseError(f"cannot parse {field}: {raw!r} is not a decimal string", field=field)
     try:
         return Decimal(raw)
@@ -60,7 +60,7 @@ class Amount:
     def __post_init__(self) -> None:
         if not isinstance(self.value, Decimal):
             raise TypeError("Amount.value must be a Decimal, never a float")
-        if not _CURRENCY_RE.match(self.currency or ""):
+        if not _CURRENCY_RE.fullmatch(self.currency or ""):
             raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
 
     @classmethod
@@ -69,7 +69,7 @@ class Amount:
         if not isinstance(data, dict):
             raise ResponseParseError(f"cannot parse {field}: expected an amount object", field=field)
         currency = data.get("currency")
-        if not isinstance(currency, str) or not _CURRENCY_RE.match(currency):
+        if not isinstance(currency, str) or not _CURRENCY_RE.fullmatch(currency):
             raise ResponseParseError(f"cannot parse {field}.currency: {currency!r}", field=f"{field}.currency")
         return cls(parse_decimal(data.get("value"), f"{field}.value"), currency)
 

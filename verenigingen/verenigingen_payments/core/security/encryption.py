@@ -63,7 +63,7 @@ def parse_envelope(value: str) -> Envelope:
     key_id, sep2, body = rest.partition(":")
     if scheme != ENVELOPE_SCHEME or not sep1 or not sep2:
         raise EnvelopeFormatError(f"not an {ENVELOPE_SCHEME} envelope")
-    if not KEY_ID_PATTERN.match(key_id):
+    if not KEY_ID_PATTERN.fullmatch(key_id):
         raise EnvelopeFormatError("the envelope's key version is malformed")
     if not body or not body.isascii() or "=" in body:
         raise EnvelopeFormatError("the envelope's payload is not unpadded base64url")

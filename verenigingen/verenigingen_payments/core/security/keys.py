@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .errors import KeyConfigurationError
 
-KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+KEY_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class KeyRing:
         if not self.keys:
             raise KeyConfigurationError("the key ring is empty")
         for key_id, key in self.keys.items():
-            if not KEY_ID_PATTERN.match(key_id):
+            if not KEY_ID_PATTERN.fullmatch(key_id):
                 raise KeyConfigurationError(f"key version {key_id!r} is not 1-32 of [A-Za-z0-9_-]")
             if len(key) != self.key_length:
                 raise KeyConfigurationError(
@@ -108,6 +108,6 @@ def _decode_key(encoded: str, key_id: str, source: str) -> bytes:
 
 def generate_key_spec(key_id: str, key_length: int = 32) -> str:
     """A fresh "id:base64" item for an operator to put in front of the existing spec."""
-    if not KEY_ID_PATTERN.match(key_id):
+    if not KEY_ID_PATTERN.fullmatch(key_id):
         raise KeyConfigurationError(f"key version {key_id!r} is not 1-32 of [A-Za-z0-9_-]")
     return f"{key_id}:{base64.b64encode(os.urandom(key_length)).decode('ascii')}"

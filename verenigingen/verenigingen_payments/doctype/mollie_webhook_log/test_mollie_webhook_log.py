@@ -128,18 +128,27 @@ class TestWebhookLogStore(FrappeTestCase):
                 ignore_permissions=True)
 
 
-class TestSiteWebhooks(FrappeTestCase):
+class WebhookAccountTestCase(FrappeTestCase):
+    """An emulator account (`account`, classic webhook secret `secret`) for the class, with one of its
+    payments; the account's records are removed before and after."""
+
+    account = ACCOUNT
+    secret = SECRET
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        remove_account_records(ACCOUNT)
-        cls.emulator = emulator_account(cls, ACCOUNT, webhook_secret=SECRET)
-        cls.payment_id = PaymentsClient(ACCOUNT).list_payments(max_items=1)[0].id
+        remove_account_records(cls.account)
+        cls.emulator = emulator_account(cls, cls.account, webhook_secret=cls.secret)
+        cls.payment_id = PaymentsClient(cls.account).list_payments(max_items=1)[0].id
 
     @classmethod
     def tearDownClass(cls):
-        remove_account_records(ACCOUNT)
+        remove_account_records(cls.account)
         super().tearDownClass()
+
+
+class TestSiteWebhooks(WebhookAccountTestCase):
 
     def setUp(self):
         self.queue = InlineQueue()

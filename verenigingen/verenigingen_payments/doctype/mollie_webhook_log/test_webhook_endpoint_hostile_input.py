@@ -11,17 +11,16 @@ import random
 import uuid
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from werkzeug.test import EnvironBuilder
 
-from verenigingen.verenigingen_payments.clients import PaymentsClient
-from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
-from verenigingen.verenigingen_payments.frappe_integration.testing import emulator_account
+from verenigingen.utils.payment_gateways import mollie_webhook
+from verenigingen.verenigingen_payments.doctype.mollie_webhook_log.test_mollie_webhook_log import (
+    WebhookAccountTestCase,
+)
 from verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs import site_runtime
 from verenigingen.verenigingen_payments.frappe_integration.webhooks.store import FrappeWebhookLogStore
 from verenigingen.verenigingen_payments.sandbox.hostile_webhooks import ACCEPT, REFUSE, hostile_webhook_corpus
 from verenigingen.verenigingen_payments.store.webhook_log import WebhookStatus
-from verenigingen.utils.payment_gateways import mollie_webhook
 
 ACCOUNT = "_Test Hostile Webhooks"
 SECRET = f"whsec-canary-{uuid.uuid4().hex}"
@@ -37,18 +36,9 @@ class _Lines(logging.Handler):
         self.lines.append(logging.Formatter().format(record))
 
 
-class TestHostileDeliveriesInSite(FrappeTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        remove_account_records(ACCOUNT)
-        cls.emulator = emulator_account(cls, ACCOUNT, webhook_secret=SECRET)
-        cls.payment_id = PaymentsClient(ACCOUNT).list_payments(max_items=1)[0].id
-
-    @classmethod
-    def tearDownClass(cls):
-        remove_account_records(ACCOUNT)
-        super().tearDownClass()
+class TestHostileDeliveriesInSite(WebhookAccountTestCase):
+    account = ACCOUNT
+    secret = SECRET
 
     def setUp(self):
         self.logs = _Lines()

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import frappe
 
-CUSTOMER_ID = re.compile(r"^cst_[A-Za-z0-9]{1,64}$")
-MEMBER_REFERENCE = re.compile(r"^\S.{0,139}$")
+CUSTOMER_ID = re.compile(r"cst_[A-Za-z0-9]{1,64}")
+MEMBER_REFERENCE = re.compile(r"\S.{0,139}")
 
 PAYMENT = "Mollie Payment"
 SUBSCRIPTION = "Mollie Subscription"
@@ -41,9 +41,9 @@ class Subject:
     member_reference: str | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.customer_id, str) or not CUSTOMER_ID.match(self.customer_id):
+        if not isinstance(self.customer_id, str) or not CUSTOMER_ID.fullmatch(self.customer_id):
             raise ValueError(f"customer_id: {self.customer_id!r} is not a Mollie customer id (cst_…)")
-        if self.member_reference is not None and not MEMBER_REFERENCE.match(self.member_reference):
+        if self.member_reference is not None and not MEMBER_REFERENCE.fullmatch(self.member_reference):
             raise ValueError(f"member_reference: {self.member_reference!r} is not a member reference")
 
 

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-API_KEY_PATTERN = re.compile(r"^(live|test)_[A-Za-z0-9]+$")
-ORGANIZATION_TOKEN_PATTERN = re.compile(r"^access_[A-Za-z0-9_]+$")
-PROFILE_ID_PATTERN = re.compile(r"^pfl_[A-Za-z0-9]+$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+API_KEY_PATTERN = re.compile(r"(live|test)_[A-Za-z0-9]+")
+ORGANIZATION_TOKEN_PATTERN = re.compile(r"access_[A-Za-z0-9_]+")
+PROFILE_ID_PATTERN = re.compile(r"pfl_[A-Za-z0-9]+")
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 RECIPIENT_SEPARATORS = re.compile(r"[,;\n]")
 
 # Site config key that lets a record point at another API host (the emulator, a staging proxy).
@@ -60,13 +60,13 @@ def mode_of_api_key(api_key: str | None) -> str | None:
 
 
 def api_key_problem(api_key: str | None) -> str | None:
-    if api_key and not API_KEY_PATTERN.match(api_key):
+    if api_key and not API_KEY_PATTERN.fullmatch(api_key):
         return "API Key must start with live_ or test_ followed by letters and digits only."
     return None
 
 
 def organization_token_problem(token: str | None) -> str | None:
-    if token and not ORGANIZATION_TOKEN_PATTERN.match(token):
+    if token and not ORGANIZATION_TOKEN_PATTERN.fullmatch(token):
         return (
             "Organization Access Token must start with access_ followed by letters, digits and underscores."
         )
@@ -74,7 +74,7 @@ def organization_token_problem(token: str | None) -> str | None:
 
 
 def profile_id_problem(profile_id: str | None) -> str | None:
-    if profile_id and not PROFILE_ID_PATTERN.match(profile_id):
+    if profile_id and not PROFILE_ID_PATTERN.fullmatch(profile_id):
         return f"Profile ID must look like pfl_ followed by letters and digits (got {profile_id!r})."
     return None
 
@@ -91,7 +91,7 @@ def split_recipients(text: str | None) -> list[str]:
 
 def recipients_problem(text: str | None, *, alerts_enabled: bool) -> str | None:
     recipients = split_recipients(text)
-    invalid = [address for address in recipients if not EMAIL_PATTERN.match(address)]
+    invalid = [address for address in recipients if not EMAIL_PATTERN.fullmatch(address)]
     if invalid:
         return "Alert Recipients has invalid email addresses: " + ", ".join(invalid) + "."
     if alerts_enabled and not recipients:

@@ -1,0 +1,48 @@
+"""Pending then available funds: each method's hold time, and the balance's pending part.
+
+Mollie credits a payment to the balance's pending amount and moves it to the available amount once
+the method's hold has passed; a settlement holds what became available in its window. The docs give
+no numbers, so the emulator chooses (sandbox/README.md): iDEAL 1 business day after payment, cards
+3, SEPA direct debit 2 after the collection is paid (5 business days after it was submitted).
+Refunds, chargebacks and the other debits leave the available amount at once.
+"""
+
+from __future__ import annotations
+
+import heapq
+from .store import World
+
+HOLD_BUSINESS_DAYS = {0: 2, 1: 1, 2: 3}  # method row code: directdebit, ideal, creditcard
+NEVER = 2**62  # a hold that is never released (planted)
+
+
+def released_at(method: int, paid: int) -> int:
+    """When a payment (or capture) by `method` paid at `paid` becomes available: that many business
+    days later, same time of day (weekdays counted on the CET calendar: fast enough for a year of
+    payments, and at most an hour off around midnight in summer)."""
+    return paid + _CALENDAR_DAYS[method][(((paid + 3600) // 86400) + 3) % 7] * 86400
+
+
+def _calendar_days(business_days: int, weekday: int) -> int:
+    days = 0
+    while business_days:
+        days += 1
+        if (weekday + days) % 7 < 5:
+            business_days -= 1
+    return days
+
+
+_CALENDAR_DAYS = {m: [_calendar_days(n, wd) for wd in range(7)] for m, n in HOLD_BUSINESS_DAYS.items()}
+
+
+def available_at(world: World, method: int, paid: int) -> int:
+    """The release time under the world's flows; 0 (at once) unless flows are "real"."""
+    return released_at(method, paid) if world.flows == "real" else 0
+
+
+def pending(world: World) -> int:
+    """The balance's pending amount now: releases whatever hold has passed."""
+    held = world.held
+    while held and held[0][0] <= world.now:
+        world.pending_total -= heapq.heappop(held)[1]
+    return world.pending_total
