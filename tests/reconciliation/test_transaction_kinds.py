@@ -35,8 +35,9 @@ DOCUMENTED = {
     "chargeback-compensation": (1, "chargebacks", {"payment_id": "tr_5", "chargeback_id": "chb_2"}),
     "outgoing-transfer": (-1, "transfers", {"settlement_id": "stl_1", "transfer_id": "trf_1"}),
     "canceled-outgoing-transfer": (1, "transfers", {"settlement_id": "stl_1", "transfer_id": "trf_1"}),
+    "canceled-transfer": (1, "transfers", {"settlement_id": "stl_1", "transfer_id": "trf_1"}),
     "returned-transfer": (1, "transfers", {"settlement_id": "stl_2", "transfer_id": "trf_2"}),
-    "invoice-compensation": (-1, "fee-prepayments", {"invoice_id": "inv_1"}),
+    "invoice-compensation": (-1, "corrections", {"invoice_id": "inv_1"}),
 }
 
 
@@ -100,17 +101,18 @@ def test_each_balance_is_checked_in_its_own_currency_with_pending_and_available_
     eur_sums = BalanceTransactionSums("bal_eur", "EUR", "eur")
     eur_sums.add_many([tx(1, "payment", "100.00", payment_id="tr_1"), tx(2, "invoice-compensation", "-20.00",
                                                                           invoice_id="inv_1")])
+    eur_categories = {"payments": "100.00", "corrections": "-20.00"}
     gbp_sums = BalanceTransactionSums("bal_gbp", "GBP", "gbp")
     gbp_sums.add_many([tx(3, "payment", "80.00", "GBP", payment_id="tr_2"),
                        tx(4, "returned-refund", "5.00", "GBP", payment_id="tr_2", refund_id="re_1")])
-    eur_report = report("EUR", {"payments": "100.00", "fee-prepayments": "-20.00"}, open_pending="40.00",
+    eur_report = report("EUR", eur_categories, open_pending="40.00",
                         pending_in="60.00", moved="70.00", balance_id="bal_eur")
     gbp_report = report("GBP", {"payments": "80.00", "refunds": "5.00"}, balance_id="bal_gbp")
     assert check_balance_report(eur_report, eur_sums, Tolerance()) == []
     assert check_balance_report(gbp_report, gbp_sums, Tolerance()) == []
 
     # Pending closes 1.00 short while available is 1.00 over: two breaks, never netted to zero.
-    broken = report("EUR", {"payments": "100.00", "fee-prepayments": "-20.00"}, open_pending="40.00",
+    broken = report("EUR", eur_categories, open_pending="40.00",
                     pending_in="60.00", moved="70.00", close_pending="29.00", close_available="91.00")
     assert (eur_report.close_pending, eur_report.close_available) == (eur("30.00"), eur("90.00"))
     breaks = {f.evidence["side"]: f.amount.value for f in check_balance_report(broken, eur_sums, Tolerance())}
@@ -147,17 +149,18 @@ def test_every_term_of_a_settlement_counts_with_its_sign_in_the_settlement_curre
         _line(LineKind.CHARGEBACK, "chb_1", "-25.00", "GBP"),
         _line(LineKind.CHARGEBACK_REVERSAL, "chb_1", "25.00", "GBP"),
     ]
-    terms = {"returned-refund": "10.00", "failed-payment": "-15.00", "unauthorized-direct-debit": "-5.00",
-             "chargeback-compensation": "2.00", "invoice-compensation": "-12.34", "refund-compensation": "1.00"}
+    terms = {"returned-refund": "10.00", "unauthorized-direct-debit": "-5.00", "chargeback-compensation": "2.00",
+             "returned-transfer": "120.00", "balance-correction": "-1.50"}
     for n, (type_, value) in enumerate(sorted(terms.items())):
         line = transaction_line(tx(n, type_, value, "GBP", payment_id="tr_1"))
         assert line is not None and line.kind.value == type_
         lines.append(line)
-    assert transaction_line(tx(99, "payment", "1.00", "GBP", payment_id="tr_1")) is None  # listed already
+    for listed_or_costs in ("payment", "failed-payment", "invoice-compensation", "refund-compensation"):
+        assert transaction_line(tx(99, listed_or_costs, "-1.00", "GBP", payment_id="tr_1")) is None
     sums = SettlementSums("GBP")
     for line in lines:
         sums.add(line)
-    expected = Decimal("100.00") + Decimal("42.10") + 30 - 10 - 25 + 25 + 10 - 15 - 5 + 2 - Decimal("12.34") + 1 - 3
+    expected = Decimal("100.00") + Decimal("42.10") + 30 - 10 - 25 + 25 + 10 - 5 + 2 + 120 - Decimal("1.50") - 3
     assert check_settlement_arithmetic(_settlement(f"{expected}", "GBP", costs="3.00"), sums, Tolerance()) is None
 
     without_reversal = SettlementSums("GBP")
@@ -167,7 +170,7 @@ def test_every_term_of_a_settlement_counts_with_its_sign_in_the_settlement_curre
     finding = check_settlement_arithmetic(_settlement(f"{expected}", "GBP", costs="3.00"), without_reversal,
                                           Tolerance())
     assert finding.evidence["failed_checks"] == ["lines"] and finding.amount == eur("25.00", "GBP")
-    assert finding.evidence["other_terms"]["invoice-compensation"] == "GBP -12.34"
+    assert finding.evidence["other_terms"]["returned-transfer"] == "GBP 120.00"
 
 
 def test_a_line_settled_in_another_currency_is_named_never_added():

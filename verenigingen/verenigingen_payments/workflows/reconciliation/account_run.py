@@ -28,7 +28,7 @@ from .discrepancy import Discrepancy, DiscrepancyKind as K, make_discrepancy
 from .inputs import LineKind, Settlement, SettlementLine
 from .mollie_inputs import (
     capture_line, chargeback_line, ledger_payment_from, payment_line, refund_line, report_from, reversal_line,
-    settlement_from, transaction_from,
+    settlement_from, transaction_from, transaction_line,
 )
 from .payment_sync import sync_payments
 from .settlement_arithmetic import sum_periods
@@ -39,6 +39,7 @@ from .settlement_windows import (
     windows_of,
 )
 from .tolerance import Tolerance
+from .transaction_types import REVERSAL
 
 BATCH = 250
 
@@ -75,8 +76,10 @@ class AccountReconciliation:
     checkpoint: dict = field(default_factory=dict)
     settlement_summaries: list[dict] = field(default_factory=list)
     transactions_checked: int = 0
-    _reversals: dict[str, list[SettlementLine]] = field(default_factory=dict)
+    _terms: dict[str, list[SettlementLine]] = field(default_factory=dict)
     _unsettled_candidates: list[SettlementLine] = field(default_factory=list)
+    _reversed: list[SettlementLine] = field(default_factory=list)
+    _credited: set[str] = field(default_factory=set)
 
     def reconcile(self) -> RunRecord:
         started = time.perf_counter()
@@ -90,19 +93,20 @@ class AccountReconciliation:
             settlements = [settlement_from(s) for s in self.clients.settlements.iter_settlements()]
             windows = windows_of(settlements)
             chosen = self._settlements_in_period(settlements)
-            self._read_chargebacks(windows, {s.id for s in chosen})
+            reconciled = {s.id for s in chosen}
+            self._read_chargebacks(windows, reconciled)
+            for balance in self.clients.balances.list_balances():
+                self._scan_balance(balance, windows, reconciled)
             for settlement in chosen:
                 if settlement.id not in self.checkpoint.get("settlements_done", []):
                     self._reconcile_settlement(settlement, windows)
             if not self.checkpoint.get("chargebacks_done"):
                 self._unsettled_chargebacks(windows)
+                self._reversals_never_credited()
                 self._save(chargebacks_done=True)
             pending = pending_payments(windows, self.ledger.iter_unsettled_paid(
                 self.account, pending_since(windows, self.holds), self.clock() + timedelta(days=1)), self.holds)
             self._clear_settled_since()
-            for balance in self.clients.balances.list_balances():
-                if balance.id not in self.checkpoint.get("balances_done", []):
-                    self._reconcile_balance(balance)
         except Exception as exc:  # recorded on the run, then raised for the caller's log
             self._observe(self.runs.finish_run(
                 self.run.run_id, "failed", self.clock(), error=f"{type(exc).__name__}: {exc}",
@@ -158,7 +162,7 @@ class AccountReconciliation:
                 known = self._ledger_for(lines, {line.id: item for line, item in batch})
                 marked = matcher.match(lines, known)
                 self.ledger.mark_settled_in(self.account, settlement.id, marked)
-        matcher.match(self._reversals.get(settlement.id, ()), {})
+        matcher.match(self._terms.get(settlement.id, ()), {})
         claimed = self.ledger.iter_claimed_by_settlement(self.account, settlement.id, unplaced_only=True)
         findings = finish_settlement(matcher, claimed, self.tolerance)
         window = next((w for w in windows if w.settlement_id == settlement.id), None)
@@ -220,9 +224,9 @@ class AccountReconciliation:
             return None
 
     def _read_chargebacks(self, windows, reconciled: set[str]) -> None:
-        """One pass over the chargebacks: reversals by the reconciled settlement whose window holds
-        their `reversedAt`, and the chargebacks in a reconciled window that no settlement deducts."""
-        self._reversals, self._unsettled_candidates = {}, []
+        """One pass over the chargebacks: those in a reconciled window that no settlement deducts, and
+        those Mollie reversed (`reversedAt`) inside a reconciled window, to find their credit."""
+        self._unsettled_candidates, self._reversed = [], []
         for item in self.clients.chargebacks.iter_chargebacks():
             line = chargeback_line(item)
             window = window_for(windows, line.created_at) if line.created_at else None
@@ -232,7 +236,46 @@ class AccountReconciliation:
             if reversal is not None:
                 held_by = window_for(windows, reversal.created_at)
                 if held_by is not None and held_by.settlement_id in reconciled:
-                    self._reversals.setdefault(held_by.settlement_id, []).append(reversal)
+                    self._reversed.append(reversal)
+
+    def _scan_balance(self, balance, windows, reconciled: set[str]) -> None:
+        """One pass over the balance's transactions, newest first, back to the period's start or the
+        first reconciled settlement's window, whichever is earlier: the period's transactions against
+        the balance report (once per run), the settlement terms Mollie lists nowhere (reversals,
+        returned refunds, payouts paid again, corrections) by the settlement whose window holds them,
+        and which chargebacks were credited back."""
+        start, end = amsterdam_midnight(self.period_from), amsterdam_midnight(self.period_until)
+        opened = [w.opens_after for w in windows if w.settlement_id in reconciled and w.opens_after is not None]
+        scan_from = min([start, *opened])
+        check = balance.id not in self.checkpoint.get("balances_done", [])
+        sums = BalanceTransactionSums(balance.id, balance.currency, f"{balance.id}:{self.period_from}:{self.period_until}")
+        in_scan = (transaction_from(t) for t in self.clients.balances.iter_transactions(balance.id))
+        for batch in _batches(_between(in_scan, scan_from, end)):
+            for tx in batch:
+                self._note_term(tx, windows, reconciled)
+            if check:
+                in_period = [tx for tx in batch if tx.created_at >= start]
+                sums.add_many(in_period)
+                self._record(self._transactions_without_payment(in_period))
+        if check:
+            self._check_balance_report(balance, sums)
+
+    def _note_term(self, tx, windows, reconciled: set[str]) -> None:
+        if tx.type == REVERSAL and tx.chargeback_id:
+            self._credited.add(tx.chargeback_id)
+        line = transaction_line(tx)
+        if line is None:
+            return
+        held_by = window_for(windows, tx.created_at)
+        if held_by is not None and held_by.settlement_id in reconciled:
+            self._terms.setdefault(held_by.settlement_id, []).append(line)
+
+    def _reversals_never_credited(self) -> None:
+        self._record(make_discrepancy(
+            K.REVERSAL_NEVER_CREDITED, line.settlement_amount or line.amount, (line.id, line.payment_id), line.id,
+            payment_id=line.payment_id, reversed_at=line.created_at.isoformat(),
+            chargeback_reversal_transaction=None,
+        ) for line in self._reversed if line.id not in self._credited)
 
     def _unsettled_chargebacks(self, windows) -> None:
         for batch in _batches(self._unsettled_candidates):
@@ -255,19 +298,12 @@ class AccountReconciliation:
                 self.runs.resolve(self.account, d.identity, "reconciliation",
                                   f"paid out later by settlement {settlement} (run {self.run.run_id})", self.clock())
 
-    def _reconcile_balance(self, balance) -> None:
-        start, end = amsterdam_midnight(self.period_from), amsterdam_midnight(self.period_until)
-        currency = balance.currency
-        scope = f"{balance.id}:{self.period_from}:{self.period_until}"
-        sums = BalanceTransactionSums(balance.id, currency, scope)
-        in_period = (transaction_from(t) for t in self.clients.balances.iter_transactions(balance.id))
-        for batch in _batches(_between(in_period, start, end)):
-            sums.add_many(batch)
-            self._record(self._transactions_without_payment(batch))
+    def _check_balance_report(self, balance, sums: BalanceTransactionSums) -> None:
         self.transactions_checked += sums.count
-        report = report_from(self.clients.balances.get_report(balance.id, self.period_from, self.period_until), currency)
+        report = report_from(self.clients.balances.get_report(balance.id, self.period_from, self.period_until),
+                             balance.currency)
         self._record(check_balance_report(report, sums, self.tolerance))
-        summary = {"id": balance.id, "currency": currency, "pending": f"{report.close_pending.value:f}",
+        summary = {"id": balance.id, "currency": balance.currency, "pending": f"{report.close_pending.value:f}",
                    "available": f"{report.close_available.value:f}", "until": report.until_date}
         self._save(balances_done=self.checkpoint.get("balances_done", []) + [balance.id],
                    balances=self.checkpoint.get("balances", []) + [summary])

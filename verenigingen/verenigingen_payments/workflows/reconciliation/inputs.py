@@ -34,6 +34,9 @@ class LineKind(str, Enum):
     INVOICE_ROUNDING_COMPENSATION = "invoice-rounding-compensation"
     BALANCE_CORRECTION = "balance-correction"
     MOVEMENT = "movement"
+    RETURNED_TRANSFER = "returned-transfer"
+    CANCELED_TRANSFER = "canceled-transfer"
+    CANCELED_OUTGOING_TRANSFER = "canceled-outgoing-transfer"
 
     @property
     def listed(self) -> bool:

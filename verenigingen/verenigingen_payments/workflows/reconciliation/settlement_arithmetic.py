@@ -23,11 +23,15 @@ payment the settlement should list but does not, a line listed twice) are passed
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from ...core.models.money import Amount
 from .discrepancy import Discrepancy, DiscrepancyKind, make_discrepancy, money
 from .inputs import LineKind, Settlement, SettlementLine
 from .tolerance import Tolerance
+from .transaction_types import OPTIONAL_TERMS
+
+MAX_OPTIONAL = 8  # subsets tried when optional terms may be missing (2^8 sums at most)
 
 
 @dataclass
@@ -39,6 +43,7 @@ class SettlementSums:
     counts: dict[LineKind, int] = field(default_factory=dict)
     foreign_currency_lines: list[str] = field(default_factory=list)
     unsettled_lines: int = 0
+    optional: list[SettlementLine] = field(default_factory=list)
 
     def add(self, line: SettlementLine) -> None:
         self.counts[line.kind] = self.counts.get(line.kind, 0) + 1
@@ -50,6 +55,8 @@ class SettlementSums:
             self.foreign_currency_lines.append(line.id)
             return
         self.by_kind[line.kind] = self.by_kind.get(line.kind, Amount.zero(self.currency)) + amount
+        if line.kind.value in OPTIONAL_TERMS:
+            self.optional.append(line)
 
     def of(self, kind: LineKind) -> Amount:
         return self.by_kind.get(kind, Amount.zero(self.currency))
@@ -88,6 +95,23 @@ def sum_periods(settlement: Settlement, tolerance: Tolerance) -> PeriodSums:
                     f"{line_vat.value} != gross {line.amount_gross.value}"
                 )
     return PeriodSums(revenue, net, vat, gross, tuple(breaks))
+
+
+def unpaid_optional_terms(settlement: Settlement, sums: SettlementSums, tolerance: Tolerance,
+                          explained: Amount | None = None) -> list[SettlementLine]:
+    """The fewest optional terms (returned payouts to pay again, corrections) whose absence makes the
+    lines add up, when they do not with all of them; [] when they add up or no subset explains it."""
+    explained = explained or Amount.zero(settlement.currency)
+    target = settlement.amount - (sums.lines_total - sum_periods(settlement, tolerance).costs_gross + explained)
+    if tolerance.agrees(target, Amount.zero(settlement.currency)) or not sums.optional:
+        return []
+    candidates = sums.optional[:MAX_OPTIONAL]
+    for size in range(1, len(candidates) + 1):
+        for subset in combinations(candidates, size):
+            left_out = sum((line.settlement_amount for line in subset), Amount.zero(settlement.currency))
+            if tolerance.agrees(-left_out, target):
+                return list(subset)
+    return []
 
 
 def check_settlement_arithmetic(
