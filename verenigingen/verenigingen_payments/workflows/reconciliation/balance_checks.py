@@ -44,7 +44,7 @@ class BalanceTransactionSums:
     count: int = 0
     findings: list[Discrepancy] = field(default_factory=list)
     explained_by_category: dict[str, Amount] = field(default_factory=dict)
-    deductions_by_category: dict[str, Amount] = field(default_factory=dict)
+    deductions_by_category: dict[str, tuple[Amount, Amount]] = field(default_factory=dict)
     _recent: dict[tuple, tuple[str, datetime]] = field(default_factory=dict)
     _last_pruned: datetime | None = None
 
@@ -86,8 +86,10 @@ class BalanceTransactionSums:
         if tx.deductions is not None and tx.deductions.value:
             self._book("fee-prepayments", tx.deductions)
             own = category or "corrections"
-            self.deductions_by_category[own] = self.deductions_by_category.get(own, Amount.zero(self.currency)) \
-                + tx.deductions
+            zero = Amount.zero(self.currency)
+            withheld, given = self.deductions_by_category.get(own, (zero, zero))
+            self.deductions_by_category[own] = (
+                (withheld + tx.deductions, given) if tx.deductions.value < 0 else (withheld, given + tx.deductions))
 
     def _book(self, category: str, amount: Amount) -> None:
         self.by_category[category] = self.by_category.get(category, Amount.zero(self.currency)) + amount
@@ -174,7 +176,7 @@ def _with_held_fees(cats: dict, sums: BalanceTransactionSums, tolerance: Toleran
         if category == "fee-prepayments" or deductions is None or not totals.pending.value:
             continue
         shift = totals.movement - booked.get(category, zero)
-        low, high = min(deductions.value, 0), max(deductions.value, 0)
+        low, high = deductions[0].value, deductions[1].value
         slack = tolerance.for_currency(zero.currency)
         if low - slack <= shift.value <= high + slack:
             booked[category] = booked.get(category, zero) + shift
