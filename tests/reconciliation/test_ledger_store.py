@@ -66,8 +66,9 @@ def test_upsert_updates_in_place_and_keeps_what_reconciliation_marked(engine):
     assert [p.id for p in claimed] == [f"tr_{i:05d}" for i in range(600)]
     unplaced = list(ledger.iter_claimed_by_settlement("acct", "stl_a", unplaced_only=True))
     assert [p.id for p in unplaced] == [f"tr_{i:05d}" for i in range(1, 600, 2)]
-    assert ledger.known_ids("acct", ["tr_00001", "tr_00599", "tr_absent"]) == {"tr_00001", "tr_00599"}
-    assert ledger.known_ids("other", ["tr_00001"]) == set()
+    ledger.upsert_payments("acct", [payment(601, settlement_id=None)])
+    assert ledger.placement("acct", ["tr_00001", "tr_00601", "tr_absent"]) == {"tr_00001": True, "tr_00601": False}
+    assert ledger.placement("other", ["tr_00001"]) == {}
 
 
 def test_captured_amounts_round_trip_and_an_older_table_gets_the_column(engine):

@@ -18,6 +18,7 @@ from verenigingen.verenigingen_payments.workflows.reconciliation_engine import (
 )
 
 MISSING = "payment_missing_from_settlement"
+NEVER_RELEASED = "pending_funds_never_released"
 
 
 def config_for(emu) -> MollieConfig:
@@ -91,13 +92,19 @@ def test_a_manually_captured_payment_is_settled_through_its_capture_line(clean, 
 
 
 def _settle_later(emu, payment_id: str, settlements_later: int) -> None:
-    """What a hold time does at Mollie: the payment becomes available, and is paid out, in a later
-    settlement than the one whose window holds its payment time (test fixture: moves the line)."""
+    """What a hold time does at Mollie: the payment's funds stay pending until a later settlement's
+    window and are paid out there, not by the one whose window holds its payment time (test
+    fixture: holds its balance transaction and moves its settlement line)."""
+    from verenigingen.verenigingen_payments.sandbox.store import TX_KINDS
+
     world = emu.app.world
     with world.lock:
         row = world.payments.find(payment_id)
         held_by = world.settlements[world.payments["settlement"][row]]
         later = world.settlements[held_by.index + settlements_later]
+        tx = world.tables["transactions"]
+        [booked] = [t for t in range(tx.n) if tx["ref"][t] == row and TX_KINDS[tx["kind"][t]] == "payment"]
+        tx["available"][booked] = later.start + 3600
         held_by.payments.remove(row)
         later.payments.append(row)
         world.payments["settlement"][row] = later.index
@@ -117,14 +124,33 @@ def test_paid_but_not_yet_in_a_closed_settlement_is_pending_then_a_finding_then_
 
     clean.control.advance_clock(days=15)  # settlement 6, the one that should hold it, closes without it
     reconcile(clean, stores, date(2025, 4, 2), date(2025, 4, 17))
-    [missing] = open_findings(stores, MISSING)
-    assert missing.ids[0] == late and missing.evidence["closed_without_it"] != missing.evidence["expected_settlement"]
+    [overdue] = open_findings(stores)  # its funds are still pending, long after its hold
+    assert (overdue.kind, overdue.ids[0]) == (NEVER_RELEASED, late)
+    assert overdue.evidence["closed_without_it"] != first.totals["settlements"][0]["id"]
 
     clean.control.advance_clock(days=15)  # settlement 7 holds it; this run covers another period
     reconcile(clean, stores, date(2025, 4, 17), date(2025, 5, 2))
     assert open_findings(stores) == []
-    [cleared] = stores.runs.list_discrepancies("flows", kind=MISSING)
+    [cleared] = stores.runs.list_discrepancies("flows", kind=NEVER_RELEASED)
     assert cleared.status == RESOLVED and cleared.resolved_by == "reconciliation"
+
+
+def test_a_payment_released_but_in_no_closed_settlement_is_missing_at_once(clean, stores):
+    """Paid late in a window without a hold (its funds available at once), in no settlement: the
+    balance report says it was not pending when the settlement closed, so it is missing, not pending."""
+    late = paid_payment(clean)
+    clean.control.trigger("payment.paid", late)
+    world = clean.app.world
+    with world.lock:
+        row = world.payments.find(late)
+        held_by = world.settlements[world.payments["settlement"][row]]
+        held_by.payments.remove(row)
+        world.payments["settlement"][row] = -1
+        held_by.touch()
+    clean.control.advance_clock(days=5)
+    reconcile(clean, stores, date(2025, 3, 17), date(2025, 4, 3))
+    [missing] = open_findings(stores)
+    assert (missing.kind, missing.ids[0]) == (MISSING, late)
 
 
 def test_a_period_reaching_the_present_holds_the_open_settlement_as_pending(clean, stores):

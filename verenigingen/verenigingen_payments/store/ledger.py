@@ -72,8 +72,10 @@ class PaymentLedger(Protocol):
         """Payments whose Mollie object names `settlement_id`, streamed; with `unplaced_only` only
         those the reconciliation has not found in that settlement (`settled_in` is not it)."""
 
-    def known_ids(self, account: str, ids: Iterable[str]) -> set[str]:
-        """Which of `ids` the ledger has (no rows read)."""
+    def placement(self, account: str, ids: Iterable[str]) -> dict[str, bool]:
+        """Of `ids` the ledger has: False for a paid payment no settlement places yet (neither Mollie's
+        `settlementId` nor a reconciled settlement's list), True for every other; ids the ledger lacks
+        are left out. Reads three columns only."""
 
     def iter_unsettled_paid(self, account: str, paid_from: datetime | None, paid_before: datetime
                             ) -> Iterator[LedgerPayment]:

@@ -178,13 +178,15 @@ class FrappePaymentLedger(FrappeStoreBase):
                 return
             last = rows[-1]["payment_id"]
 
-    def known_ids(self, account: str, ids: Iterable[str]) -> set[str]:
+    def placement(self, account: str, ids: Iterable[str]) -> dict[str, bool]:
         wanted = list(dict.fromkeys(ids))
-        found: set[str] = set()
+        found: dict[str, bool] = {}
         for i in range(0, len(wanted), _CHUNK):
             names = [payment_name(account, pid) for pid in wanted[i:i + _CHUNK]]
-            found.update(frappe.db.sql(f"select payment_id from `tab{PAYMENT}` where name in ({_placeholders(names)})",
-                                       names, pluck=True))
+            for pid, status, settlement, settled_in in frappe.db.sql(
+                    f"select payment_id, status, settlement_id, settled_in from `tab{PAYMENT}` "
+                    f"where name in ({_placeholders(names)})", names):
+                found[pid] = bool(status != "paid" or settlement or settled_in)
         return found
 
     def iter_claimed_by_settlement(self, account: str, settlement_id: str, *, unplaced_only: bool = False

@@ -106,13 +106,15 @@ class SqlPaymentLedger:
 
         retry_on_lock_conflict(work)
 
-    def known_ids(self, account: str, ids: Iterable[str]) -> set[str]:
+    def placement(self, account: str, ids: Iterable[str]) -> dict[str, bool]:
         wanted = list(dict.fromkeys(ids))
-        found: set[str] = set()
+        found: dict[str, bool] = {}
         with self._engine.connect() as conn:
             for i in range(0, len(wanted), _ID_CHUNK):
-                found.update(conn.scalars(sa.select(t.c.payment_id).where(
-                    t.c.account == account, t.c.payment_id.in_(wanted[i:i + _ID_CHUNK]))))
+                for pid, status, settlement, settled_in in conn.execute(sa.select(
+                        t.c.payment_id, t.c.status, t.c.settlement_id, t.c.settled_in).where(
+                        t.c.account == account, t.c.payment_id.in_(wanted[i:i + _ID_CHUNK]))):
+                    found[pid] = bool(status != "paid" or settlement or settled_in)
         return found
 
     def iter_claimed_by_settlement(self, account: str, settlement_id: str, *, unplaced_only: bool = False

@@ -18,28 +18,29 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable
 
-from ...core.calendar import amsterdam_midnight
+from ...core.calendar import AMSTERDAM, amsterdam_midnight
 from ...core.errors import NotFoundError
 from ...observability.recorders import observe_reconciliation_run
 from ...store.ledger import LedgerPayment, PaymentLedger
 from ...store.reconciliation_runs import COMPLETED, OPEN, ReconciliationStore, RunRecord
 from .balance_checks import BalanceTransactionSums, check_balance_report
+from .balance_scan import BalanceScan, named_payments, transactions_without_payment
 from .discrepancy import Discrepancy, DiscrepancyKind as K, make_discrepancy
 from .inputs import LineKind, Settlement, SettlementLine
 from .mollie_inputs import (
     capture_line, chargeback_line, ledger_payment_from, payment_line, refund_line, report_from, reversal_line,
-    settlement_from, transaction_from, transaction_line,
+    settlement_from, transaction_from,
 )
 from .payment_sync import sync_payments
 from .settlement_arithmetic import sum_periods
 from .settlement_check import finish_settlement
 from .settlement_matching import SettlementMatcher
 from .settlement_windows import (
-    CLOSED, Holds, due_span, pending_payments, pending_since, unsettled_chargeback, unsettled_payments, window_for,
-    windows_of,
+    CLOSED, Holds, due_span, overdue, pending_payments, pending_since, unsettled_chargeback, unsettled_payments,
+    window_for, windows_of,
 )
+from .pending_funds import judge_pending
 from .tolerance import Tolerance
-from .transaction_types import REVERSAL
 
 BATCH = 250
 
@@ -76,10 +77,11 @@ class AccountReconciliation:
     checkpoint: dict = field(default_factory=dict)
     settlement_summaries: list[dict] = field(default_factory=list)
     transactions_checked: int = 0
-    _terms: dict[str, list[SettlementLine]] = field(default_factory=dict)
+    _scan: BalanceScan | None = None
     _unsettled_candidates: list[SettlementLine] = field(default_factory=list)
     _reversed: list[SettlementLine] = field(default_factory=list)
-    _credited: set[str] = field(default_factory=set)
+    _never_released: dict[str, str] = field(default_factory=dict)
+    _released: set[str] = field(default_factory=set)
 
     def reconcile(self) -> RunRecord:
         started = time.perf_counter()
@@ -95,6 +97,7 @@ class AccountReconciliation:
             chosen = self._settlements_in_period(settlements)
             reconciled = {s.id for s in chosen}
             self._read_chargebacks(windows, reconciled)
+            self._scan = BalanceScan(windows, reconciled)
             for balance in self.clients.balances.list_balances():
                 self._scan_balance(balance, windows, reconciled)
             for settlement in chosen:
@@ -104,8 +107,9 @@ class AccountReconciliation:
                 self._unsettled_chargebacks(windows)
                 self._reversals_never_credited()
                 self._save(chargebacks_done=True)
-            pending = pending_payments(windows, self.ledger.iter_unsettled_paid(
-                self.account, pending_since(windows, self.holds), self.clock() + timedelta(days=1)), self.holds)
+            pending = pending_payments(windows, (p for p in self.ledger.iter_unsettled_paid(
+                self.account, pending_since(windows, self.holds), self.clock() + timedelta(days=1))
+                if p.id not in self._released), self.holds)
             self._clear_settled_since()
         except Exception as exc:  # recorded on the run, then raised for the caller's log
             self._observe(self.runs.finish_run(
@@ -162,13 +166,13 @@ class AccountReconciliation:
                 known = self._ledger_for(lines, {line.id: item for line, item in batch})
                 marked = matcher.match(lines, known)
                 self.ledger.mark_settled_in(self.account, settlement.id, marked)
-        matcher.match(self._terms.get(settlement.id, ()), {})
+        matcher.match(self._scan.terms.get(settlement.id, ()), {})
         claimed = self.ledger.iter_claimed_by_settlement(self.account, settlement.id, unplaced_only=True)
         findings = finish_settlement(matcher, claimed, self.tolerance)
         window = next((w for w in windows if w.settlement_id == settlement.id), None)
         if window is not None:
             findings += unsettled_payments(window, windows, self.ledger.iter_unsettled_paid(
-                self.account, *due_span(window, self.holds)), self.holds)
+                self.account, *due_span(window, self.holds)), self.holds, self._never_released, self._released)
         self._record(findings)
         costs = sum_periods(settlement, self.tolerance).costs_gross
         sums = matcher.sums
@@ -240,42 +244,48 @@ class AccountReconciliation:
 
     def _scan_balance(self, balance, windows, reconciled: set[str]) -> None:
         """One pass over the balance's transactions, newest first, back to the period's start or the
-        first reconciled settlement's window, whichever is earlier: the period's transactions against
-        the balance report (once per run), the settlement terms Mollie lists nowhere (reversals,
-        returned refunds, payouts paid again, corrections) by the settlement whose window holds them,
-        and which chargebacks were credited back."""
+        first reconciled settlement's window (less the longest hold), whichever is earlier: the
+        period's transactions against the balance report (once per run) and `BalanceScan`."""
         start, end = amsterdam_midnight(self.period_from), amsterdam_midnight(self.period_until)
         opened = [w.opens_after for w in windows if w.settlement_id in reconciled and w.opens_after is not None]
-        scan_from = min([start, *opened])
+        scan_from = min([start, *(moment - self.holds.longest for moment in opened)])
         check = balance.id not in self.checkpoint.get("balances_done", [])
         sums = BalanceTransactionSums(balance.id, balance.currency, f"{balance.id}:{self.period_from}:{self.period_until}")
         in_scan = (transaction_from(t) for t in self.clients.balances.iter_transactions(balance.id))
         for batch in _batches(_between(in_scan, scan_from, end)):
             for tx in batch:
-                self._note_term(tx, windows, reconciled)
+                self._scan.note(tx)
+            placed = self.ledger.placement(self.account, named_payments(batch))
+            self._scan.note_unplaced(batch, placed)
             if check:
                 in_period = [tx for tx in batch if tx.created_at >= start]
                 sums.add_many(in_period)
-                self._record(self._transactions_without_payment(in_period))
+                self._record(transactions_without_payment(in_period, placed, self._fetch_and_store))
         if check:
             self._check_balance_report(balance, sums)
+        self._find_never_released(balance, windows, reconciled, end)
 
-    def _note_term(self, tx, windows, reconciled: set[str]) -> None:
-        if tx.type == REVERSAL and tx.chargeback_id:
-            self._credited.add(tx.chargeback_id)
-        line = transaction_line(tx)
-        if line is None:
+    def _find_never_released(self, balance, windows, reconciled: set[str], end: datetime) -> None:
+        """Which overdue payments are still pending on this balance (see `pending_funds`)."""
+        if not windows or windows[-1].closes_at > end or not self._scan.movements.by_payment:
             return
-        held_by = window_for(windows, tx.created_at)
-        if held_by is not None and held_by.settlement_id in reconciled:
-            self._terms.setdefault(held_by.settlement_id, []).append(line)
+        closed_at = windows[-1].closes_at
+        day = closed_at.astimezone(AMSTERDAM).date()
+        report = report_from(self.clients.balances.get_report(balance.id, day - timedelta(days=1), day),
+                             balance.currency)
+        first = min((w.opens_after for w in windows if w.settlement_id in reconciled and w.opens_after), default=None)
+        late = self.ledger.iter_unsettled_paid(self.account, first - self.holds.longest if first else None, closed_at)
+        verdict = judge_pending(report.close_pending, closed_at, self.holds.longest, self._scan.movements,
+                                overdue(windows, late, self.holds, reconciled), self.tolerance)
+        self._never_released.update(verdict.never_released)
+        self._released.update(verdict.released)
 
     def _reversals_never_credited(self) -> None:
         self._record(make_discrepancy(
             K.REVERSAL_NEVER_CREDITED, line.settlement_amount or line.amount, (line.id, line.payment_id), line.id,
             payment_id=line.payment_id, reversed_at=line.created_at.isoformat(),
             chargeback_reversal_transaction=None,
-        ) for line in self._reversed if line.id not in self._credited)
+        ) for line in self._reversed if line.id not in self._scan.credited)
 
     def _unsettled_chargebacks(self, windows) -> None:
         for batch in _batches(self._unsettled_candidates):
@@ -284,10 +294,10 @@ class AccountReconciliation:
             self._record(findings)
 
     def _clear_settled_since(self) -> None:
-        """Resolve open `payment_missing_from_settlement` findings (of any run) whose payment a
-        settlement holds by now: Mollie paid it out later than its window, as hold times allow."""
-        stale = [d for d in self.runs.list_discrepancies(self.account, status=OPEN, kind=K.PAYMENT_MISSING_FROM_SETTLEMENT.value)
-                 if d.scope == d.ids[0]]
+        """Resolve open `payment_missing_from_settlement` / `pending_funds_never_released` findings (of
+        any run) whose payment a settlement holds by now: Mollie paid it out later than it was due."""
+        stale = [d for kind in (K.PAYMENT_MISSING_FROM_SETTLEMENT, K.PENDING_FUNDS_NEVER_RELEASED)
+                 for d in self.runs.list_discrepancies(self.account, status=OPEN, kind=kind.value) if d.scope == d.ids[0]]
         if not stale:
             return
         held = self.ledger.get_payments(self.account, {d.ids[0] for d in stale})
@@ -308,32 +318,11 @@ class AccountReconciliation:
         self._save(balances_done=self.checkpoint.get("balances_done", []) + [balance.id],
                    balances=self.checkpoint.get("balances", []) + [summary])
 
-    def _transactions_without_payment(self, batch) -> list[Discrepancy]:
-        kinds = {"refund": K.REFUND_WITHOUT_PAYMENT, "chargeback": K.CHARGEBACK_WITHOUT_PAYMENT}
-        named = [tx for tx in batch if tx.payment_id and tx.type in (*kinds, "payment")]
-        if not named:
-            return []
-        known = self.ledger.known_ids(self.account, {tx.payment_id for tx in named})
-        findings = []
-        for tx in named:
-            if tx.payment_id in known or self._fetch_and_store(tx.payment_id, known):
-                continue
-            if tx.type == "payment":
-                findings.append(make_discrepancy(K.UNEXPLAINED_BALANCE_MOVEMENT, tx.result_amount, (tx.id,), tx.id,
-                                                 reason="payment transaction for a payment Mollie does not have",
-                                                 payment_id=tx.payment_id))
-            else:
-                own = tx.refund_id or tx.chargeback_id or tx.id
-                findings.append(make_discrepancy(kinds[tx.type], tx.result_amount, (own, tx.payment_id), own,
-                                                 payment_id=tx.payment_id, balance_transaction=tx.id))
-        return findings
-
-    def _fetch_and_store(self, payment_id: str, known: set[str]) -> bool:
+    def _fetch_and_store(self, payment_id: str) -> bool:
         payment = self._fetch_payment(payment_id)
         if payment is None:
             return False
         self.ledger.upsert_payments(self.account, [payment])
-        known.add(payment_id)
         return True
 
 

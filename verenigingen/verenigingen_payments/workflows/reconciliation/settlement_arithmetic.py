@@ -100,17 +100,21 @@ def sum_periods(settlement: Settlement, tolerance: Tolerance) -> PeriodSums:
 def unpaid_optional_terms(settlement: Settlement, sums: SettlementSums, tolerance: Tolerance,
                           explained: Amount | None = None) -> list[SettlementLine]:
     """The fewest optional terms (returned payouts to pay again, corrections) whose absence makes the
-    lines add up, when they do not with all of them; [] when they add up or no subset explains it."""
-    explained = explained or Amount.zero(settlement.currency)
-    target = settlement.amount - (sums.lines_total - sum_periods(settlement, tolerance).costs_gross + explained)
-    if tolerance.agrees(target, Amount.zero(settlement.currency)) or not sums.optional:
+    lines agree with the settlement amount or, failing that, with its `periods` (a settlement that
+    also does not add up for another reason still says in its periods what it paid again); [] when
+    the lines agree with all of them or no subset explains the difference."""
+    zero = Amount.zero(settlement.currency)
+    periods = sum_periods(settlement, tolerance)
+    from_lines = sums.lines_total - periods.costs_gross + (explained or zero)
+    if not sums.optional or tolerance.agrees(from_lines, settlement.amount):
         return []
     candidates = sums.optional[:MAX_OPTIONAL]
-    for size in range(1, len(candidates) + 1):
-        for subset in combinations(candidates, size):
-            left_out = sum((line.settlement_amount for line in subset), Amount.zero(settlement.currency))
-            if tolerance.agrees(-left_out, target):
-                return list(subset)
+    for total in (settlement.amount, periods.revenue_gross - periods.costs_gross):
+        target = total - from_lines
+        for size in range(1, len(candidates) + 1):
+            for subset in combinations(candidates, size):
+                if tolerance.agrees(-sum((line.settlement_amount for line in subset), zero), target):
+                    return list(subset)
     return []
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Iterable, Mapping
+from typing import AbstractSet as Set, Iterable, Mapping
 
 from ...core.models.money import Amount
 from ...store.ledger import LedgerPayment
@@ -122,15 +122,26 @@ def pending_payments(windows: list[SettlementWindow], payments: Iterable[LedgerP
 
 def unsettled_payments(
     window: SettlementWindow, windows: list[SettlementWindow], payments: Iterable[LedgerPayment], holds: Holds,
+    never_released: Mapping[str, str] | None = None, released: Set[str] = frozenset(),
 ) -> list[Discrepancy]:
     """Findings for the unsettled paid payments whose due settlement is `window` (read with
-    `due_span`); the others are due in another window or not due yet (pending)."""
+    `due_span`); the others are due in another window or not due yet (pending). A payment in
+    `never_released` (payment id → its transaction) is still pending on the balance; one in
+    `released` was available before its holder closed, so its holder is due to hold it."""
     findings = []
     for p in payments:
-        due = due_window(windows, p, holds)
+        due = window_for(windows, p.paid_at) if p.id in released and p.paid_at else due_window(windows, p, holds)
         if due is None or due.settlement_id != window.settlement_id:
             continue
         holder = window_for(windows, p.paid_at) or window
+        if never_released and p.id in never_released:
+            findings.append(make_discrepancy(
+                K.PENDING_FUNDS_NEVER_RELEASED, p.settlement_amount or p.amount, (p.id, never_released[p.id]), p.id,
+                paid_at=p.paid_at.isoformat() if p.paid_at else None, payment_amount=money(p.amount),
+                hold=str(holds.of(p.method)), closed_without_it=window.settlement_id,
+                balance_transaction=never_released[p.id], funds="still pending on the balance",
+            ))
+            continue
         findings.append(make_discrepancy(
             K.PAYMENT_MISSING_FROM_SETTLEMENT, p.settlement_amount or p.amount, (p.id, holder.settlement_id), p.id,
             paid_at=p.paid_at.isoformat() if p.paid_at else None, payment_amount=money(p.amount),
@@ -158,3 +169,14 @@ def unsettled_chargeback(
         payment_paid_out_in=paid_out_in, chargeback_created_at=chargeback.created_at.isoformat(),
         expected_in_settlement=window.settlement_id, deducted_by_settlement=None,
     )
+
+
+def overdue(windows: list[SettlementWindow], payments: Iterable[LedgerPayment], holds: Holds,
+            reconciled: set[str]) -> list[str]:
+    """Ids of the unsettled paid payments whose due settlement is a reconciled closed one."""
+    out = []
+    for p in payments:
+        due = due_window(windows, p, holds)
+        if due is not None and due.settlement_id in reconciled:
+            out.append(p.id)
+    return out
