@@ -47,6 +47,10 @@ class LedgerPayment:
         return replace(self, settled_in=settlement_id)
 
 
+# Payments whose balance movement may still wait for a settlement (see `PaymentLedger.placement`).
+UNPLACED_STATUSES = ("paid", "failed")
+
+
 @dataclass(frozen=True, slots=True)
 class SyncCursor:
     """Where a resumable payment backfill stands: the next page's `from` id, or done."""
@@ -73,9 +77,10 @@ class PaymentLedger(Protocol):
         those the reconciliation has not found in that settlement (`settled_in` is not it)."""
 
     def placement(self, account: str, ids: Iterable[str]) -> dict[str, bool]:
-        """Of `ids` the ledger has: False for a paid payment no settlement places yet (neither Mollie's
-        `settlementId` nor a reconciled settlement's list), True for every other; ids the ledger lacks
-        are left out. Reads three columns only."""
+        """Of `ids` the ledger has: False for a paid (or failed: its funds were credited first, held)
+        payment no settlement places yet (neither Mollie's `settlementId` nor a reconciled
+        settlement's list), True for every other; ids the ledger lacks are left out. Reads three
+        columns only."""
 
     def iter_unsettled_paid(self, account: str, paid_from: datetime | None, paid_before: datetime
                             ) -> Iterator[LedgerPayment]:

@@ -26,7 +26,7 @@ from verenigingen.verenigingen_payments.frappe_integration.common.site_time impo
     from_site_value,
     to_site_naive,
 )
-from verenigingen.verenigingen_payments.store.ledger import LedgerPayment, SyncCursor
+from verenigingen.verenigingen_payments.store.ledger import UNPLACED_STATUSES, LedgerPayment, SyncCursor
 from verenigingen.verenigingen_payments.store.reconciliation_runs import (
     COMPLETED,
     FAILED,
@@ -186,7 +186,7 @@ class FrappePaymentLedger(FrappeStoreBase):
             for pid, status, settlement, settled_in in frappe.db.sql(
                     f"select payment_id, status, settlement_id, settled_in from `tab{PAYMENT}` "
                     f"where name in ({_placeholders(names)})", names):
-                found[pid] = bool(status != "paid" or settlement or settled_in)
+                found[pid] = bool(status not in UNPLACED_STATUSES or settlement or settled_in)
         return found
 
     def iter_claimed_by_settlement(self, account: str, settlement_id: str, *, unplaced_only: bool = False

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 import sqlalchemy as sa
 
 from ...core.models.money import Amount, amount_text
-from ..ledger import LedgerPayment, SyncCursor
+from ..ledger import UNPLACED_STATUSES, LedgerPayment, SyncCursor
 from .retry import retry_on_lock_conflict
 from .schema import ensure_schema
 from .tables.ledger import mollie_payment as t, mollie_payment_sync as sync
@@ -114,7 +114,7 @@ class SqlPaymentLedger:
                 for pid, status, settlement, settled_in in conn.execute(sa.select(
                         t.c.payment_id, t.c.status, t.c.settlement_id, t.c.settled_in).where(
                         t.c.account == account, t.c.payment_id.in_(wanted[i:i + _ID_CHUNK]))):
-                    found[pid] = bool(status != "paid" or settlement or settled_in)
+                    found[pid] = bool(status not in UNPLACED_STATUSES or settlement or settled_in)
         return found
 
     def iter_claimed_by_settlement(self, account: str, settlement_id: str, *, unplaced_only: bool = False
