@@ -135,24 +135,6 @@ def test_paid_but_not_yet_in_a_closed_settlement_is_pending_then_a_finding_then_
     assert cleared.status == RESOLVED and cleared.resolved_by == "reconciliation"
 
 
-def test_a_payment_released_but_in_no_closed_settlement_is_missing_at_once(clean, stores):
-    """Paid late in a window without a hold (its funds available at once), in no settlement: the
-    balance report says it was not pending when the settlement closed, so it is missing, not pending."""
-    late = paid_payment(clean)
-    clean.control.trigger("payment.paid", late)
-    world = clean.app.world
-    with world.lock:
-        row = world.payments.find(late)
-        held_by = world.settlements[world.payments["settlement"][row]]
-        held_by.payments.remove(row)
-        world.payments["settlement"][row] = -1
-        held_by.touch()
-    clean.control.advance_clock(days=5)
-    reconcile(clean, stores, date(2025, 3, 17), date(2025, 4, 3))
-    [missing] = open_findings(stores)
-    assert (missing.kind, missing.ids[0]) == (MISSING, late)
-
-
 def test_a_period_reaching_the_present_holds_the_open_settlement_as_pending(clean, stores):
     run = reconcile(clean, stores, date(2025, 3, 1), date(2025, 3, 29))
     assert run.status == COMPLETED and open_findings(stores) == []
