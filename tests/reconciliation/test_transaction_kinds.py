@@ -179,3 +179,33 @@ def test_a_line_settled_in_another_currency_is_named_never_added():
     sums.add(_line(LineKind.PAYMENT, "tr_2", "10.00", "GBP"))
     finding = check_settlement_arithmetic(_settlement("10.00", "EUR"), sums, Tolerance())
     assert finding.evidence["foreign_currency_lines"] == ["tr_2"] and sums.lines_total == eur("10.00")
+
+
+def test_a_returned_payout_the_settlement_does_not_pay_again_is_named_not_a_mismatch():
+    from verenigingen.verenigingen_payments.workflows.reconciliation import SettlementMatcher, finish_settlement
+
+    returned = transaction_line(tx(1, "returned-transfer", "500.00", settlement_id="stl_0", transfer_id="trf_0"))
+    matcher = SettlementMatcher(_settlement("0.00", "EUR"))
+    matcher.match([returned], {})
+    [finding] = finish_settlement(matcher, [], Tolerance())
+    assert finding.kind.value == "returned_payout_never_repaid" and finding.ids == ("stl_0", "baltr_1")
+
+    repaid = SettlementMatcher(_settlement("500.00", "EUR"))
+    repaid.match([returned], {})
+    assert finish_settlement(repaid, [], Tolerance()) == []
+
+
+def test_overdue_payments_still_pending_at_the_last_close_are_never_released():
+    from verenigingen.verenigingen_payments.workflows.reconciliation.pending_funds import (
+        UnplacedMovements, judge_pending,
+    )
+
+    close = T0 + timedelta(days=20)
+    movements = UnplacedMovements()
+    movements.add("tr_recent", "baltr_1", close - timedelta(days=1), eur("24.70"))
+    movements.add("tr_stuck", "baltr_2", T0, eur("12.20"))
+    movements.add("tr_missing", "baltr_3", T0 + timedelta(hours=1), eur("14.70"))
+    verdict = judge_pending(eur("36.90"), close, timedelta(days=10), movements, ["tr_stuck", "tr_missing"], Tolerance())
+    assert verdict.never_released == {"tr_stuck": "baltr_2"}
+    nothing_stuck = judge_pending(eur("24.70"), close, timedelta(days=10), movements, ["tr_stuck"], Tolerance())
+    assert nothing_stuck.never_released == {}
