@@ -155,3 +155,13 @@ def test_unsettled_paid_payments_are_those_no_settlement_places_in_the_window(en
     window_from, window_until = T0 + timedelta(minutes=1), T0 + timedelta(minutes=5)
     found = [p.id for p in ledger.iter_unsettled_paid("acct", window_from, window_until)]
     assert found == ["tr_00003", "tr_00004"]  # 0 before, 1 settled, 2 failed, 5 after, 6 Mollie places
+
+
+def test_unsettled_paid_payments_page_past_equal_payment_times(engine):
+    """1,200 unsettled payments, many sharing one paid_at: every one streamed once, in paid order."""
+    ledger = SqlPaymentLedger(engine)
+    same = T0 + timedelta(hours=1)
+    ledger.upsert_payments("acct", [payment(i, settlement_id=None, paid_at=same if i % 3 else T0 + timedelta(
+        minutes=i)) for i in range(1200)])
+    found = [p.id for p in ledger.iter_unsettled_paid("acct", None, T0 + timedelta(days=2))]
+    assert sorted(found) == [f"tr_{i:05d}" for i in range(1200)] and len(set(found)) == 1200

@@ -134,21 +134,25 @@ class SqlPaymentLedger:
 
     def iter_unsettled_paid(self, account: str, paid_from: datetime | None, paid_before: datetime
                             ) -> Iterator[LedgerPayment]:
-        last = ""
+        """Keyset-paged on (paid_at, payment_id), so the paid_at index bounds each page's scan."""
+        last: tuple[datetime, str] | None = None
         while True:
             query = sa.select(t).where(
                 t.c.account == account, t.c.status == "paid", t.c.settlement_id.is_(None), t.c.settled_in.is_(None),
-                t.c.paid_at < paid_before, t.c.payment_id > last,
-            ).order_by(t.c.payment_id).limit(_ID_CHUNK)
+                t.c.paid_at < paid_before,
+            ).order_by(t.c.paid_at, t.c.payment_id).limit(_ID_CHUNK)
             if paid_from is not None:
                 query = query.where(t.c.paid_at >= paid_from)
+            if last is not None:
+                query = query.where(sa.or_(t.c.paid_at > last[0], sa.and_(t.c.paid_at == last[0],
+                                                                          t.c.payment_id > last[1])))
             with self._engine.connect() as conn:
                 rows = conn.execute(query).all()
             if not rows:
                 return
             for r in rows:
                 yield _payment(r)
-            last = rows[-1].payment_id
+            last = (rows[-1].paid_at, rows[-1].payment_id)
 
     def count(self, account: str) -> int:
         with self._engine.connect() as conn:
