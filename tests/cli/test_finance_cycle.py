@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 
 from verenigingen.verenigingen_payments.cli import finance_cycle
 
@@ -66,3 +67,12 @@ def test_a_period_ending_today_notes_the_open_settlement_as_pending_and_shows_pe
     assert re.search(r"^Pending: \d+ paid payments \(EUR \d+\.\d\d\) not yet due in a closed settlement\.$", text, re.M)
     assert "| settlement | reference | status | settled | captures | amount |" in text
     assert "| captures | reversals |" in text
+
+
+def test_with_mollies_real_flows_the_cycle_shows_pending_funds_and_stays_quiet(tmp_path):
+    code, text = run_cycle(tmp_path, "--scenario", "association-small-real", "--clean", "--seed", "3")
+    assert code == 0
+    pending = re.search(r"^- EUR: pending (\d+\.\d\d), available \d+\.\d\d$", text, re.M)
+    assert pending and Decimal(pending.group(1)) > 0, "held funds are pending on a real account"
+    assert re.search(r"^\| bal_\w+ \| EUR \| [1-9]\d*\.\d\d \| \d+\.\d\d \|$", text, re.M)
+    assert "Everything adds up: no discrepancies." in text and "**no**" not in text

@@ -27,7 +27,7 @@ from ..workflows.reconciliation_engine import Period, ReconciliationStores, reco
 from ..core.calendar import AMSTERDAM
 from .morning_briefing import fetch_briefing, render_briefing
 
-SCENARIOS = ("association-small", "association-large")
+SCENARIOS = ("association-small", "association-large", "association-small-real", "association-large-real")
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
