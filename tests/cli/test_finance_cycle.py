@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 
 from verenigingen.verenigingen_payments.cli import finance_cycle
 from verenigingen.verenigingen_payments.cli.cycle_arguments import parse_arguments
@@ -53,3 +54,26 @@ def test_an_unreachable_api_is_one_clear_error_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("finance-cycle: ") and "x" * 30 not in err and "y" * 30 not in err
+
+
+def test_a_period_ending_today_notes_the_open_settlement_as_pending_and_shows_pending_and_available(tmp_path):
+    """The default period ends today (the emulator's clock): the open settlement is part of it."""
+    code, text = run_cycle(tmp_path, "--clean", "--seed", "7", "--from", "2025-03-01", "--until", "2025-03-29")
+    assert code == 0
+    assert "today is 2025-03-28" in text and "Reconciling 2025-03-01 – 2025-03-29" in text
+    assert re.search(r"^\| open \| open \| — \| — \| — \| — \| — \| EUR \d+\.\d\d \| pending \| 0 \|$", text, re.M)
+    assert "Everything adds up: no discrepancies." in text and "**no**" not in text
+    assert re.search(r"^- EUR: pending \d+\.\d\d, available \d+\.\d\d$", text, re.M)
+    assert re.search(r"^\| bal_\w+ \| EUR \| \d+\.\d\d \| \d+\.\d\d \|$", text, re.M)
+    assert re.search(r"^Pending: \d+ paid payments \(EUR \d+\.\d\d\) not yet due in a closed settlement\.$", text, re.M)
+    assert "| settlement | reference | status | settled | captures | amount |" in text
+    assert "| captures | reversals |" in text
+
+
+def test_with_mollies_real_flows_the_cycle_shows_pending_funds_and_stays_quiet(tmp_path):
+    code, text = run_cycle(tmp_path, "--scenario", "association-small-real", "--clean", "--seed", "3")
+    assert code == 0
+    pending = re.search(r"^- EUR: pending (\d+\.\d\d), available \d+\.\d\d$", text, re.M)
+    assert pending and Decimal(pending.group(1)) > 0, "held funds are pending on a real account"
+    assert re.search(r"^\| bal_\w+ \| EUR \| [1-9]\d*\.\d\d \| \d+\.\d\d \|$", text, re.M)
+    assert "Everything adds up: no discrepancies." in text and "**no**" not in text

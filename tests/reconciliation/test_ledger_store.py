@@ -64,6 +64,32 @@ def test_upsert_updates_in_place_and_keeps_what_reconciliation_marked(engine):
     assert got["tr_00001"].settled_in is None
     claimed = list(ledger.iter_claimed_by_settlement("acct", "stl_a"))
     assert [p.id for p in claimed] == [f"tr_{i:05d}" for i in range(600)]
+    unplaced = list(ledger.iter_claimed_by_settlement("acct", "stl_a", unplaced_only=True))
+    assert [p.id for p in unplaced] == [f"tr_{i:05d}" for i in range(1, 600, 2)]
+    ledger.upsert_payments("acct", [payment(601, settlement_id=None)])
+    assert ledger.placement("acct", ["tr_00001", "tr_00601", "tr_absent"]) == {"tr_00001": True, "tr_00601": False}
+    assert ledger.placement("other", ["tr_00001"]) == {}
+
+
+def test_captured_amounts_round_trip_and_an_older_table_gets_the_column(engine):
+    import sqlalchemy as sa
+
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS mollie_payment"))
+        conn.execute(sa.text("CREATE TABLE mollie_payment (account VARCHAR(140) NOT NULL, payment_id VARCHAR(64) NOT "
+                             "NULL, currency VARCHAR(3) NOT NULL, amount VARCHAR(40) NOT NULL, status VARCHAR(32) NOT "
+                             "NULL, method VARCHAR(32), sequence_type VARCHAR(16), customer_id VARCHAR(64), "
+                             "member_reference VARCHAR(140), subscription_id VARCHAR(64), mandate_id VARCHAR(64), "
+                             "created_at DATETIME NOT NULL, paid_at DATETIME, amount_refunded VARCHAR(40), "
+                             "amount_charged_back VARCHAR(40), settlement_id VARCHAR(64), settlement_currency "
+                             "VARCHAR(3), settlement_amount VARCHAR(40), fees VARCHAR(40), settled_in VARCHAR(64), "
+                             "synced_at DATETIME NOT NULL, PRIMARY KEY (account, payment_id))"))
+        conn.execute(sa.text("DROP TABLE IF EXISTS store_migration"))
+    ledger = SqlPaymentLedger(engine)
+    captured = payment(1, amount=Amount(Decimal("50.00"), "GBP"), amount_refunded=None,
+                       amount_captured=Amount(Decimal("35.00"), "GBP"), settlement_amount=Amount(Decimal("40.10"), "EUR"))
+    ledger.upsert_payments("acct", [captured])
+    assert ledger.get_payments("acct", ["tr_00001"])["tr_00001"] == captured
 
 
 def test_sync_cursor_survives_reopening(engine, sql_store_url):
@@ -129,3 +155,13 @@ def test_unsettled_paid_payments_are_those_no_settlement_places_in_the_window(en
     window_from, window_until = T0 + timedelta(minutes=1), T0 + timedelta(minutes=5)
     found = [p.id for p in ledger.iter_unsettled_paid("acct", window_from, window_until)]
     assert found == ["tr_00003", "tr_00004"]  # 0 before, 1 settled, 2 failed, 5 after, 6 Mollie places
+
+
+def test_unsettled_paid_payments_page_past_equal_payment_times(engine):
+    """1,200 unsettled payments, many sharing one paid_at: every one streamed once, in paid order."""
+    ledger = SqlPaymentLedger(engine)
+    same = T0 + timedelta(hours=1)
+    ledger.upsert_payments("acct", [payment(i, settlement_id=None, paid_at=same if i % 3 else T0 + timedelta(
+        minutes=i)) for i in range(1200)])
+    found = [p.id for p in ledger.iter_unsettled_paid("acct", None, T0 + timedelta(days=2))]
+    assert sorted(found) == [f"tr_{i:05d}" for i in range(1200)] and len(set(found)) == 1200

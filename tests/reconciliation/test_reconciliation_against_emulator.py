@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from verenigingen.verenigingen_payments.clients import MollieConfig
+from verenigingen.verenigingen_payments.clients import MollieConfig, SettlementsClient
 from verenigingen.verenigingen_payments.core.errors import ServerError
 from verenigingen.verenigingen_payments.sandbox.server import MollieEmulator
 from verenigingen.verenigingen_payments.store.reconciliation_runs import COMPLETED, FAILED, RESOLVED
@@ -96,16 +96,18 @@ def test_a_rerun_replaces_and_a_resolved_discrepancy_stays_resolved(planted, sto
 def test_an_interrupted_run_resumes_from_its_checkpoint(planted, stores):
     config = config_for(planted)
     planted.control.clear_faults()
-    planted.control.inject_fault(path="/v2/chargebacks", method="GET", status=503, count=1)
+    last = next(SettlementsClient(config).iter_settlements()).id  # newest first: the run's last settlement
+    planted.control.inject_fault(path=f"/v2/settlements/{last}/captures", method="GET", status=503, count=1)
     with pytest.raises(ServerError):
         reconcile_account(config, stores, SCENARIO_PERIOD)
     failed = stores.runs.list_runs("small")[0]
-    assert failed.status == FAILED and len(failed.checkpoint["settlements_done"]) == 5
+    assert failed.status == FAILED and len(failed.checkpoint["settlements_done"]) == 4
     planted.control.clear_request_log()
     resumed = reconcile_account(config, stores, SCENARIO_PERIOD)
     assert resumed.run_id == failed.run_id and resumed.status == COMPLETED
     paths = [r["path"] for r in planted.control.request_log()]
-    assert not any(p.endswith("/payments") and p.startswith("/v2/settlements/") for p in paths)
+    assert [p for p in paths if p.endswith("/payments") and p.startswith("/v2/settlements/")] == \
+        [f"/v2/settlements/{last}/payments"]
     assert "/v2/payments" not in paths  # the ledger sync had finished before the outage
     scores = score([(f.kind, f.ids) for f in findings(stores)], planted.control.ground_truth())
     assert all((s.precision, s.recall) == (1.0, 1.0) for s in scores.values())

@@ -87,7 +87,8 @@ def _verdicts(account: str) -> dict[str, dict]:
                           fields=["name", "totals"], order_by="period_from desc", limit=200)
     for run in runs:
         for s in json.loads(run.totals or "{}").get("settlements", []):
-            verdicts.setdefault(s["id"], {**s, "run": run.name})
+            if not s.get("pending"):  # the open settlement is noted by a run, not checked
+                verdicts.setdefault(s["id"], {**s, "run": run.name})
     return verdicts
 
 

@@ -15,7 +15,7 @@ from ..core.errors import InvalidInput
 from ..core.input_limits import API_KEY, HTTP_URL, MAX_SEED, ORGANIZATION_TOKEN, parse_day, require, require_period
 from ..store.sql.store_url import check_store_url
 
-SCENARIOS = ("association-small", "association-large")
+SCENARIOS = ("association-small", "association-large", "association-small-real", "association-large-real")
 EXIT_USAGE = 2
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Iterator
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace, out=sys.stdout, stores: ReconciliationStores |
 
         print(f"Reconciling {period.from_date} – {period.until_date} (backfilling the ledger first) …\n",
               file=out, flush=True)
-        record = reconcile_account(config, stores, period)
+        record = reconcile_account(config, stores, period, clock=_running_from(now) if emulator else None)
         discrepancies = stores.runs.list_discrepancies(config.account, run_id=record.run_id)
         scores = None
         if emulator:
@@ -86,6 +87,12 @@ def run(args: argparse.Namespace, out=sys.stdout, stores: ReconciliationStores |
     path = _write_report(args.report_dir, config.account, today, "\n".join(header) + briefing + "\n" + report)
     print(f"Report written to {path}", file=out)
     return 0 if record.status == COMPLETED else 1
+
+
+def _running_from(start: datetime):
+    """The emulator's clock stands still between requests: run from its now at wall-clock pace."""
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
 
 
 def _default_store_url() -> str:

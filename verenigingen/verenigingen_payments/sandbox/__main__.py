@@ -14,6 +14,7 @@ import threading
 
 from .scenario import SCENARIOS
 from .server import MollieEmulator
+from .store import FLOWS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,11 +22,13 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Stateful Mollie API v2 emulator")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--scenario", default="association-small", choices=sorted(SCENARIOS) + sorted(f"{n}-real" for n in SCENARIOS))
+    parser.add_argument("--scenario", default="association-small",
+                        choices=sorted(SCENARIOS) + sorted(f"{n}-{f}" for n in SCENARIOS for f in FLOWS if f != "basic"))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--clean", action="store_true", help="plant no discrepancies")
-    parser.add_argument("--flows", default="basic", choices=("basic", "real"),
-                        help="real: pending funds, failed refunds, returned payouts, invoice compensation …")
+    parser.add_argument("--flows", default="basic", choices=FLOWS,
+                        help="real: pending funds, failed refunds, returned payouts, invoice compensation …; "
+                             "real-full: the same, a second balance in GBP and manual captures")
     parser.add_argument("--live", action="store_true", help="issue a live_ API key instead of test_")
     parser.add_argument("--webhook-secret", default=None, help="signing secret for next-gen webhooks")
     parser.add_argument("--time-scale", type=float, default=1.0, help="multiplier for webhook retry intervals")

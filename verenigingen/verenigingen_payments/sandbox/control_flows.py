@@ -55,7 +55,7 @@ def _fail_pending_debit(world: World, ident: str) -> int:
     row = p.find(ident)
     if row is None:
         raise FlowError(f"no payment {ident}")
-    if world.flows != "real" or p["method"][row] != METHODS.index("directdebit") \
+    if not world.real_flows or p["method"][row] != METHODS.index("directdebit") \
             or released_at(p["method"][row], p["paid"][row]) <= world.now:
         raise FlowError(f"payment {ident} is paid and its funds are available; only a direct debit whose funds "
                         "are still pending (flows real) can fail after payment")

@@ -49,7 +49,7 @@ def settled(world: World, pay: int, minor: int) -> int:
 def settlement_amount(world: World, pay: int, minor: int, basic_currency: str) -> dict:
     """The `settlementAmount` of `minor` of payment `pay` (signed as the caller wants). Flows "basic" keep
     their rendering (`basic_currency`); flows "real" show the amount in the balance's currency."""
-    if world.flows != "real":
+    if not world.real_flows:
         return amount(minor, basic_currency)
     return amount(settled(world, pay, minor), balance_currency(world, balance_of(world, pay)))
 
@@ -57,7 +57,7 @@ def settlement_amount(world: World, pay: int, minor: int, basic_currency: str) -
 def place_payment(world: World, row: int, at: int) -> int:
     """Decide, when a payment is paid at `at`, which balance it reaches (flows "real"); returns it."""
     currency = payment_currency(world, row)
-    if world.flows != "real" or currency == "EUR":
+    if not world.real_flows or currency == "EUR":
         return 0
     for index, book in enumerate(world.books, 1):
         if book.currency == currency and book.opened <= at:

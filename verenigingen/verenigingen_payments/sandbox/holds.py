@@ -37,7 +37,7 @@ _CALENDAR_DAYS = {m: [_calendar_days(n, wd) for wd in range(7)] for m, n in HOLD
 
 def available_at(world: World, method: int, paid: int) -> int:
     """The release time under the world's flows; 0 (at once) unless flows are "real"."""
-    return released_at(method, paid) if world.flows == "real" else 0
+    return released_at(method, paid) if world.real_flows else 0
 
 
 def pending(world: World, balance: int = 0) -> int:

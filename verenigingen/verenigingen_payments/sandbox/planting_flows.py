@@ -82,7 +82,8 @@ class FlowPlanter:
             out.append((s.end + 3600, PLANT_DOUBLE, s.index, 0))
             self.planted.append(("invoice_compensated_twice", s.index, s.end + 3600))
         self._never_released(paid_out, events)
-        self._capture_left_out(paid_out)
+        if self.world.full_flows:
+            self._capture_left_out(paid_out)
         return out
 
     def _capture_left_out(self, paid_out: list) -> None:

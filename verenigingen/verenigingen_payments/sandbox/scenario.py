@@ -70,9 +70,12 @@ def build_settlement_periods(spec: ScenarioSpec) -> list[Settlement]:
 
 def generate(name: str, seed: int, discrepancies: bool = True, flows: str = "basic") -> tuple[World, int]:
     """Build the scenario's world; returns it and the scenario's 'now' (epoch seconds). `flows="real"`
-    adds what a real account shows (scenario_flows.py); a scenario name ending in "-real" does too."""
-    if name.endswith("-real"):
-        name, flows = name.removesuffix("-real"), "real"
+    adds what a real account shows (scenario_flows.py), `"real-full"` also a second balance in GBP and
+    manual captures in ordinary seeds; a scenario name ending in "-real" or "-real-full" does the same."""
+    for flows_name in ("real-full", "real"):
+        if name.endswith(f"-{flows_name}"):
+            name, flows = name.removesuffix(f"-{flows_name}"), flows_name
+            break
     if name not in SCENARIOS:
         raise ValueError(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}")
     if flows not in FLOWS:
@@ -86,11 +89,13 @@ def generate(name: str, seed: int, discrepancies: bool = True, flows: str = "bas
     members = _members(spec, rng, start)
     _customers_mandates_subscriptions(world, members)
     _write_payments(world, spec, rng, members, now)
-    real = RealFlows(world, random.Random(f"{name}:{seed}:flows"), now) if flows == "real" else None
+    real = RealFlows(world, random.Random(f"{name}:{seed}:flows"), now) if world.real_flows else None
     if real:
-        real.pay_in_pounds(int(month_start(spec.start, 1).timestamp()))
+        if world.full_flows:
+            real.pay_in_pounds(int(month_start(spec.start, 1).timestamp()))
         real.fail_direct_debits()
-        real.manual_captures()
+        if world.full_flows:
+            real.manual_captures()
     refunds, chargebacks = _plan_refunds_chargebacks(world, rng, now, real.captured if real else {})
     planter = Planter(world, rng, now, spec.plants_per_kind) if discrepancies else None
     if planter:
@@ -204,7 +209,7 @@ def _write_payments(world: World, spec: ScenarioSpec, rng: random.Random, member
     (created_c, paid_c, done_c, amount_c, method_c, status_c, seq_c, customer_c, subscription_c, mandate_c,
      settlement_c, net_c, vat_c, member_c) = cols.values()
     settlement_at, random_ = world.settlement_at, rng.random
-    held = world.flows == "real"
+    held = world.real_flows
     stopped: set[int] = set()
     row = payments.n
     for k in range(spec.months):
@@ -331,7 +336,7 @@ def _write_transactions(world: World, events: list[tuple]) -> None:
     tx = world.tables["transactions"]
     cols = {"created": [], "kind": [], "ref": [], "initial": [], "deduction": [], "available": []}
     amount_col, net_col, vat_col, method_col = p["amount"], p["fee_net"], p["fee_vat"], p["method"]
-    held = world.flows == "real"
+    held = world.real_flows
     foreign = world.on_book.keys() | world.converted
 
     def flush() -> None:

@@ -115,7 +115,7 @@ def build_invoices(world: World, now: int) -> None:
                 line[2] += vat
         inv = Invoice(len(world.invoices), key, settlements[-1].end + 3600, lines)
         world.invoices.append(inv)
-        if world.flows == "real":
+        if world.real_flows:
             compensate_invoice(world, inv, settlements)
 
 

@@ -18,7 +18,9 @@ from ..core.models.money import Amount
 class LedgerPayment:
     """What the association knows about one Mollie payment.
 
-    `settlement_id` is the settlement Mollie's payment object names; `settled_in` is the
+    `amount_refunded`, `amount_charged_back` and `amount_captured` are Mollie's current totals
+    (None where Mollie leaves them out: nothing refunded, nothing charged back or every chargeback
+    reversed, nothing captured). `settlement_id` is the settlement Mollie's payment object names; `settled_in` is the
     settlement whose payment list the reconciliation actually found it in (None until then).
     """
 
@@ -35,6 +37,7 @@ class LedgerPayment:
     paid_at: datetime | None = None
     amount_refunded: Amount | None = None
     amount_charged_back: Amount | None = None
+    amount_captured: Amount | None = None
     settlement_id: str | None = None
     settlement_amount: Amount | None = None
     fees: Amount | None = None
@@ -42,6 +45,10 @@ class LedgerPayment:
 
     def with_settled_in(self, settlement_id: str) -> LedgerPayment:
         return replace(self, settled_in=settlement_id)
+
+
+# Payments whose balance movement may still wait for a settlement (see `PaymentLedger.placement`).
+UNPLACED_STATUSES = ("paid", "failed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +71,16 @@ class PaymentLedger(Protocol):
 
     def mark_settled_in(self, account: str, settlement_id: str, payment_ids: Iterable[str]) -> None: ...
 
-    def iter_claimed_by_settlement(self, account: str, settlement_id: str) -> Iterator[LedgerPayment]:
-        """Payments whose Mollie object names `settlement_id`, streamed."""
+    def iter_claimed_by_settlement(self, account: str, settlement_id: str, *, unplaced_only: bool = False
+                                   ) -> Iterator[LedgerPayment]:
+        """Payments whose Mollie object names `settlement_id`, streamed; with `unplaced_only` only
+        those the reconciliation has not found in that settlement (`settled_in` is not it)."""
+
+    def placement(self, account: str, ids: Iterable[str]) -> dict[str, bool]:
+        """Of `ids` the ledger has: False for a paid (or failed: its funds were credited first, held)
+        payment no settlement places yet (neither Mollie's `settlementId` nor a reconciled
+        settlement's list), True for every other; ids the ledger lacks are left out. Reads three
+        columns only."""
 
     def iter_unsettled_paid(self, account: str, paid_from: datetime | None, paid_before: datetime
                             ) -> Iterator[LedgerPayment]:

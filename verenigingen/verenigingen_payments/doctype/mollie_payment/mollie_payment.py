@@ -15,7 +15,7 @@ from frappe.model.document import Document
 
 from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores import payment_name
 
-EXACT_AMOUNT_FIELDS = ("amount_refunded", "amount_charged_back", "settlement_amount", "fees")
+EXACT_AMOUNT_FIELDS = ("amount_refunded", "amount_charged_back", "amount_captured", "settlement_amount", "fees")
 
 
 class MolliePayment(Document):

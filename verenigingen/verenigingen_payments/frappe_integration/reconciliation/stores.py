@@ -26,7 +26,7 @@ from verenigingen.verenigingen_payments.frappe_integration.common.site_time impo
     from_site_value,
     to_site_naive,
 )
-from verenigingen.verenigingen_payments.store.ledger import LedgerPayment, SyncCursor
+from verenigingen.verenigingen_payments.store.ledger import UNPLACED_STATUSES, LedgerPayment, SyncCursor
 from verenigingen.verenigingen_payments.store.reconciliation_runs import (
     COMPLETED,
     FAILED,
@@ -45,7 +45,7 @@ _CHUNK = 500
 _PAYMENT_FIELDS = (
     "account", "payment_id", "currency", "amount", "status", "method", "sequence_type", "customer_id",
     "member_reference", "subscription_id", "mandate_id", "created_at", "paid_at", "amount_refunded",
-    "amount_charged_back", "settlement_id", "settlement_currency", "settlement_amount", "fees", "synced_at",
+    "amount_charged_back", "amount_captured", "settlement_id", "settlement_currency", "settlement_amount", "fees", "synced_at",
 )
 _META = ("name", "creation", "modified", "owner", "modified_by", "docstatus", "idx")
 
@@ -126,7 +126,7 @@ class FrappePaymentLedger(FrappeStoreBase):
             "member_reference": p.member_reference, "subscription_id": p.subscription_id,
             "mandate_id": p.mandate_id, "created_at": to_site_naive(p.created_at), "paid_at": to_site_naive(p.paid_at),
             "amount_refunded": amount_text(p.amount_refunded), "amount_charged_back": amount_text(p.amount_charged_back),
-            "settlement_id": p.settlement_id,
+            "amount_captured": amount_text(p.amount_captured), "settlement_id": p.settlement_id,
             "settlement_currency": p.settlement_amount.currency if p.settlement_amount else (
                 p.fees.currency if p.fees else None),
             "settlement_amount": amount_text(p.settlement_amount), "fees": amount_text(p.fees), "synced_at": now,
@@ -141,7 +141,8 @@ class FrappePaymentLedger(FrappeStoreBase):
             customer_id=r["customer_id"], member_reference=r["member_reference"],
             subscription_id=r["subscription_id"], mandate_id=r["mandate_id"], paid_at=from_site_value(r["paid_at"]),
             amount_refunded=_amount(r["amount_refunded"], currency),
-            amount_charged_back=_amount(r["amount_charged_back"], currency), settlement_id=r["settlement_id"],
+            amount_charged_back=_amount(r["amount_charged_back"], currency),
+            amount_captured=_amount(r["amount_captured"], currency), settlement_id=r["settlement_id"],
             settlement_amount=_amount(r["settlement_amount"], r["settlement_currency"]),
             fees=_amount(r["fees"], r["settlement_currency"] or currency), settled_in=r["settled_in"],
         )
@@ -177,8 +178,24 @@ class FrappePaymentLedger(FrappeStoreBase):
                 return
             last = rows[-1]["payment_id"]
 
-    def iter_claimed_by_settlement(self, account: str, settlement_id: str) -> Iterator[LedgerPayment]:
-        return self._stream("account=%s and settlement_id=%s", [account, settlement_id])
+    def placement(self, account: str, ids: Iterable[str]) -> dict[str, bool]:
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, bool] = {}
+        for i in range(0, len(wanted), _CHUNK):
+            names = [payment_name(account, pid) for pid in wanted[i:i + _CHUNK]]
+            for pid, status, settlement, settled_in in frappe.db.sql(
+                    f"select payment_id, status, settlement_id, settled_in from `tab{PAYMENT}` "
+                    f"where name in ({_placeholders(names)})", names):
+                found[pid] = bool(status not in UNPLACED_STATUSES or settlement or settled_in)
+        return found
+
+    def iter_claimed_by_settlement(self, account: str, settlement_id: str, *, unplaced_only: bool = False
+                                   ) -> Iterator[LedgerPayment]:
+        where = "account=%s and settlement_id=%s"
+        if unplaced_only:
+            where += " and ifnull(settled_in, '')!=%s"
+            return self._stream(where, [account, settlement_id, settlement_id])
+        return self._stream(where, [account, settlement_id])
 
     def iter_unsettled_paid(self, account: str, paid_from: datetime | None, paid_before: datetime
                             ) -> Iterator[LedgerPayment]:

@@ -72,7 +72,7 @@ def settlement_rows(filters: dict) -> list[dict]:
     out, seen = [], set()
     for run in runs:
         for s in json.loads(run.totals or "{}").get("settlements", []):
-            if s["id"] in seen:  # the latest run that checked a settlement speaks for it
+            if s["id"] in seen or s.get("pending"):  # the latest run that checked it speaks; open ones are not checked
                 continue
             seen.add(s["id"])
             mine = [f for f in findings.get(s["id"], []) if f.parent == run.name]

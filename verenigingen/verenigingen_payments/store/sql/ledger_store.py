@@ -14,14 +14,13 @@ from typing import Iterable, Iterator
 import sqlalchemy as sa
 
 from ...core.models.money import Amount, amount_text
-from ..ledger import LedgerPayment, SyncCursor
+from ..ledger import UNPLACED_STATUSES, LedgerPayment, SyncCursor
 from .retry import retry_on_lock_conflict
 from .schema import ensure_schema
 from .tables.ledger import mollie_payment as t, mollie_payment_sync as sync
 
 TABLES_MODULE = "verenigingen.verenigingen_payments.store.sql.tables.ledger"
 _ID_CHUNK = 500
-
 
 
 def _row(account: str, p: LedgerPayment, now: datetime) -> dict:
@@ -32,7 +31,7 @@ def _row(account: str, p: LedgerPayment, now: datetime) -> dict:
         "member_reference": p.member_reference, "subscription_id": p.subscription_id,
         "mandate_id": p.mandate_id, "created_at": p.created_at, "paid_at": p.paid_at,
         "amount_refunded": amount_text(p.amount_refunded), "amount_charged_back": amount_text(p.amount_charged_back),
-        "settlement_id": p.settlement_id, "settlement_currency": settlement_currency,
+        "amount_captured": amount_text(p.amount_captured), "settlement_id": p.settlement_id, "settlement_currency": settlement_currency,
         "settlement_amount": amount_text(p.settlement_amount), "fees": amount_text(p.fees), "synced_at": now,
     }
 
@@ -47,7 +46,8 @@ def _payment(r: sa.Row) -> LedgerPayment:
         created_at=r.created_at, method=r.method, sequence_type=r.sequence_type, customer_id=r.customer_id,
         member_reference=r.member_reference, subscription_id=r.subscription_id, mandate_id=r.mandate_id,
         paid_at=r.paid_at, amount_refunded=_amount(r.amount_refunded, r.currency),
-        amount_charged_back=_amount(r.amount_charged_back, r.currency), settlement_id=r.settlement_id,
+        amount_charged_back=_amount(r.amount_charged_back, r.currency),
+        amount_captured=_amount(r.amount_captured, r.currency), settlement_id=r.settlement_id,
         settlement_amount=_amount(r.settlement_amount, r.settlement_currency),
         fees=_amount(r.fees, r.settlement_currency or r.currency), settled_in=r.settled_in,
     )
@@ -106,13 +106,26 @@ class SqlPaymentLedger:
 
         retry_on_lock_conflict(work)
 
-    def iter_claimed_by_settlement(self, account: str, settlement_id: str) -> Iterator[LedgerPayment]:
+    def placement(self, account: str, ids: Iterable[str]) -> dict[str, bool]:
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, bool] = {}
+        with self._engine.connect() as conn:
+            for i in range(0, len(wanted), _ID_CHUNK):
+                for pid, status, settlement, settled_in in conn.execute(sa.select(
+                        t.c.payment_id, t.c.status, t.c.settlement_id, t.c.settled_in).where(
+                        t.c.account == account, t.c.payment_id.in_(wanted[i:i + _ID_CHUNK]))):
+                    found[pid] = bool(status not in UNPLACED_STATUSES or settlement or settled_in)
+        return found
+
+    def iter_claimed_by_settlement(self, account: str, settlement_id: str, *, unplaced_only: bool = False
+                                   ) -> Iterator[LedgerPayment]:
         last = ""
         while True:
+            query = sa.select(t).where(t.c.account == account, t.c.settlement_id == settlement_id, t.c.payment_id > last)
+            if unplaced_only:
+                query = query.where(sa.or_(t.c.settled_in.is_(None), t.c.settled_in != settlement_id))
             with self._engine.connect() as conn:
-                rows = conn.execute(sa.select(t).where(
-                    t.c.account == account, t.c.settlement_id == settlement_id, t.c.payment_id > last,
-                ).order_by(t.c.payment_id).limit(_ID_CHUNK)).all()
+                rows = conn.execute(query.order_by(t.c.payment_id).limit(_ID_CHUNK)).all()
             if not rows:
                 return
             for r in rows:
@@ -121,21 +134,25 @@ class SqlPaymentLedger:
 
     def iter_unsettled_paid(self, account: str, paid_from: datetime | None, paid_before: datetime
                             ) -> Iterator[LedgerPayment]:
-        last = ""
+        """Keyset-paged on (paid_at, payment_id), so the paid_at index bounds each page's scan."""
+        last: tuple[datetime, str] | None = None
         while True:
             query = sa.select(t).where(
                 t.c.account == account, t.c.status == "paid", t.c.settlement_id.is_(None), t.c.settled_in.is_(None),
-                t.c.paid_at < paid_before, t.c.payment_id > last,
-            ).order_by(t.c.payment_id).limit(_ID_CHUNK)
+                t.c.paid_at < paid_before,
+            ).order_by(t.c.paid_at, t.c.payment_id).limit(_ID_CHUNK)
             if paid_from is not None:
                 query = query.where(t.c.paid_at >= paid_from)
+            if last is not None:
+                query = query.where(sa.or_(t.c.paid_at > last[0], sa.and_(t.c.paid_at == last[0],
+                                                                          t.c.payment_id > last[1])))
             with self._engine.connect() as conn:
                 rows = conn.execute(query).all()
             if not rows:
                 return
             for r in rows:
                 yield _payment(r)
-            last = rows[-1].payment_id
+            last = (rows[-1].paid_at, rows[-1].payment_id)
 
     def count(self, account: str) -> int:
         with self._engine.connect() as conn:

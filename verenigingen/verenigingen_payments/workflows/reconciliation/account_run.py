@@ -1,35 +1,45 @@
 """One account's reconciliation for one period, through the clients, resumable from checkpoints.
 
-Phases, each recorded in the run's checkpoint as it completes: sync the ledger, reconcile each
-settlement closed in the period (and the open one when the period reaches today), find
-chargebacks no settlement deducts, check each balance's report against its transactions.
-Only one settlement's lines (a page at a time) or one page of transactions is in memory.
+Phases, each recorded in the run's checkpoint as it completes: sync the ledger, read the
+chargebacks once (their reversals are terms of the settlement whose window holds `reversedAt`;
+those no settlement deducts are kept for the chargeback check), reconcile each settlement closed in
+the period, note the open settlement (a settlement being built: its lines are pending, never
+findings) when the period reaches now, find chargebacks no settlement deducts, check each balance's
+report against its transactions. Paid payments not yet due in a closed settlement are counted as
+pending; a `payment_missing_from_settlement` of an earlier run whose payment a settlement now
+holds is resolved, whichever period this run covers. Only one settlement's lines (a page at a
+time) or one page of transactions is in memory.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from typing import Callable, Iterable, Iterator
+from datetime import date, datetime, timedelta, timezone
+from typing import Callable, Iterable
 
-from ...core.calendar import amsterdam_midnight
+from ...core.calendar import AMSTERDAM, amsterdam_midnight
 from ...core.errors import NotFoundError
 from ...observability.recorders import observe_reconciliation_run
 from ...store.ledger import LedgerPayment, PaymentLedger
-from ...store.reconciliation_runs import COMPLETED, ReconciliationStore, RunRecord
+from ...store.reconciliation_runs import COMPLETED, OPEN, ReconciliationStore, RunRecord
 from .balance_checks import BalanceTransactionSums, check_balance_report
+from .balance_scan import BalanceScan, named_payments, transactions_without_payment
 from .discrepancy import Discrepancy, DiscrepancyKind as K, make_discrepancy
-from .inputs import Settlement, SettlementLine
+from .inputs import LineKind, Settlement, SettlementLine
 from .mollie_inputs import (
-    capture_line, chargeback_line, ledger_payment_from, payment_line, refund_line, report_from, settlement_from,
-    transaction_from,
+    capture_line, chargeback_line, ledger_payment_from, payment_line, refund_line, report_from, reversal_line,
+    settlement_from, transaction_from,
 )
 from .payment_sync import sync_payments
 from .settlement_arithmetic import sum_periods
 from .settlement_check import finish_settlement
 from .settlement_matching import SettlementMatcher
-from .settlement_windows import CLOSED, unsettled_chargeback, unsettled_payments, window_for, windows_of
+from .settlement_windows import (
+    CLOSED, Holds, due_span, overdue, pending_payments, pending_since, unsettled_chargeback, unsettled_payments,
+    window_for, windows_of,
+)
+from .pending_funds import judge_pending
 from .tolerance import Tolerance
 
 BATCH = 250
@@ -62,10 +72,16 @@ class AccountReconciliation:
     tolerance: Tolerance = field(default_factory=Tolerance)
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
     sync_ledger: bool = True
+    holds: Holds = field(default_factory=Holds)
     run: RunRecord | None = None
     checkpoint: dict = field(default_factory=dict)
     settlement_summaries: list[dict] = field(default_factory=list)
     transactions_checked: int = 0
+    _scan: BalanceScan | None = None
+    _unsettled_candidates: list[SettlementLine] = field(default_factory=list)
+    _reversed: list[SettlementLine] = field(default_factory=list)
+    _never_released: dict[str, str] = field(default_factory=dict)
+    _released: set[str] = field(default_factory=set)
 
     def reconcile(self) -> RunRecord:
         started = time.perf_counter()
@@ -79,25 +95,37 @@ class AccountReconciliation:
             settlements = [settlement_from(s) for s in self.clients.settlements.iter_settlements()]
             windows = windows_of(settlements)
             chosen = self._settlements_in_period(settlements)
+            reconciled = {s.id for s in chosen}
+            self._read_chargebacks(windows, reconciled)
+            self._scan = BalanceScan(windows, reconciled)
+            for balance in self.clients.balances.list_balances():
+                self._scan_balance(balance, windows, reconciled)
             for settlement in chosen:
                 if settlement.id not in self.checkpoint.get("settlements_done", []):
                     self._reconcile_settlement(settlement, windows)
             if not self.checkpoint.get("chargebacks_done"):
-                self._unsettled_chargebacks(windows, {s.id for s in chosen})
+                self._unsettled_chargebacks(windows)
+                self._reversals_never_credited()
                 self._save(chargebacks_done=True)
-            for balance in self.clients.balances.list_balances():
-                if balance.id not in self.checkpoint.get("balances_done", []):
-                    self._reconcile_balance(balance)
+            pending = pending_payments(windows, (p for p in self.ledger.iter_unsettled_paid(
+                self.account, pending_since(windows, self.holds), self.clock() + timedelta(days=1))
+                if p.id not in self._released), self.holds)
+            self._clear_settled_since()
         except Exception as exc:  # recorded on the run, then raised for the caller's log
             self._observe(self.runs.finish_run(
                 self.run.run_id, "failed", self.clock(), error=f"{type(exc).__name__}: {exc}",
-                settlements_checked=len(self.settlement_summaries), transactions_checked=self.transactions_checked))
+                settlements_checked=self._checked(), transactions_checked=self.transactions_checked))
             raise
-        totals = {"settlements": self.settlement_summaries,
+        totals = {"settlements": self.settlement_summaries, "pending_payments": pending.summary(),
+                  "balances": list(self.checkpoint.get("balances", [])),
                   "elapsed_seconds": round(time.perf_counter() - started, 3)}
         return self._observe(self.runs.finish_run(self.run.run_id, COMPLETED, self.clock(),
-                                                  settlements_checked=len(self.settlement_summaries),
+                                                  settlements_checked=self._checked(),
                                                   transactions_checked=self.transactions_checked, totals=totals))
+
+    def _checked(self) -> int:
+        """Settlements checked: the open one is noted, not checked."""
+        return sum(1 for s in self.settlement_summaries if not s.get("pending"))
 
     def _observe(self, run: RunRecord) -> RunRecord:
         """Prometheus: the run's outcome and duration, and this run's discrepancies by kind."""
@@ -115,15 +143,19 @@ class AccountReconciliation:
 
     def _settlements_in_period(self, settlements: list[Settlement]) -> list[Settlement]:
         start, end = amsterdam_midnight(self.period_from), amsterdam_midnight(self.period_until)
-        chosen = [s for s in settlements if s.status in CLOSED and s.created_at and start <= s.created_at < end]
+        chosen = sorted((s for s in settlements if s.status in CLOSED and s.created_at and start <= s.created_at < end),
+                        key=lambda s: (s.created_at, s.id))
         if end > self.clock():
             try:
                 chosen.append(settlement_from(self.clients.settlements.get_open()))
             except NotFoundError:
                 pass
-        return sorted(chosen, key=lambda s: (s.created_at or end, s.id))
+        return chosen
 
     def _reconcile_settlement(self, settlement: Settlement, windows) -> None:
+        if settlement.status not in CLOSED:
+            self._note_open(settlement)
+            return
         matcher = SettlementMatcher(settlement)
         client = self.clients.settlements
         streams = ((client.iter_payments, payment_line), (client.iter_refunds, refund_line),
@@ -134,20 +166,33 @@ class AccountReconciliation:
                 known = self._ledger_for(lines, {line.id: item for line, item in batch})
                 marked = matcher.match(lines, known)
                 self.ledger.mark_settled_in(self.account, settlement.id, marked)
-        claimed = self.ledger.iter_claimed_by_settlement(self.account, settlement.id)
+        matcher.match(self._scan.terms.get(settlement.id, ()), {})
+        claimed = self.ledger.iter_claimed_by_settlement(self.account, settlement.id, unplaced_only=True)
         findings = finish_settlement(matcher, claimed, self.tolerance)
         window = next((w for w in windows if w.settlement_id == settlement.id), None)
         if window is not None:
-            findings += unsettled_payments(window, self.ledger.iter_unsettled_paid(
-                self.account, window.opens_after, window.closes_at))
+            findings += unsettled_payments(window, windows, self.ledger.iter_unsettled_paid(
+                self.account, *due_span(window, self.holds)), self.holds, self._never_released, self._released)
         self._record(findings)
         costs = sum_periods(settlement, self.tolerance).costs_gross
-        self.settlement_summaries.append({
-            "id": settlement.id, "status": settlement.status, "amount": f"{settlement.amount.value:f}",
-            "currency": settlement.currency, "lines_total": f"{matcher.sums.lines_total.value:f}",
-            "costs_gross": f"{costs.value:f}", "expected": f"{(matcher.sums.lines_total - costs).value:f}",
+        sums = matcher.sums
+        self._summarize(settlement, {
+            "lines_total": f"{sums.lines_total.value:f}", "captures": sums.of(LineKind.CAPTURE).formatted_value(),
+            "capture_count": sums.counts.get(LineKind.CAPTURE, 0),
+            "reversals": sums.of(LineKind.CHARGEBACK_REVERSAL).formatted_value(),
+            "costs_gross": f"{costs.value:f}", "expected": f"{(sums.lines_total - costs).value:f}",
             "adds_up": not any(f.kind is K.SETTLEMENT_LINES_MISMATCH for f in findings),
             "discrepancies": len(findings),
+        })
+
+    def _note_open(self, settlement: Settlement) -> None:
+        """The open settlement is being built: shown with what it holds so far, never checked."""
+        self._summarize(settlement, {"pending": True, "adds_up": None, "discrepancies": 0})
+
+    def _summarize(self, settlement: Settlement, figures: dict) -> None:
+        self.settlement_summaries.append({
+            "id": settlement.id, "status": settlement.status, "amount": f"{settlement.amount.value:f}",
+            "currency": settlement.currency, **figures,
         })
         self._save(settlements_done=self.checkpoint.get("settlements_done", []) + [settlement.id],
                    settlements=self.settlement_summaries)
@@ -182,59 +227,102 @@ class AccountReconciliation:
         except NotFoundError:
             return None
 
-    def _unsettled_chargebacks(self, windows, reconciled: set[str]) -> None:
-        def relevant() -> Iterator[SettlementLine]:
-            for item in self.clients.chargebacks.iter_chargebacks():
-                line = chargeback_line(item)
-                window = window_for(windows, line.created_at) if line.created_at else None
-                if not line.settlement_id and window is not None and window.settlement_id in reconciled:
-                    yield line
+    def _read_chargebacks(self, windows, reconciled: set[str]) -> None:
+        """One pass over the chargebacks: those in a reconciled window that no settlement deducts, and
+        those Mollie reversed (`reversedAt`) inside a reconciled window, to find their credit."""
+        self._unsettled_candidates, self._reversed = [], []
+        for item in self.clients.chargebacks.iter_chargebacks():
+            line = chargeback_line(item)
+            window = window_for(windows, line.created_at) if line.created_at else None
+            if not line.settlement_id and window is not None and window.settlement_id in reconciled:
+                self._unsettled_candidates.append(line)
+            reversal = reversal_line(item)
+            if reversal is not None:
+                held_by = window_for(windows, reversal.created_at)
+                if held_by is not None and held_by.settlement_id in reconciled:
+                    self._reversed.append(reversal)
 
-        for batch in _batches(relevant()):
+    def _scan_balance(self, balance, windows, reconciled: set[str]) -> None:
+        """One pass over the balance's transactions, newest first, back to the period's start or the
+        first reconciled settlement's window (less the longest hold), whichever is earlier: the
+        period's transactions against the balance report (once per run) and `BalanceScan`."""
+        start, end = amsterdam_midnight(self.period_from), amsterdam_midnight(self.period_until)
+        opened = [w.opens_after for w in windows if w.settlement_id in reconciled and w.opens_after is not None]
+        scan_from = min([start, *(moment - self.holds.longest for moment in opened)])
+        check = balance.id not in self.checkpoint.get("balances_done", [])
+        sums = BalanceTransactionSums(balance.id, balance.currency, f"{balance.id}:{self.period_from}:{self.period_until}")
+        in_scan = (transaction_from(t) for t in self.clients.balances.iter_transactions(balance.id))
+        for batch in _batches(_between(in_scan, scan_from, end)):
+            for tx in batch:
+                self._scan.note(tx)
+            placed = self.ledger.placement(self.account, named_payments(batch))
+            self._scan.note_unplaced(batch, placed)
+            if check:
+                in_period = [tx for tx in batch if tx.created_at >= start]
+                sums.add_many(in_period)
+                self._record(transactions_without_payment(in_period, placed, self._fetch_and_store))
+        if check:
+            self._check_balance_report(balance, sums)
+        self._find_never_released(balance, windows, reconciled, end)
+
+    def _find_never_released(self, balance, windows, reconciled: set[str], end: datetime) -> None:
+        """Which overdue payments are still pending on this balance (see `pending_funds`)."""
+        if not windows or windows[-1].closes_at > end or not self._scan.movements.by_payment:
+            return
+        closed_at = windows[-1].closes_at
+        day = closed_at.astimezone(AMSTERDAM).date()
+        report = report_from(self.clients.balances.get_report(balance.id, day - timedelta(days=1), day),
+                             balance.currency)
+        first = min((w.opens_after for w in windows if w.settlement_id in reconciled and w.opens_after), default=None)
+        late = self.ledger.iter_unsettled_paid(self.account, first - self.holds.longest if first else None, closed_at)
+        verdict = judge_pending(report.close_pending, closed_at, self.holds.longest, self._scan.movements,
+                                overdue(windows, late, self.holds, reconciled), self.tolerance)
+        self._never_released.update(verdict.never_released)
+        self._released.update(verdict.released)
+
+    def _reversals_never_credited(self) -> None:
+        self._record(make_discrepancy(
+            K.REVERSAL_NEVER_CREDITED, line.settlement_amount or line.amount, (line.id, line.payment_id), line.id,
+            payment_id=line.payment_id, reversed_at=line.created_at.isoformat(),
+            chargeback_reversal_transaction=None,
+        ) for line in self._reversed if line.id not in self._scan.credited)
+
+    def _unsettled_chargebacks(self, windows) -> None:
+        for batch in _batches(self._unsettled_candidates):
             known = self.ledger.get_payments(self.account, {line.payment_id for line in batch})
             findings = [f for f in (unsettled_chargeback(line, windows, known.get(line.payment_id)) for line in batch) if f]
             self._record(findings)
 
-    def _reconcile_balance(self, balance) -> None:
-        start, end = amsterdam_midnight(self.period_from), amsterdam_midnight(self.period_until)
-        currency = balance.currency
-        scope = f"{balance.id}:{self.period_from}:{self.period_until}"
-        sums = BalanceTransactionSums(balance.id, currency, scope)
-        in_period = (transaction_from(t) for t in self.clients.balances.iter_transactions(balance.id))
-        for batch in _batches(_between(in_period, start, end)):
-            sums.add_many(batch)
-            self._record(self._transactions_without_payment(batch))
+    def _clear_settled_since(self) -> None:
+        """Resolve open `payment_missing_from_settlement` / `pending_funds_never_released` findings (of
+        any run) whose payment a settlement holds by now: Mollie paid it out later than it was due."""
+        stale = [d for kind in (K.PAYMENT_MISSING_FROM_SETTLEMENT, K.PENDING_FUNDS_NEVER_RELEASED)
+                 for d in self.runs.list_discrepancies(self.account, status=OPEN, kind=kind.value) if d.scope == d.ids[0]]
+        if not stale:
+            return
+        held = self.ledger.get_payments(self.account, {d.ids[0] for d in stale})
+        for d in stale:
+            payment = held.get(d.ids[0])
+            settlement = payment and (payment.settled_in or payment.settlement_id)
+            if settlement:
+                self.runs.resolve(self.account, d.identity, "reconciliation",
+                                  f"paid out later by settlement {settlement} (run {self.run.run_id})", self.clock())
+
+    def _check_balance_report(self, balance, sums: BalanceTransactionSums) -> None:
         self.transactions_checked += sums.count
-        report = report_from(self.clients.balances.get_report(balance.id, self.period_from, self.period_until), currency)
+        report = report_from(self.clients.balances.get_report(balance.id, self.period_from, self.period_until),
+                             balance.currency)
         self._record(check_balance_report(report, sums, self.tolerance))
-        self._save(balances_done=self.checkpoint.get("balances_done", []) + [balance.id])
+        summary = {"id": balance.id, "currency": balance.currency, "pending": f"{report.close_pending.value:f}",
+                   "available": f"{report.close_available.value:f}", "until": report.until_date}
+        self._save(balances_done=self.checkpoint.get("balances_done", []) + [balance.id],
+                   balances=self.checkpoint.get("balances", []) + [summary])
 
-    def _transactions_without_payment(self, batch) -> list[Discrepancy]:
-        kinds = {"refund": K.REFUND_WITHOUT_PAYMENT, "chargeback": K.CHARGEBACK_WITHOUT_PAYMENT}
-        named = [tx for tx in batch if tx.payment_id and tx.type in (*kinds, "payment")]
-        if not named:
-            return []
-        known = self.ledger.get_payments(self.account, {tx.payment_id for tx in named})
-        findings = []
-        for tx in named:
-            if tx.payment_id in known or self._fetch_and_store(tx.payment_id, known):
-                continue
-            if tx.type == "payment":
-                findings.append(make_discrepancy(K.UNEXPLAINED_BALANCE_MOVEMENT, tx.result_amount, (tx.id,), tx.id,
-                                                 reason="payment transaction for a payment Mollie does not have",
-                                                 payment_id=tx.payment_id))
-            else:
-                own = tx.refund_id or tx.chargeback_id or tx.id
-                findings.append(make_discrepancy(kinds[tx.type], tx.result_amount, (own, tx.payment_id), own,
-                                                 payment_id=tx.payment_id, balance_transaction=tx.id))
-        return findings
-
-    def _fetch_and_store(self, payment_id: str, known: dict) -> bool:
+    def _fetch_and_store(self, payment_id: str) -> bool:
         payment = self._fetch_payment(payment_id)
         if payment is None:
             return False
         self.ledger.upsert_payments(self.account, [payment])
-        known[payment_id] = payment
         return True
 
 

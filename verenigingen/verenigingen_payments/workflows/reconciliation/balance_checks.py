@@ -5,8 +5,11 @@ For one balance and one period [from, until) in Europe/Amsterdam days:
 - per transaction category (payments, refunds, chargebacks, transfers, fee-prepayments,
   corrections, capital, topups): the report's movement equals the transactions' sum. As in
   Mollie's reports, a transaction's `initialAmount` counts in its own category and its
-  `deductions` (fees withheld) under fee-prepayments;
-- every movement is explained: a transaction needs a known type and the id of what caused it;
+  `deductions` (fees withheld) under fee-prepayments — except for funds held as pending, which the
+  report counts whole (after deductions) in their category (`_with_held_fees`);
+- every movement is explained: a transaction needs a known type, the id of what caused it, the
+  sign its type documents (`transaction_types`: a refund that adds money is not a refund) and the
+  balance's currency (each balance is checked in its own currency, never summed into another's);
   a difference between report and transactions that no named transaction explains is itself
   an unexplained movement;
 - a movement booked twice (same type, same cause, same amount, different transaction ids) is a
@@ -23,32 +26,8 @@ from ...core.models.money import Amount
 from .discrepancy import Discrepancy, DiscrepancyKind as K, make_discrepancy, money
 from .inputs import BalanceReport, BalanceTransaction
 from .tolerance import Tolerance
+from .transaction_types import CATEGORY_OF_TYPE, NEEDS_REFERENCE, UNEXPLAINED_BY_NATURE, against_direction
 
-CATEGORY_OF_TYPE: dict[str, str] = {
-    **dict.fromkeys(
-        ("payment", "capture", "failed-payment", "unauthorized-direct-debit", "split-payment",
-         "application-fee", "failed-platform-split-payment", "split-transaction"), "payments"),
-    **dict.fromkeys(
-        ("refund", "returned-refund", "platform-payment-refund", "returned-platform-payment-refund",
-         "refund-compensation", "returned-refund-compensation"), "refunds"),
-    **dict.fromkeys(
-        ("chargeback", "chargeback-reversal", "platform-payment-chargeback",
-         "reversed-platform-payment-chargeback", "chargeback-compensation",
-         "reversed-chargeback-compensation"), "chargebacks"),
-    **dict.fromkeys(
-        ("outgoing-transfer", "canceled-transfer", "returned-transfer", "incoming-transfer",
-         "outgoing-custom-amount-transfer"), "transfers"),
-    **dict.fromkeys(
-        ("fee-prepayment", "payment-fee", "invoice-compensation", "invoice-rounding-compensation",
-         "balance-charge-fee", "failed-split-payment-compensation"), "fee-prepayments"),
-    **dict.fromkeys(("loan", "repayment"), "capital"),
-    **dict.fromkeys(("topup", "balance-topup"), "topups"),
-    **dict.fromkeys(("balance-correction", "movement"), "corrections"),
-}
-# Types Mollie books without naming a cause; each one needs a human to explain it.
-UNEXPLAINED_BY_NATURE = frozenset({"balance-correction", "movement"})
-# Types whose context must name a payment, refund, chargeback, capture or settlement.
-NEEDS_REFERENCE = frozenset(t for t, c in CATEGORY_OF_TYPE.items() if c in {"payments", "refunds", "chargebacks", "transfers"})
 CATEGORIES = ("payments", "refunds", "chargebacks", "capital", "transfers", "fee-prepayments", "corrections", "topups")
 
 
@@ -65,6 +44,7 @@ class BalanceTransactionSums:
     count: int = 0
     findings: list[Discrepancy] = field(default_factory=list)
     explained_by_category: dict[str, Amount] = field(default_factory=dict)
+    deductions_by_category: dict[str, tuple[Amount, Amount]] = field(default_factory=dict)
     _recent: dict[tuple, tuple[str, datetime]] = field(default_factory=dict)
     _last_pruned: datetime | None = None
 
@@ -77,24 +57,39 @@ class BalanceTransactionSums:
 
     def add(self, tx: BalanceTransaction) -> None:
         self.count += 1
+        if tx.initial_amount.currency != self.currency or tx.result_amount.currency != self.currency:
+            self._unexplained(tx, f"booked in {tx.result_amount.currency} on a {self.currency} balance")
+            return
         category = CATEGORY_OF_TYPE.get(tx.type)
         if self._is_duplicate(tx, category):
             return
+        self._count(tx, category)
+        if category is None:
+            self._unexplained(tx, "unknown transaction type")
+        elif tx.type in UNEXPLAINED_BY_NATURE:
+            self._unexplained(tx, "no cause named")
+        elif tx.type in NEEDS_REFERENCE and tx.reference_id is None:
+            self._unexplained(tx, "context names no payment, refund, chargeback or settlement")
+        elif against_direction(tx.type, tx.initial_amount.value):
+            self._unexplained(tx, f"a {tx.type} of {tx.initial_amount.value} moves money the other way than its type")
+
+    def _unexplained(self, tx: BalanceTransaction, reason: str) -> None:
+        self.findings.append(make_discrepancy(
+            K.UNEXPLAINED_BALANCE_MOVEMENT, tx.result_amount, (tx.id,), tx.id,
+            balance_id=self.balance_id, transaction_type=tx.type,
+            created_at=tx.created_at.isoformat(), reason=reason,
+        ))
+
+    def _count(self, tx: BalanceTransaction, category: str | None) -> None:
         self.result_total = self.result_total + tx.result_amount
         self._book(category or "corrections", tx.initial_amount)
         if tx.deductions is not None and tx.deductions.value:
             self._book("fee-prepayments", tx.deductions)
-        if category is None or tx.type in UNEXPLAINED_BY_NATURE or (
-            tx.type in NEEDS_REFERENCE and tx.reference_id is None
-        ):
-            self.findings.append(make_discrepancy(
-                K.UNEXPLAINED_BALANCE_MOVEMENT, tx.result_amount, (tx.id,), tx.id,
-                balance_id=self.balance_id, transaction_type=tx.type,
-                created_at=tx.created_at.isoformat(), reason=(
-                    "unknown transaction type" if category is None
-                    else "no cause named" if tx.type in UNEXPLAINED_BY_NATURE
-                    else "context names no payment, refund, chargeback or settlement"),
-            ))
+            own = category or "corrections"
+            zero = Amount.zero(self.currency)
+            withheld, given = self.deductions_by_category.get(own, (zero, zero))
+            self.deductions_by_category[own] = (
+                (withheld + tx.deductions, given) if tx.deductions.value < 0 else (withheld, given + tx.deductions))
 
     def _book(self, category: str, amount: Amount) -> None:
         self.by_category[category] = self.by_category.get(category, Amount.zero(self.currency)) + amount
@@ -111,12 +106,10 @@ class BalanceTransactionSums:
         if first[0] == tx.id:
             return True  # the same transaction served twice by paging: not a second movement
         # Booked by Mollie, so it is in the report: count it, and note it as explained there.
-        self.result_total = self.result_total + tx.result_amount
-        self._book(category or "corrections", tx.initial_amount)
-        if tx.deductions is not None and tx.deductions.value:
-            self._book("fee-prepayments", tx.deductions)
+        self._count(tx, category)
+        kind = K.INVOICE_COMPENSATED_TWICE if tx.type == "invoice-compensation" else K.DUPLICATE_BALANCE_TRANSACTION
         self.findings.append(make_discrepancy(
-            K.DUPLICATE_BALANCE_TRANSACTION, tx.result_amount, (tx.reference_id, first[0], tx.id), tx.reference_id,
+            kind, tx.result_amount, (tx.reference_id, first[0], tx.id), tx.reference_id,
             balance_id=self.balance_id, transaction_type=tx.type, reference_id=tx.reference_id,
             first_transaction=first[0], duplicate_transaction=tx.id,
             created_at=tx.created_at.isoformat(),
@@ -154,9 +147,10 @@ def check_balance_report(
                 open=money(report.open_pending if side == "pending" else report.open_available),
                 expected_close=money(expected), reported_close=money(actual),
             ))
+    booked_by_category = _with_held_fees(cats, sums, tolerance, zero)
     for category in sorted(set(cats) | set(sums.by_category)):
         reported = cats[category].movement if category in cats else zero
-        booked = sums.by_category.get(category, zero)
+        booked = booked_by_category.get(category, zero)
         if not tolerance.agrees(booked, reported):
             findings.append(make_discrepancy(
                 K.UNEXPLAINED_BALANCE_MOVEMENT, tolerance.difference(booked, reported),
@@ -168,3 +162,25 @@ def check_balance_report(
                 "balance transactions the report does not contain",
             ))
     return findings
+
+
+def _with_held_fees(cats: dict, sums: BalanceTransactionSums, tolerance: Tolerance, zero: Amount) -> dict[str, Amount]:
+    """The transactions' sums per category as the report counts them. A movement held as pending is
+    reported whole (after its deductions) in its own category, so for a category with pending funds
+    the report may carry up to that category's deductions inside it instead of under fee-prepayments;
+    what it carries there is moved from fee-prepayments to the category, never more."""
+    booked = dict(sums.by_category)
+    moved = zero
+    for category, totals in cats.items():
+        deductions = sums.deductions_by_category.get(category)
+        if category == "fee-prepayments" or deductions is None or not totals.pending.value:
+            continue
+        shift = totals.movement - booked.get(category, zero)
+        low, high = deductions[0].value, deductions[1].value
+        slack = tolerance.for_currency(zero.currency)
+        if low - slack <= shift.value <= high + slack:
+            booked[category] = booked.get(category, zero) + shift
+            moved = moved + shift
+    if moved.value:
+        booked["fee-prepayments"] = booked.get("fee-prepayments", zero) - moved
+    return booked

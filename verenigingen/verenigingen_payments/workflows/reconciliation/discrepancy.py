@@ -32,6 +32,10 @@ class DiscrepancyKind(str, Enum):
     DUPLICATE_SETTLEMENT_LINE = "duplicate_settlement_line"
     SETTLED_TWICE = "settled_twice"
     BALANCE_CONTINUITY_BREAK = "balance_continuity_break"
+    REVERSAL_NEVER_CREDITED = "reversal_never_credited"
+    RETURNED_PAYOUT_NEVER_REPAID = "returned_payout_never_repaid"
+    INVOICE_COMPENSATED_TWICE = "invoice_compensated_twice"
+    PENDING_FUNDS_NEVER_RELEASED = "pending_funds_never_released"
 
     def __str__(self) -> str:
         return self.value
@@ -123,6 +127,21 @@ SUGGESTED_ACTIONS: dict[DiscrepancyKind, str] = {
     ),
     DiscrepancyKind.BALANCE_CONTINUITY_BREAK: (
         "Opening balance plus movements does not give the closing balance: ask Mollie support."
+    ),
+    DiscrepancyKind.REVERSAL_NEVER_CREDITED: (
+        "Mollie reversed the chargeback (the payment is no longer charged back) but never credited the "
+        "amount to the balance: ask Mollie support to book the chargeback reversal."
+    ),
+    DiscrepancyKind.RETURNED_PAYOUT_NEVER_REPAID: (
+        "The bank sent the settlement's payout back and no later settlement pays it again: check the "
+        "bank account on file with Mollie and ask Mollie support to pay the amount out."
+    ),
+    DiscrepancyKind.PENDING_FUNDS_NEVER_RELEASED: (
+        "The payment's hold ended long ago but Mollie still counts its money as pending and paid it out in "
+        "no settlement: ask Mollie support to release the funds."
+    ),
+    DiscrepancyKind.INVOICE_COMPENSATED_TWICE: (
+        "Mollie took the same invoice from the balance twice: ask Mollie support to refund the second deduction."
     ),
 }
 

@@ -22,6 +22,35 @@ def _evidence_lines(evidence: Mapping) -> list[str]:
     return lines
 
 
+def _settlement_row(s: Mapping) -> str:
+    cur = s["currency"]
+
+    def cell(key: str, count: str | None = None) -> str:
+        if key not in s:
+            return "—"
+        return f"{cur} {s[key]}" + (f" ({s[count]})" if count and s.get(count) else "")
+
+    verdict = "pending" if s.get("pending") else "yes" if s["adds_up"] else "**no**"
+    return (f"| {s['id']} | {s['status']} | {cell('lines_total')} | {cell('captures', 'capture_count')} "
+            f"| {cell('reversals')} | {cell('costs_gross')} | {cell('expected')} | {cur} {s['amount']} "
+            f"| {verdict} | {s['discrepancies']} |")
+
+
+def _pending_lines(totals: Mapping) -> list[str]:
+    """Per currency and balance: what is pending and what is available, and the paid payments
+    that no closed settlement is due to hold yet."""
+    out = []
+    balances = totals.get("balances") or []
+    if balances:
+        out += ["", "| balance | currency | pending | available |", "| --- | --- | ---: | ---: |"]
+        out += [f"| {b['id']} | {b['currency']} | {b['pending']} | {b['available']} |" for b in balances]
+    pending = totals.get("pending_payments") or {}
+    if pending.get("count"):
+        amounts = ", ".join(f"{cur} {value}" for cur, value in pending.get("amounts", {}).items())
+        out += ["", f"Pending: {pending['count']} paid payments ({amounts}) not yet due in a closed settlement."]
+    return out
+
+
 def render_markdown(run: RunRecord, discrepancies: Iterable[StoredDiscrepancy], scores: Mapping | None = None) -> str:
     discrepancies = list(discrepancies)
     out = [
@@ -33,16 +62,16 @@ def render_markdown(run: RunRecord, discrepancies: Iterable[StoredDiscrepancy], 
         "",
         "## Settlements",
         "",
-        "Expected = the settlement's payments − refunds − chargebacks + captures, less its costs incl. VAT.",
+        "Expected = the settlement's payments + captures − refunds − chargebacks + reversals (and every other "
+        "term Mollie pays out without listing it), less its costs incl. VAT. The open settlement is still being "
+        "built: its lines are pending, not checked.",
         "",
-        "| settlement | status | lines | costs | expected | paid out | adds up | discrepancies |",
-        "| --- | --- | ---: | ---: | ---: | ---: | :---: | ---: |",
+        "| settlement | status | lines | captures | reversals | costs | expected | paid out | adds up | discrepancies |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | :---: | ---: |",
     ]
     for s in run.totals.get("settlements", []):
-        cur = s["currency"]
-        out.append(f"| {s['id']} | {s['status']} | {cur} {s['lines_total']} | {cur} {s.get('costs_gross', '?')} "
-                   f"| {cur} {s.get('expected', '?')} | {cur} {s['amount']} "
-                   f"| {'yes' if s['adds_up'] else '**no**'} | {s['discrepancies']} |")
+        out.append(_settlement_row(s))
+    out += _pending_lines(run.totals)
     out += ["", "## Discrepancies", ""]
     if not discrepancies:
         out.append("Everything adds up: no discrepancies.")

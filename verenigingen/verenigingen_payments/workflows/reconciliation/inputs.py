@@ -15,18 +15,45 @@ from ...core.models.money import Amount
 
 
 class LineKind(str, Enum):
+    """A settlement's terms. The first four are the settlement's own lists; the others are the
+    balance transaction types a settlement pays out without listing them (values are the types)."""
+
     PAYMENT = "payment"
     REFUND = "refund"
     CHARGEBACK = "chargeback"
     CAPTURE = "capture"
+    CHARGEBACK_REVERSAL = "chargeback-reversal"
+    CHARGEBACK_COMPENSATION = "chargeback-compensation"
+    REVERSED_CHARGEBACK_COMPENSATION = "reversed-chargeback-compensation"
+    REFUND_COMPENSATION = "refund-compensation"
+    RETURNED_REFUND = "returned-refund"
+    RETURNED_REFUND_COMPENSATION = "returned-refund-compensation"
+    FAILED_PAYMENT = "failed-payment"
+    UNAUTHORIZED_DIRECT_DEBIT = "unauthorized-direct-debit"
+    INVOICE_COMPENSATION = "invoice-compensation"
+    INVOICE_ROUNDING_COMPENSATION = "invoice-rounding-compensation"
+    BALANCE_CORRECTION = "balance-correction"
+    MOVEMENT = "movement"
+    RETURNED_TRANSFER = "returned-transfer"
+    CANCELED_TRANSFER = "canceled-transfer"
+    CANCELED_OUTGOING_TRANSFER = "canceled-outgoing-transfer"
+
+    @property
+    def listed(self) -> bool:
+        """One of the settlement's own lists (payments, refunds, chargebacks, captures)."""
+        return self in LISTED
+
+
+LISTED = frozenset({LineKind.PAYMENT, LineKind.REFUND, LineKind.CHARGEBACK, LineKind.CAPTURE})
 
 
 @dataclass(frozen=True, slots=True)
 class SettlementLine:
-    """One item of a settlement's payments/refunds/chargebacks/captures list.
+    """One item of a settlement's payments/refunds/chargebacks/captures list, or one term it pays
+    out without listing it (a chargeback reversed in its window, a returned refund …).
 
-    `settlement_amount` is what moves in the settlement's currency (negative for refunds and
-    chargebacks); `amount` is the item's own amount in its own currency (positive, as Mollie
+    `settlement_amount` is what moves in the settlement's currency, with Mollie's sign (negative
+    for refunds, chargebacks and everything else that leaves the balance); `amount` is the item's own amount in its own currency (positive, as Mollie
     sends it). `payment_id` is the payment the item belongs to (the id itself for payments).
     """
 
@@ -92,11 +119,14 @@ class BalanceTransaction:
     settlement_id: str | None = None
     capture_id: str | None = None
     invoice_id: str | None = None
+    transfer_id: str | None = None
 
     @property
     def reference_id(self) -> str | None:
+        """What the movement is about: a returned payout and its re-payment name the same
+        settlement but different transfers, so the transfer comes before the settlement."""
         return (
-            self.refund_id or self.chargeback_id or self.capture_id or self.settlement_id
+            self.refund_id or self.chargeback_id or self.capture_id or self.transfer_id or self.settlement_id
             or self.invoice_id or self.payment_id
         )
 

@@ -16,8 +16,9 @@ from .inputs import (
     BalanceReport, BalanceTransaction, CategoryTotals, LineKind, PeriodLine, Settlement, SettlementLine,
     SettlementPeriod,
 )
+from .transaction_types import SETTLEMENT_TERMS
 
-_CONTEXT_IDS = ("paymentId", "refundId", "chargebackId", "settlementId", "captureId", "invoiceId")
+_CONTEXT_IDS = ("paymentId", "refundId", "chargebackId", "settlementId", "captureId", "invoiceId", "transferId")
 
 
 def _text(value: Any) -> str | None:
@@ -74,6 +75,25 @@ def capture_line(model) -> SettlementLine:
                           _text(model.status), model.created_at, model.settlement_id)
 
 
+def reversal_line(model) -> SettlementLine | None:
+    """The chargeback's reversal as a settlement term (the amount back, dated `reversedAt`), or
+    None when it was not reversed. Its settlement amount is the chargeback's, sign turned."""
+    if model.reversed_at is None:
+        return None
+    back = None if model.settlement_amount is None else -model.settlement_amount
+    return SettlementLine(LineKind.CHARGEBACK_REVERSAL, model.id, model.payment_id, back, model.amount,
+                          None, model.reversed_at, None)
+
+
+def transaction_line(tx: BalanceTransaction) -> SettlementLine | None:
+    """A balance transaction a settlement pays out without listing it (see `SETTLEMENT_TERMS`)
+    as a settlement term, or None for every other type."""
+    if tx.type not in SETTLEMENT_TERMS:
+        return None
+    return SettlementLine(LineKind(tx.type), tx.id, tx.payment_id or "", tx.initial_amount, None, None,
+                          tx.created_at, tx.settlement_id)
+
+
 def _context_ids(context: Any) -> dict[str, str]:
     """Ids named anywhere in a transaction's context (flat or nested per type, as Mollie varies)."""
     found: dict[str, str] = {}
@@ -95,6 +115,7 @@ def transaction_from(model) -> BalanceTransaction:
         model.id, str(model.type), model.result_amount, model.initial_amount, model.deductions, model.created_at,
         payment_id=ids.get("paymentId"), refund_id=ids.get("refundId"), chargeback_id=ids.get("chargebackId"),
         settlement_id=ids.get("settlementId"), capture_id=ids.get("captureId"), invoice_id=ids.get("invoiceId"),
+        transfer_id=ids.get("transferId"),
     )
 
 
@@ -131,7 +152,7 @@ def ledger_payment_from(model) -> LedgerPayment:
         method=_text(model.method), sequence_type=_text(model.sequence_type), customer_id=model.customer_id,
         member_reference=_text(member), subscription_id=model.subscription_id, mandate_id=model.mandate_id,
         paid_at=model.paid_at, amount_refunded=model.amount_refunded, amount_charged_back=model.amount_charged_back,
-        settlement_id=model.settlement_id, settlement_amount=model.settlement_amount,
+        amount_captured=model.amount_captured, settlement_id=model.settlement_id, settlement_amount=model.settlement_amount,
     )
 
 

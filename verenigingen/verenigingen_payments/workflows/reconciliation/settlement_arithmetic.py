@@ -1,8 +1,17 @@
-"""Does a settlement add up? Its lines and its `periods` against its amount.
+"""Does a settlement add up? Its lines and its `periods` against its amount, in its own currency.
 
-    lines:   payments + refunds + chargebacks + captures (Mollie's signs: refunds and
-             chargebacks negative) − costs (gross, i.e. net + VAT, from `periods`)
+    lines:   payments + captures + refunds + chargebacks (its four lists)
+             + chargeback reversals + every other term it pays out without listing it (returned
+               refunds, refund compensations, failed and unauthorized direct debits, chargeback
+               compensations, invoice compensations, corrections: `LineKind`)
+             − costs (gross, i.e. net + VAT, from `periods`)
     periods: revenue (gross) − costs (gross)
+
+Every term carries Mollie's sign (refunds, chargebacks, failed payments, invoice compensations
+negative; reversals, returned refunds, compensations positive), so the lines check is one sum.
+Only settlement amounts in the settlement's currency are summed: a payment in another currency
+counts with its `settlementAmount`; a line whose settlement amount is in another currency is
+named, never added into this currency's total.
 
 Both must equal the settlement amount within the tolerance, and each cost line's net + VAT must
 equal its gross. Lines are summed as they stream by (`SettlementSums.add`), so a settlement of
@@ -14,11 +23,15 @@ payment the settlement should list but does not, a line listed twice) are passed
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from ...core.models.money import Amount
 from .discrepancy import Discrepancy, DiscrepancyKind, make_discrepancy, money
 from .inputs import LineKind, Settlement, SettlementLine
 from .tolerance import Tolerance
+from .transaction_types import OPTIONAL_TERMS
+
+MAX_OPTIONAL = 8  # subsets tried when optional terms may be missing (2^8 sums at most)
 
 
 @dataclass
@@ -30,6 +43,7 @@ class SettlementSums:
     counts: dict[LineKind, int] = field(default_factory=dict)
     foreign_currency_lines: list[str] = field(default_factory=list)
     unsettled_lines: int = 0
+    optional: list[SettlementLine] = field(default_factory=list)
 
     def add(self, line: SettlementLine) -> None:
         self.counts[line.kind] = self.counts.get(line.kind, 0) + 1
@@ -41,6 +55,8 @@ class SettlementSums:
             self.foreign_currency_lines.append(line.id)
             return
         self.by_kind[line.kind] = self.by_kind.get(line.kind, Amount.zero(self.currency)) + amount
+        if line.kind.value in OPTIONAL_TERMS:
+            self.optional.append(line)
 
     def of(self, kind: LineKind) -> Amount:
         return self.by_kind.get(kind, Amount.zero(self.currency))
@@ -48,8 +64,8 @@ class SettlementSums:
     @property
     def lines_total(self) -> Amount:
         result = Amount.zero(self.currency)
-        for kind in LineKind:
-            result = result + self.of(kind)
+        for amount in self.by_kind.values():
+            result = result + amount
         return result
 
 
@@ -79,6 +95,27 @@ def sum_periods(settlement: Settlement, tolerance: Tolerance) -> PeriodSums:
                     f"{line_vat.value} != gross {line.amount_gross.value}"
                 )
     return PeriodSums(revenue, net, vat, gross, tuple(breaks))
+
+
+def unpaid_optional_terms(settlement: Settlement, sums: SettlementSums, tolerance: Tolerance,
+                          explained: Amount | None = None) -> list[SettlementLine]:
+    """The fewest optional terms (returned payouts to pay again, corrections) whose absence makes the
+    lines agree with the settlement amount or, failing that, with its `periods` (a settlement that
+    also does not add up for another reason still says in its periods what it paid again); [] when
+    the lines agree with all of them or no subset explains the difference."""
+    zero = Amount.zero(settlement.currency)
+    periods = sum_periods(settlement, tolerance)
+    from_lines = sums.lines_total - periods.costs_gross + (explained or zero)
+    if not sums.optional or tolerance.agrees(from_lines, settlement.amount):
+        return []
+    candidates = sums.optional[:MAX_OPTIONAL]
+    for total in (settlement.amount, periods.revenue_gross - periods.costs_gross):
+        target = total - from_lines
+        for size in range(1, len(candidates) + 1):
+            for subset in combinations(candidates, size):
+                if tolerance.agrees(-sum((line.settlement_amount for line in subset), zero), target):
+                    return list(subset)
+    return []
 
 
 def check_settlement_arithmetic(
@@ -111,7 +148,11 @@ def check_settlement_arithmetic(
         "refunds": money(sums.of(LineKind.REFUND)),
         "chargebacks": money(sums.of(LineKind.CHARGEBACK)),
         "captures": money(sums.of(LineKind.CAPTURE)),
-        "line_counts": {kind.value: sums.counts.get(kind, 0) for kind in LineKind},
+        "chargeback_reversals": money(sums.of(LineKind.CHARGEBACK_REVERSAL)),
+        "other_terms": {kind.value: money(sums.of(kind)) for kind in LineKind
+                        if not kind.listed and kind is not LineKind.CHARGEBACK_REVERSAL and kind in sums.by_kind},
+        "line_counts": {kind.value: sums.counts.get(kind, 0) for kind in LineKind
+                        if kind.listed or kind in sums.counts},
         "costs_net": money(periods.costs_net),
         "costs_vat": money(periods.costs_vat),
         "costs_gross": money(periods.costs_gross),

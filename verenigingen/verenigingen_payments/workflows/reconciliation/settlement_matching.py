@@ -1,5 +1,10 @@
 """Matching one settlement's lines against the local ledger, batch by batch.
 
+A payment is settled by its line in the payments list or, when it was captured by hand, by its
+capture's line (Mollie lists such a payment under captures only; partial captures may be spread
+over several settlements, the first one places the payment). Terms a settlement has no list for
+(reversals, returned refunds …) are only summed.
+
 The caller streams the settlement's lists in pages, looks the page's payment ids up in the
 ledger and hands both to `SettlementMatcher.match`; only the ids seen in this settlement are
 kept (to spot duplicates and what is missing), so memory is bounded by one settlement.
@@ -60,15 +65,18 @@ class SettlementMatcher:
                 self._without_payment(K.REFUND_WITHOUT_PAYMENT, line)
             elif line.kind is LineKind.CHARGEBACK:
                 self._match_chargeback(line, payment)
-            elif line.kind is LineKind.CAPTURE and payment is None:
-                self._missing_locally(line)
+            elif line.kind is LineKind.CAPTURE:
+                if payment is None:
+                    self._missing_locally(line)
+                elif not payment.settled_in and line.payment_id not in to_mark:
+                    to_mark.append(line.payment_id)  # a captured payment is settled through its capture
         return to_mark
 
     def finish(self, claimed: Iterable[LedgerPayment]) -> None:
         """Payments whose Mollie object names this settlement but which it does not list."""
         sid, currency = self.settlement.id, self.settlement.currency
         for payment in claimed:
-            if payment.id in self._paid_listed:
+            if payment.id in self._paid_listed or payment.settled_in == sid:  # listed, or placed by its capture
                 continue
             amount = payment.settlement_amount or payment.amount
             if amount.currency == currency:

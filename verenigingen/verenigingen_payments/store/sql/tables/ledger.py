@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ..schema import Migration, add_column_if_missing
 from ..types import UtcDateTime
 
 METADATA = sa.MetaData()
@@ -35,6 +36,7 @@ mollie_payment = sa.Table(
     sa.Column("paid_at", UtcDateTime(), nullable=True),
     _money("amount_refunded"),
     _money("amount_charged_back"),
+    _money("amount_captured"),
     sa.Column("settlement_id", sa.String(64), nullable=True),
     sa.Column("settlement_currency", sa.String(3), nullable=True),
     _money("settlement_amount"),
@@ -55,4 +57,9 @@ mollie_payment_sync = sa.Table(
     sa.Column("started_at", UtcDateTime(), nullable=True),
     sa.Column("completed_at", UtcDateTime(), nullable=True),
     sa.Column("synced", sa.Integer, nullable=False, default=0),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("mollie_payment.amount_captured",
+              lambda connection: add_column_if_missing(connection, mollie_payment, "amount_captured")),
 )
