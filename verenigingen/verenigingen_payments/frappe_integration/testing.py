@@ -165,3 +165,44 @@ def remove_export_files(export_ids) -> None:
     for export_id in export_ids:
         for path in glob.glob(os.path.join(folder, f"{gdpr_export_files.FILE_PREFIX}{export_id}*")):
             os.unlink(path)
+
+
+_created_users: set[str] = set()
+
+
+def make_test_user(email: str, roles=(), first_name: str | None = None) -> str:
+    """A desk user with `roles` for a permission test; a user this call creates is removed again by
+    `remove_test_users`, which every module that makes users names as its `tearDownModule`."""
+    if not frappe.db.exists("User", email):
+        frappe.get_doc({"doctype": "User", "email": email, "first_name": first_name or email.split("@")[0],
+                        "send_welcome_email": 0, "roles": [{"role": role} for role in roles]}
+                       ).insert(ignore_permissions=True)
+        _created_users.add(email)
+    return email
+
+
+def remove_test_users() -> None:
+    """Delete the users `make_test_user` created (and committed) in this process, for good."""
+    frappe.db.rollback()
+    frappe.set_user("Administrator")
+    for email in sorted(_created_users):
+        if frappe.db.exists("User", email):
+            frappe.delete_doc("User", email, force=True, ignore_permissions=True, delete_permanently=True)
+    _created_users.clear()
+    frappe.db.commit()
+
+
+def site_state() -> dict[str, list]:
+    """What the app's tests must leave as they found it: enabled users, roles, Mollie Settings records,
+    site_config.json keys, and the row count of each of the app's DocTypes."""
+    with open(frappe.get_site_path("site_config.json")) as config:
+        keys = sorted(json.load(config))
+    app_doctypes = frappe.get_all("DocType", filters={"module": "Verenigingen Payments", "issingle": 0,
+                                                       "istable": 0}, pluck="name", order_by="name")
+    return {
+        "enabled users": sorted(frappe.get_all("User", filters={"enabled": 1}, pluck="name")),
+        "roles": sorted(frappe.get_all("Role", pluck="name")),
+        "Mollie Settings": sorted(frappe.get_all("Mollie Settings", pluck="name")),
+        "site_config keys": keys,
+        "app records": [f"{doctype}: {frappe.db.count(doctype)}" for doctype in app_doctypes],
+    }
