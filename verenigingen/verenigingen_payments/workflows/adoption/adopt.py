@@ -7,7 +7,8 @@ id: one already adopted is left alone), except one on a revoked mandate; 4. the 
 the ledger (the reconciliation's resumable backfill), then the subscription sync (revenue rows, so
 MRR and the member counts are right at once); 5. chargebacks as Dispute Cases (the chargeback sync,
 over the whole history); 6. the settlement history, counted. `progress(step, done)` is called as it
-goes; `should_stop()` is asked between items and ends the run early (`report.stopped`).
+goes; `should_stop()` is asked between items and ends the run early (`report.stopped`). `members=None`:
+the register is the customers' metadata member numbers (matching.members_from_metadata).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ...store.ledger import PaymentLedger
 from ...subscriptions.records import SubscriptionStore
 from ...subscriptions.service import SubscriptionService
 from ..reconciliation.payment_sync import sync_payments
-from .matching import AdoptionException, Member, match_customers
+from .matching import AdoptionException, Member, match_customers, members_from_metadata
 from .records import adopted_record
 
 STEPS = ("customers", "mandates", "subscriptions", "payments", "chargebacks", "settlements")
@@ -75,7 +76,7 @@ def _mandate_row(customer_id: str, mandate) -> dict:
             "reference": mandate.mandate_reference}
 
 
-def adopt_account(config, members: Iterable[Member], stores: AdoptionStores, *,
+def adopt_account(config, members: Iterable[Member] | None, stores: AdoptionStores, *,
                   progress: Callable[[str, int], None] = lambda step, done: None,
                   should_stop: Callable[[], bool] = lambda: False,
                   clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> AdoptionReport:
@@ -88,19 +89,19 @@ def adopt_account(config, members: Iterable[Member], stores: AdoptionStores, *,
         progress(step, done)
 
     try:
-        _run(config, list(members), stores, report, tick, clock)
+        _run(config, None if members is None else list(members), stores, report, tick, clock)
     except _Stopped:
         report.stopped = True
     return report
 
 
-def _run(config, members: list[Member], stores: AdoptionStores, report: AdoptionReport, tick, clock) -> None:
+def _run(config, members: list[Member] | None, stores: AdoptionStores, report: AdoptionReport, tick, clock) -> None:
     customers = []
     for customer in CustomersClient(config).iter_customers():
         customers.append(customer)
         tick("customers", len(customers))
     report.customers = len(customers)
-    matching = match_customers(customers, members)
+    matching = match_customers(customers, members if members is not None else members_from_metadata(customers))
     report.matched = len(matching.member_of)
     report.matched_by_metadata = sum(1 for how in matching.matched_by.values() if how == "metadata")
     report.exceptions += matching.exceptions

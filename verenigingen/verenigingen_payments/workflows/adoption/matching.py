@@ -5,6 +5,8 @@
    reference.
 3. A member claimed by two or more customers gets none of them: each is an exception
    `member_with_two_customers` (merge or delete the duplicate customer at Mollie, then adopt again).
+Without a member register (a site whose members live elsewhere), the register is Mollie's own metadata:
+each customer's member number is its member reference (`members_from_metadata`), so rules 2–4 apply.
 4. A customer matched by neither rule is an exception `customer_without_member` (add the member, or
    put their member number in the customer's metadata at Mollie, then adopt again).
 """
@@ -96,3 +98,9 @@ def match_customers(customers: Iterable, members: Iterable[Member]) -> Matching:
                                                 f"member {reference} is customers {ids}")
                               for customer_id, _ in claimed]
     return result
+
+
+def members_from_metadata(customers: Iterable) -> list[Member]:
+    """A register read from the customers' metadata member numbers (no e-mail: rule 2 decides)."""
+    numbers = {_metadata_number(c.metadata) for c in customers}
+    return [Member(number, None, number) for number in sorted(n for n in numbers if n)]
