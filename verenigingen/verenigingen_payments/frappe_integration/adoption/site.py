@@ -32,10 +32,15 @@ def adopt(settings: str, *, on_progress: Callable[[str, int], None] | None = Non
     stores = AdoptionStores(subscriptions, ledger, dispute_service(settings))
 
     def progress(step: str, done: int) -> None:
+        if not frappe.flags.in_test:
+            frappe.db.commit()  # Dispute Cases wait for their caller's commit; a stopped run keeps its work
         if desk:
             frappe.publish_progress(100 * STEPS.index(step) / len(STEPS), title=f"Connecting Mollie: {settings}",
                                     description=f"{step}: {done}")
         if on_progress:
             on_progress(step, done)
 
-    return adopt_account(settings, member_register(), stores, progress=progress)
+    report = adopt_account(settings, member_register(), stores, progress=progress)
+    if not frappe.flags.in_test:
+        frappe.db.commit()
+    return report
