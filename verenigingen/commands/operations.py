@@ -1,7 +1,7 @@
 """`bench --site SITE mollie health` and `bench --site SITE mollie check-config`.
 
 health runs the readiness checks with their reasons (the guest endpoint shows only names);
-check-config runs the fail-fast configuration check. Both exit 0 when all is well, 1 otherwise.
+check-config names every configuration problem. Both exit 0 when all is well, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ def health():
 @mollie.command("check-config")
 @site_command
 def check_config():
-    """Refuse live accounts without webhook secret or encryption key, test keys in production, emulator URLs."""
+    """Name every problem: unsafe accounts (no webhook secret or encryption key on a live account, test keys
+    in production, emulator URLs), disabled accounts, missing webhook registrations, queues no worker
+    serves, keys due for rotation. Exit 0 when the site is ready, 1 otherwise."""
     from verenigingen.verenigingen_payments.api.operations_site import config_problems, site_facts
 
     facts = site_facts()
@@ -40,5 +42,6 @@ def check_config():
     for problem in problems:
         click.echo(f"PROBLEM {problem}")
     if problems:
+        click.echo(f"not ready: {len(problems)} problem(s)")
         sys.exit(EXIT_FAILED)
-    click.echo("configuration OK")
+    click.echo("configuration OK: ready")

@@ -14,18 +14,24 @@ import json
 import frappe
 from werkzeug.wrappers import Response
 
+from verenigingen.verenigingen_payments.api.conventions import require_role
 from verenigingen.verenigingen_payments.api.operations_site import (
     APP_JOB_PREFIX,
     METRICS_TOKEN_SITE_CONFIG,
-    ensure_accounts_ready,
+    config_problems,
     readiness_checks,
     refresh_site_gauges,
+    refused_accounts_by_problem,
 )
+from verenigingen.verenigingen_payments.core.errors import ConfigurationError
+from verenigingen.verenigingen_payments.frappe_integration.common.roles import VIEW_ROLES
+from verenigingen.verenigingen_payments.frappe_integration.settings import job_gate
 from verenigingen.verenigingen_payments.observability import health, install_pipeline_metrics
 from verenigingen.verenigingen_payments.observability.exposition import CONTENT_TYPE, render_metrics
 
 METRICS_TOKEN_HEADER = "X-Mollie-Metrics-Token"
 SCHEDULED_JOB_RUNNER = "frappe.core.doctype.scheduled_job_type.scheduled_job_type.run_scheduled_job"
+ACCOUNT_KWARGS = ("account", "settings", "settings_name")
 
 
 def _json(status: int, body: dict) -> Response:
@@ -71,12 +77,23 @@ def install_metrics_listener(*args, **kwargs) -> None:
     install_pipeline_metrics()
 
 
+@frappe.whitelist(methods=["GET"])
+def configuration_problems() -> list[dict]:
+    """What `mollie check-config` names, for the desk (Mollie Settings shows its record's problems)."""
+    require_role(VIEW_ROLES)
+    return [{"account": p.account, "message": p.message} for p in config_problems()]
+
+
 def gate_scheduled_job(method: str | None = None, kwargs: dict | None = None, **_ignored) -> None:
-    """`before_job` hook: an app's scheduled job does not start while the configuration check fails."""
+    """`before_job` hook: the app's jobs leave out every account the safety check refuses (one Error Log
+    entry per account and day says so); a job queued for one refused account does not start."""
     install_pipeline_metrics()
     job_type = (kwargs or {}).get("job_type") if method == SCHEDULED_JOB_RUNNER else method
     if not job_type or not str(job_type).startswith(APP_JOB_PREFIX):
         return
     if str(job_type).startswith("verenigingen.verenigingen_payments.frappe_integration.security.jobs."):
         return  # the credential check must still run and warn when the configuration is broken
-    ensure_accounts_ready()
+    refused = job_gate.refuse(refused_accounts_by_problem())
+    named = next((kwargs[k] for k in ACCOUNT_KWARGS if (kwargs or {}).get(k)), None)
+    if named in refused:
+        raise ConfigurationError(f"{job_gate.refusal_title(named)} (see the Error Log)")

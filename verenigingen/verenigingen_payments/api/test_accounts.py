@@ -17,6 +17,7 @@ from verenigingen.verenigingen_payments.api.conventions import (
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGER, VIEWER
 from verenigingen.verenigingen_payments.frappe_integration.testing import make_guide_settings, site_conf
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
+from verenigingen.verenigingen_payments.frappe_integration.testing import make_test_user, remove_test_users
 
 ACCOUNT = "_Test Emulator Account"
 PLAIN_USER = "mollie-plain@example.com"
@@ -25,17 +26,7 @@ MANAGER_USER = "mollie-manager@example.com"
 
 
 def make_user(email: str, roles: list[str]) -> str:
-    if not frappe.db.exists("User", email):
-        frappe.get_doc(
-            {
-                "doctype": "User",
-                "email": email,
-                "first_name": email.split("@")[0],
-                "send_welcome_email": 0,
-                "roles": [{"role": role} for role in roles],
-            }
-        ).insert(ignore_permissions=True)
-    return email
+    return make_test_user(email, roles)
 
 
 class TestAccountEndpoints(FrappeTestCase):
@@ -163,3 +154,6 @@ class TestAccountEndpoints(FrappeTestCase):
         with self.assertRaises(frappe.ValidationError) as caught:
             accounts.get_account_balance()
         self.assertIn("settings", str(caught.exception))
+
+
+tearDownModule = remove_test_users

@@ -165,3 +165,74 @@ def remove_export_files(export_ids) -> None:
     for export_id in export_ids:
         for path in glob.glob(os.path.join(folder, f"{gdpr_export_files.FILE_PREFIX}{export_id}*")):
             os.unlink(path)
+
+
+_created_users: set[str] = set()
+
+
+def make_test_user(email: str, roles=(), first_name: str | None = None) -> str:
+    """A desk user with `roles` for a permission test; a user this call creates is removed again by
+    `remove_test_users`, which every module that makes users names as its `tearDownModule`."""
+    if not frappe.db.exists("User", email):
+        frappe.get_doc({"doctype": "User", "email": email, "first_name": first_name or email.split("@")[0],
+                        "send_welcome_email": 0, "roles": [{"role": role} for role in roles]}
+                       ).insert(ignore_permissions=True)
+        _created_users.add(email)
+    return email
+
+
+def remove_test_users() -> None:
+    """Delete the users `make_test_user` created (and committed) in this process, for good. Frappe refuses
+    to delete any user while no System Manager but Administrator exists (a fresh site); that guard is
+    about people, not test users, so it is lifted for these deletions only."""
+    from unittest import mock
+
+    from frappe.core.doctype.user.user import User
+
+    frappe.db.rollback()
+    frappe.set_user("Administrator")
+    with mock.patch.object(User, "a_system_manager_should_exist", lambda self: None):
+        for email in sorted(_created_users):
+            if frappe.db.exists("User", email):
+                frappe.delete_doc("User", email, force=True, ignore_permissions=True, delete_permanently=True)
+    _created_users.clear()
+    frappe.db.commit()
+
+
+#: Written on first use by Frappe (`encryption_key`, when a Password field is first saved) and by the audit
+#: trail (`verenigingen_audit_keys`); a test run on a fresh site creates them.
+GENERATED_SITE_CONFIG = ("encryption_key", "verenigingen_audit_keys")
+AUDIT_DOCTYPES = ("Mollie Audit Log", "Mollie Audit Chain Head")
+
+
+def restore_generated_state(baseline: dict[str, list]) -> None:
+    """End of the run: remove what the tests generated on first use on a site that had none of it — the
+    site_config keys above (no Password value of a test remains to need them), and the audit chain the
+    tests' records started. On a site that already had an audit chain nothing is removed (the chain is
+    append-only), and the comparison names the rows the tests added."""
+    from frappe.installer import update_site_config
+
+    for key in GENERATED_SITE_CONFIG:
+        if key not in baseline["site_config keys"] and frappe.conf.get(key) is not None:
+            if key != "encryption_key" or not frappe.db.sql("select 1 from `__Auth` where encrypted = 1 limit 1"):
+                update_site_config(key, "None")
+    if all(f"{doctype}: 0" in baseline["app records"] for doctype in AUDIT_DOCTYPES):
+        for doctype in AUDIT_DOCTYPES:
+            frappe.db.delete(doctype)
+    frappe.db.commit()
+
+
+def site_state() -> dict[str, list]:
+    """What the app's tests must leave as they found it: enabled users, roles, Mollie Settings records,
+    site_config.json keys, and the row count of each of the app's DocTypes."""
+    with open(frappe.get_site_path("site_config.json")) as config:
+        keys = sorted(json.load(config))
+    app_doctypes = frappe.get_all("DocType", filters={"module": "Verenigingen Payments", "issingle": 0,
+                                                       "istable": 0}, pluck="name", order_by="name")
+    return {
+        "enabled users": sorted(frappe.get_all("User", filters={"enabled": 1}, pluck="name")),
+        "roles": sorted(frappe.get_all("Role", pluck="name")),
+        "Mollie Settings": sorted(frappe.get_all("Mollie Settings", pluck="name")),
+        "site_config keys": keys,
+        "app records": [f"{doctype}: {frappe.db.count(doctype)}" for doctype in app_doctypes],
+    }

@@ -1,7 +1,14 @@
 """Fail-fast configuration check: nothing half-configured may run against live money.
 
-Pure rules over plain facts, so the same check runs on `bench migrate` (after_migrate), in
-`bench --site S mollie check-config`, before a scheduled job uses an account, and outside Frappe.
+Pure rules over plain facts. Two levels:
+
+- `check_site` (safety): an enabled account that must not run (no key, live key without webhook
+  secret or encryption key, test key in production, a non-Mollie API host). The `before_job` gate
+  refuses such an account's jobs; `bench migrate` only prints it and never fails on it.
+- `check_ready` (readiness): the safety problems plus everything else that keeps the site from
+  working: a disabled account (or none enabled), an enabled account without a webhook registration at
+  Mollie, a queue the app uses that no worker serves, an API key due for rotation.
+  `bench --site S mollie check-config` prints these and exits 1 when there is any.
 
 Environment: "production" unless the site says otherwise (`mollie_environment` in site_config:
 production | staging | development; Frappe's `developer_mode: 1` means development). Defaulting to
@@ -31,6 +38,18 @@ class AccountFacts:
     api_key_kind: str | None  # "live", "test" or None (no key)
     has_webhook_secret: bool
     base_url: str
+    webhook_registered: bool | None = None  # None: not known (outside a site)
+    rotation_due: bool = False
+
+
+@dataclass(frozen=True)
+class QueueFacts:
+    """A queue the app enqueues on and whether a live worker listens to it."""
+
+    name: str
+    used_for: str
+    served: bool
+    declared: bool = True  # a custom queue must be named in common_site_config `workers`
 
 
 @dataclass(frozen=True)
@@ -39,6 +58,7 @@ class SiteFacts:
     has_encryption_key: bool  # the app's field keys (verenigingen_encryption_keys)
     has_site_encryption_key: bool  # Frappe's own `encryption_key`, which encrypts Password fields
     accounts: tuple[AccountFacts, ...] = field(default_factory=tuple)
+    queues: tuple[QueueFacts, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -104,6 +124,45 @@ def check_site(site: SiteFacts) -> list[ConfigProblem]:
     for account in site.accounts:
         problems += account_problems(site, account)
     return problems
+
+
+def readiness_problems(site: SiteFacts) -> list[ConfigProblem]:
+    """What keeps a safely configured site from working (see the module docstring)."""
+    problems: list[ConfigProblem] = []
+    if not any(a.enabled for a in site.accounts):
+        problems.append(ConfigProblem(None, "no Mollie Settings record has enable_backend_api on: nothing will run"))
+    for account in site.accounts:
+        if not account.enabled:
+            problems.append(ConfigProblem(account.name, "the account is disabled (enable_backend_api is off): "
+                                                        "its jobs and endpoints refuse it"))
+            continue
+        if account.webhook_registered is False:
+            problems.append(ConfigProblem(account.name, "no webhook registration at Mollie: run "
+                                                        f"`mollie webhooks register --settings {account.name}`"))
+        if account.rotation_due:
+            problems.append(ConfigProblem(account.name, "the API key is due for rotation (api_key_rotation_days): "
+                                                        f"`mollie rotate-key --settings {account.name}`"))
+    for queue in site.queues:
+        if not queue.declared:
+            problems.append(ConfigProblem(None, f"queue {queue.name} ({queue.used_for}) is not declared in "
+                                                "common_site_config `workers`: its jobs go to `short` instead"))
+        elif not queue.served:
+            problems.append(ConfigProblem(None, f"no worker serves queue {queue.name} ({queue.used_for}): "
+                                                f"start one with `bench worker --queue {queue.name}`"))
+    return problems
+
+
+def check_ready(site: SiteFacts) -> list[ConfigProblem]:
+    """Every problem check-config names: the safety rules, then readiness."""
+    return check_site(site) + readiness_problems(site)
+
+
+def problems_by_account(problems: Iterable[ConfigProblem]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for problem in problems:
+        if problem.account is not None:
+            grouped.setdefault(problem.account, []).append(problem.message)
+    return grouped
 
 
 def ensure_ready(site: SiteFacts, accounts: Iterable[str] | None = None) -> None:

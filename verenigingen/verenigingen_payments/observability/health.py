@@ -165,3 +165,32 @@ def last_success_from_metrics(account: str) -> float | None:
         values = [s.value for s in family.samples if s.labels.get("account") == account]
         return max(values) if values else None
     return None
+
+
+DEFAULT_MAX_BACKLOG_AGE_SECONDS = 600  # the every-minute retry sweep requeues within a minute or two
+
+
+def check_webhook_backlog(
+    waiting: Callable[[], tuple[int, float | None]],
+    queue: str,
+    queue_served: Callable[[], bool],
+    *,
+    max_age_seconds: float = DEFAULT_MAX_BACKLOG_AGE_SECONDS,
+) -> Check:
+    """Unhealthy when webhook deliveries wait and nothing drains them: no live worker serves `queue`,
+    or the oldest waiting delivery is older than `max_age_seconds`. `waiting()` gives (count, age of
+    the oldest in seconds)."""
+    name = "webhook_backlog"
+
+    def check() -> CheckResult:
+        count, oldest = waiting()
+        if count == 0:
+            return CheckResult(name, True, "no webhook delivery waiting")
+        if not queue_served():
+            return CheckResult(name, False, f"{count} webhook deliveries waiting and no worker serves queue {queue}")
+        if oldest is not None and oldest > max_age_seconds:
+            return CheckResult(name, False, f"{count} webhook deliveries waiting, the oldest for {oldest:.0f}s: "
+                                            f"the workers of queue {queue} are not draining it")
+        return CheckResult(name, True, f"{count} webhook deliveries waiting, the oldest for {oldest or 0:.0f}s")
+
+    return named(name, check)

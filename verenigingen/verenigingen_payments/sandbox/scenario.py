@@ -16,6 +16,7 @@ from array import array
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from . import scenario_existing
 from .clock import AMSTERDAM
 from .currencies import settled
 from .fees import fee_net, fee_vat
@@ -40,7 +41,9 @@ class ScenarioSpec:
 SCENARIOS = {
     "association-small": ScenarioSpec(members=300, months=3, start=datetime(2025, 1, 1, tzinfo=AMSTERDAM), plants_per_kind=1),
     "association-large": ScenarioSpec(members=50_000, months=12, start=datetime(2025, 1, 1, tzinfo=AMSTERDAM), plants_per_kind=3),
+    scenario_existing.NAME: ScenarioSpec(members=240, months=30, start=datetime(2023, 1, 1, tzinfo=AMSTERDAM), plants_per_kind=1),
 }
+SHAPERS = {scenario_existing.NAME: scenario_existing.shape}  # scenario-specific changes after the build
 FUTURE_MONTHS = 36  # settlement periods kept ready beyond the scenario for advancing the clock
 STATUS = {name: i for i, name in enumerate(PAYMENT_STATUSES)}
 
@@ -122,6 +125,8 @@ def generate(name: str, seed: int, discrepancies: bool = True, flows: str = "bas
         s.payments = array("l", sorted(s.payments))
     build_invoices(world, now)
     _schedule_subscriptions(world, members, now)
+    if name in SHAPERS:
+        SHAPERS[name](world, now)
     return world, now
 
 

@@ -10,6 +10,7 @@ from verenigingen.verenigingen_payments.api.test_accounts import make_user
 from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGER
 from verenigingen.verenigingen_payments.frappe_integration.testing import emulator_account
+from verenigingen.verenigingen_payments.frappe_integration.testing import remove_test_users
 
 ACCOUNT = "_Test Balance Account"
 
@@ -87,3 +88,6 @@ class TestBalanceThreshold(FrappeTestCase):
         results = run_balance_monitoring()
         self.assertNotIn(ACCOUNT, results)
         self.assertEqual(run_balance_monitoring([ACCOUNT])[ACCOUNT]["status"], "disabled")
+
+
+tearDownModule = remove_test_users

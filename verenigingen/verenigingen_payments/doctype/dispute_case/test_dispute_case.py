@@ -13,9 +13,14 @@ from verenigingen.verenigingen_payments.disputes import Actor, DisputeService
 from verenigingen.verenigingen_payments.disputes.sync import ChargebackSync
 from verenigingen.verenigingen_payments.frappe_integration.disputes.store import FrappeDisputeStore
 from verenigingen.verenigingen_payments.frappe_integration.testing import emulator_account
+from verenigingen.verenigingen_payments.frappe_integration.testing import remove_test_users
 
 ACCOUNT = "_Test Dispute Account"
 MANAGER = Actor("Administrator", frozenset({"System Manager"}))
+
+# Frappe would otherwise make its User test records (test@example.com …, some System Managers) for
+# the Link to User, and leave them on the site.
+test_ignore = ["User"]
 
 
 def remove_account_records(account: str) -> None:
@@ -144,3 +149,6 @@ class TestDisputeJobsAndRecovery(DisputeSiteCase):
         self.assertEqual(len(rows), 1)
         self.assertTrue(rows[0].customer_id)
         self.assertEqual(rows[0].method, "directdebit")
+
+
+tearDownModule = remove_test_users

@@ -14,6 +14,10 @@ from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case i
 )
 from verenigingen.verenigingen_payments.frappe_integration.testing import site_conf
 
+# Frappe would otherwise make its User test records (test@example.com …, some System Managers) for
+# the Link to User, and leave them on the site.
+test_ignore = ["User"]
+
 KEYS = "t1:" + base64.b64encode(b"e" * 32).decode()
 
 

@@ -26,6 +26,7 @@ from verenigingen.verenigingen_payments.frappe_integration.security import seams
 from verenigingen.verenigingen_payments.frappe_integration.security.audit_store import FrappeAuditLogStore
 from verenigingen.verenigingen_payments.frappe_integration.testing import allow_emulator_base_url
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
+from verenigingen.verenigingen_payments.frappe_integration.testing import make_test_user, remove_test_users
 
 AUDIT = "Mollie Audit Log"
 SETTINGS = "_Test Audit Settings"
@@ -267,10 +268,7 @@ def _settings(**overrides):
 
 def _user_with(role: str) -> str:
     email = f"audit-{frappe.scrub(role).replace('_', '-')}@example.com"
-    if not frappe.db.exists("User", email):
-        frappe.get_doc({"doctype": "User", "email": email, "first_name": role, "send_welcome_email": 0,
-                        "roles": [{"role": role}]}).insert(ignore_permissions=True)
-    return email
+    return make_test_user(email, [role], role)
 
 
 class TestSecurityJobs(AuditTestCase):
@@ -312,3 +310,6 @@ class TestSecurityJobs(AuditTestCase):
         entry = frappe.get_all(AUDIT, filters={"event_type": "retention_purge"}, fields=["details"],
                                order_by="creation desc", limit=1)[0]
         self.assertEqual(json.loads(entry.details)["retention_days"], security_jobs.DEFAULT_RETENTION_DAYS)
+
+
+tearDownModule = remove_test_users

@@ -17,6 +17,7 @@ from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores
     payment_name,
 )
 from verenigingen.verenigingen_payments.store.ledger import LedgerPayment, SyncCursor
+from verenigingen.verenigingen_payments.frappe_integration.testing import make_test_user, remove_test_users
 
 T0 = datetime(2025, 3, 30, 0, 30, tzinfo=timezone.utc)  # the night Amsterdam moves to summer time
 
@@ -106,7 +107,7 @@ class TestFrappePaymentLedger(FrappeTestCase):
 
 def _user_with(role: str) -> str:
     email = f"ledger-{frappe.scrub(role).replace('_', '-')}@example.com"
-    if not frappe.db.exists("User", email):
-        frappe.get_doc({"doctype": "User", "email": email, "first_name": role, "send_welcome_email": 0,
-                        "roles": [{"role": role}]}).insert(ignore_permissions=True)
-    return email
+    return make_test_user(email, [role], role)
+
+
+tearDownModule = remove_test_users

@@ -15,6 +15,11 @@ from verenigingen.verenigingen_payments.doctype.mollie_reconciliation_run.test_m
 from verenigingen.verenigingen_payments.frappe_integration.reconciliation.resolution import (
     ReconciliationRecordError,
 )
+from verenigingen.verenigingen_payments.frappe_integration.testing import remove_test_users
+
+# Frappe would otherwise make its User test records (test@example.com …, some System Managers) for
+# the Link to User, and leave them on the site.
+test_ignore = ["User"]
 
 
 class TestResolvingInTheDesk(ReconciliationTestCase):
@@ -81,3 +86,6 @@ class TestResolvingInTheDesk(ReconciliationTestCase):
         with self.assertRaises(ReconciliationRecordError):
             frappe.get_doc({"doctype": RUN, "account": self.account, "period_from": "2025-02-01",
                             "period_until": "2025-02-02", "status": "running"}).insert()
+
+
+tearDownModule = remove_test_users

@@ -10,11 +10,28 @@ frappe.ui.form.on("Mollie Settings", {
 		frm.toggle_display("api_base_url", may_override_host);
 
 		if (!frm.is_new()) {
+			show_configuration_problems(frm);
 			frm.add_custom_button(__("Test Connection"), () => test_connection(frm));
 			frm.add_custom_button(__("Balances"), () => show_balances(frm));
 		}
 	},
 });
+
+function show_configuration_problems(frm) {
+	// What `bench mollie check-config` names for this record (and the whole site), above the form.
+	frappe.call({
+		method: "verenigingen.verenigingen_payments.api.operations.configuration_problems",
+		type: "GET",
+		callback: (r) => {
+			const mine = (r.message || []).filter((p) => !p.account || p.account === frm.doc.name);
+			frm.set_intro("");
+			if (mine.length) {
+				const items = mine.map((p) => `<li>${frappe.utils.escape_html(p.message)}</li>`).join("");
+				frm.set_intro(`${__("Not ready (mollie check-config):")}<ul>${items}</ul>`, "orange");
+			}
+		},
+	});
+}
 
 function test_connection(frm) {
 	if (frm.is_dirty()) {

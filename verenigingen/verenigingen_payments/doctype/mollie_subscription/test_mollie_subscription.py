@@ -23,6 +23,7 @@ from verenigingen.verenigingen_payments.report.membership_revenue import members
 from verenigingen.verenigingen_payments.sandbox import MollieEmulator
 from verenigingen.verenigingen_payments.subscriptions import SepaMandate, SubscriptionService
 from verenigingen.verenigingen_payments.workflows.subscription_manager import sync_all_subscription_payments
+from verenigingen.verenigingen_payments.frappe_integration.testing import make_test_user, remove_test_users
 
 SETTINGS = "_Test Subscriptions"
 RECORD = "Mollie Subscription"
@@ -50,18 +51,7 @@ def settings_record(base_url: str, api_key: str, *, name: str = SETTINGS, enable
 
 def user_with(role: str | None) -> str:
     email = f"subscriptions-{frappe.scrub(role or 'plain').replace('_', '-')}@example.com"
-    if not frappe.db.exists("User", email):
-        roles = [{"role": role}] if role else []
-        frappe.get_doc(
-            {
-                "doctype": "User",
-                "email": email,
-                "first_name": role or "Plain",
-                "send_welcome_email": 0,
-                "roles": roles,
-            }
-        ).insert(ignore_permissions=True)
-    return email
+    return make_test_user(email, [role] if role else [], role or "Plain")
 
 
 class SubscriptionSiteTestCase(FrappeTestCase):
@@ -285,3 +275,6 @@ class TestMembershipRevenueReport(SubscriptionSiteTestCase):
         )
         self.assertEqual(roles, {"System Manager", "Mollie Finance Manager", "Mollie Finance Viewer"})
         self.assertEqual(frappe.db.get_value("Report", "Membership Revenue", "report_type"), "Script Report")
+
+
+tearDownModule = remove_test_users

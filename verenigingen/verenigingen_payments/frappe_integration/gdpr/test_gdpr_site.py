@@ -21,6 +21,7 @@ from verenigingen.verenigingen_payments.frappe_integration.testing import (
     make_settings,
     remove_export_files,
 )
+from verenigingen.verenigingen_payments.frappe_integration.testing import make_test_user, remove_test_users
 
 SETTINGS = "_Test GDPR Settings"
 CUSTOMER = "cst_GdprSubject01"
@@ -213,7 +214,7 @@ class TestGdprEndpoints(GdprSiteCase):
 
 
 def _user(email, role):
-    if not frappe.db.exists("User", email):
-        frappe.get_doc({"doctype": "User", "email": email, "first_name": role, "send_welcome_email": 0,
-                        "roles": [{"role": role}]}).insert(ignore_permissions=True)
-    return email
+    return make_test_user(email, [role], role)
+
+
+tearDownModule = remove_test_users

@@ -22,6 +22,7 @@ import frappe
 
 from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 from verenigingen.verenigingen_payments.core.errors import ConfigurationError
+from verenigingen.verenigingen_payments.frappe_integration.settings.job_gate import usable
 from verenigingen.verenigingen_payments.store.reconciliation_runs import COMPLETED, RunRecord
 from verenigingen.verenigingen_payments.workflows.reconciliation.tolerance import Tolerance
 
@@ -57,7 +58,7 @@ def due_accounts(now: datetime, period_from: date, period_until: date) -> list[s
                                 fields=["name", "reconciliation_hour"], order_by="name")
     done = set(frappe.get_all(RUN, filters={"period_from": period_from, "period_until": period_until,
                                             "status": COMPLETED}, pluck="account"))
-    return [c.name for c in candidates if int(c.reconciliation_hour or 0) <= hour and c.name not in done]
+    return usable(c.name for c in candidates if int(c.reconciliation_hour or 0) <= hour and c.name not in done)
 
 
 def enqueue_reconciliation(account: str, period_from: date, period_until: date) -> dict:

@@ -3,4 +3,4 @@
 Other domains and entry points (DocTypes, api, commands, utils) may import only PUBLIC_MODULES.
 """
 
-PUBLIC_MODULES = ("provider", "rules", "account_status")
+PUBLIC_MODULES = ("provider", "rules", "account_status", "job_gate")

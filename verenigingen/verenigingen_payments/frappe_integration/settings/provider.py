@@ -12,6 +12,7 @@ import frappe
 from verenigingen.verenigingen_payments.clients.config import MollieConfig
 from verenigingen.verenigingen_payments.core.errors import ConfigurationError
 from verenigingen.verenigingen_payments.frappe_integration.settings.config_mapping import build_config
+from verenigingen.verenigingen_payments.frappe_integration.settings.job_gate import usable
 from verenigingen.verenigingen_payments.frappe_integration.settings.rules import ALLOW_CUSTOM_BASE_URL_FLAG
 
 DOCTYPE = "Mollie Settings"
@@ -39,5 +40,6 @@ class FrappeSettingsProvider:
         )
 
     def enabled_accounts(self) -> list[str]:
-        """Names of the records whose backend API is switched on (what scheduled jobs cover)."""
-        return frappe.get_all(DOCTYPE, filters={"enable_backend_api": 1}, pluck="name", order_by="name")
+        """Names of the records whose backend API is switched on (what scheduled jobs cover), less the
+        accounts the job gate refused in this job."""
+        return usable(frappe.get_all(DOCTYPE, filters={"enable_backend_api": 1}, pluck="name", order_by="name"))
