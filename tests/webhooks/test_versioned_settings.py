@@ -32,8 +32,9 @@ class SettingsRecords:
 
     def load(self):
         self.reads += 1
-        valid = self.secrets if self.previous_until and self.clock() < self.previous_until else self.secrets[:1]
-        return WebhookSecrets(classic={"Production": list(valid)}), self.previous_until
+        in_grace = self.previous_until is not None and self.clock() < self.previous_until
+        valid = self.secrets if in_grace else self.secrets[:1]
+        return WebhookSecrets(classic={"Production": list(valid)}), self.previous_until if in_grace else None
 
 
 def classic(service: WebhookIngestService, secret: str) -> int:
