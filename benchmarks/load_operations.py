@@ -9,12 +9,14 @@ The webhook endpoint against its floor (`--suite webhooks`; gunicorn with 2 work
 
     .venv/bin/python benchmarks/load_operations.py --suite webhooks --base http://127.0.0.1:8200 \
         --site scale.localhost --webhook-secret '<the record's webhook_secret>' \
-        --sites-dir /path/to/frappe-bench/sites --seconds 10 --concurrency 1,4
+        --floor-dir /path/to/frappe-bench/apps/verenigingen/verenigingen --seconds 10 --concurrency 1,4
 
   targets: ping; the floor, a whitelisted guest POST that inserts one row and calls `frappe.enqueue` once
-  (a module this benchmark writes into the bench's sites directory, which gunicorn has on its path, and
-  deletes at the end: it is never part of the app); the app's webhook endpoint, classic with the valid
-  secret (ids unknown to Mollie: each request logs a row and wakes at most one drain job).
+  (a module this benchmark writes into the bench's installed copy of the app package — Frappe only
+  calls methods of installed apps — and deletes at the end: it is never in the repository nor shipped);
+  the app's webhook endpoint, classic with the valid secret (ids unknown to Mollie: each request logs a
+  row and wakes at most one drain job). Stop the bench's RQ workers first to measure the web side
+  alone (the floor's jobs would otherwise fork one process per request beside it).
   `vs_floor` is the endpoint's throughput over the floor's (goal >= 0.8, p99 < 50 ms with 4 clients).
 
 Each target gets the same number of threads for the same time, one after the other in one run, each
@@ -53,7 +55,7 @@ def targets(settings: str) -> list[tuple[str, str, str, dict]]:
     ]
 
 
-FLOOR_MODULE = "verenigingen_bench_floor"
+FLOOR_MODULE = "_load_operations_floor"
 FLOOR_SOURCE = '''"""Written by verenigingen's benchmarks/load_operations.py for one run, then deleted: the floor."""
 import uuid
 
@@ -80,7 +82,7 @@ def insert_and_enqueue():
 def webhook_targets(secret: str) -> list[tuple[str, str, str, dict]]:
     return [
         ("ping", "GET", METHOD + "ping", {}),
-        ("floor (insert + enqueue)", "POST", METHOD + f"{FLOOR_MODULE}.insert_and_enqueue",
+        ("floor (insert + enqueue)", "POST", METHOD + f"verenigingen.{FLOOR_MODULE}.insert_and_enqueue",
          {"data": {"id": "tr_floor"}}),
         ("webhook (classic)", "POST", METHOD + "verenigingen.utils.payment_gateways.mollie_webhook",
          {"params": {"secret": secret}, "data": {"id": "tr_loadtest"}}),
@@ -88,10 +90,10 @@ def webhook_targets(secret: str) -> list[tuple[str, str, str, dict]]:
 
 
 @contextmanager
-def floor_module(sites_dir: str | None):
-    if not sites_dir:
-        raise SystemExit("--suite webhooks needs --sites-dir (where the floor endpoint is written)")
-    path = Path(sites_dir) / f"{FLOOR_MODULE}.py"
+def floor_module(package_dir: str | None):
+    if not package_dir:
+        raise SystemExit("--suite webhooks needs --floor-dir (the bench's installed app package)")
+    path = Path(package_dir) / f"{FLOOR_MODULE}.py"
     path.write_text(FLOOR_SOURCE)
     try:
         yield
@@ -152,13 +154,13 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=20_000, help="per thread, a hard bound")
     parser.add_argument("--suite", choices=("operations", "webhooks"), default="operations")
     parser.add_argument("--webhook-secret", help="--suite webhooks: the account's classic webhook secret")
-    parser.add_argument("--sites-dir", help="--suite webhooks: the bench's sites directory (the floor goes there)")
+    parser.add_argument("--floor-dir", help="--suite webhooks: the bench's installed verenigingen package directory")
     args = parser.parse_args()
     if urlsplit(args.base).hostname not in LOOPBACK:
         parser.error("load is only ever sent to loopback")
     levels = [int(level) for level in args.concurrency.split(",")]
     if args.suite == "webhooks":
-        with floor_module(args.sites_dir):
+        with floor_module(args.floor_dir):
             figures = {level: measure(args, webhook_targets(args.webhook_secret or ""), level) for level in levels}
         for by_target in figures.values():
             by_target["webhook (classic)"]["vs_floor"] = round(
