@@ -2,8 +2,9 @@
 Mollie's classic webhook for each into the site, and the site's workers drain them at the Mollie rate
 limit. Figures: the time from the first status change until every delivery is processed, against the
 time the rate limit sets (N / rate), lost (a payment without a processed row, or a row not finished)
-and doubled (a state recorded twice), and the backlog gauges scraped under load next to the log's own
-counts at that moment.
+and doubled (a state recorded twice), the busiest second of payment fetches the emulator saw (all
+workers share the limiter: at most rate + burst), and the backlog gauges scraped under load next to
+the log's own counts at that moment.
 
 Before a run (once per site): a Mollie Settings record ACCOUNT pointing at the emulator this script
 starts (`api_base_url` http://127.0.0.1:EMULATOR_PORT/v2, its API key, `webhook_secret` SECRET,
@@ -26,13 +27,16 @@ import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
+from benchmarks.bench_webhook_drain import busiest_second  # noqa: E402
 from verenigingen.verenigingen_payments.clients.config import MollieConfig  # noqa: E402
 from verenigingen.verenigingen_payments.clients.payments_client import PaymentsClient  # noqa: E402
 from verenigingen.verenigingen_payments.core.models.money import Amount  # noqa: E402
@@ -56,11 +60,19 @@ def create_batch(emulator, count: int, webhook_url: str) -> list[str]:
         return list(pool.map(one, range(count)))
 
 
+def site_now(engine) -> datetime:
+    """Now as the site stores datetimes: naive, in its system time zone."""
+    with engine.connect() as conn:
+        zone = conn.execute(sa.text("select defvalue from tabDefaultValue where defkey='time_zone' limit 1")).scalar()
+    return datetime.now(ZoneInfo(zone or "UTC")).replace(tzinfo=None)
+
+
 def backlog_truth(engine, since) -> dict:
     with engine.connect() as conn:
         depth, oldest_age = conn.execute(sa.text(
-            f"select count(*), timestampdiff(microsecond, min(received_at), now(6)) / 1e6 from {LOG} "
-            "where status in ('received', 'processing') or (status='failed' and next_attempt_at is not null)")).one()
+            f"select count(*), timestampdiff(microsecond, min(received_at), :now) / 1e6 from {LOG} "
+            "where status in ('received', 'processing') or (status='failed' and next_attempt_at is not null)"),
+            {"now": site_now(engine)}).one()
         finished = conn.execute(sa.text(
             f"select count(*) from {LOG} where status in ('processed', 'duplicate', 'ignored') and received_at >= :t"),
             {"t": since}).scalar()
@@ -111,9 +123,8 @@ def main() -> None:
     with MollieEmulator("association-small", seed=1, port=args.emulator_port) as emulator:
         emulator.app.dispatcher._session.headers["Host"] = args.site
         payment_ids = create_batch(emulator, args.count, webhook_url)
-        with engine.connect() as conn:
-            since = conn.execute(sa.text("select now(6)")).scalar()
-        started = time.perf_counter()
+        since = site_now(engine)
+        started, wall_start = time.perf_counter(), time.time()
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(lambda p: emulator.control.trigger("payment.paid", p), payment_ids))
         triggered = time.perf_counter() - started
@@ -132,12 +143,16 @@ def main() -> None:
         finished = time.perf_counter() - started
         result = outcome(engine, payment_ids, since)
         failed_deliveries = sum(1 for d in emulator.app.dispatcher.log if d["status"] != 200)
+        fetches = [r["time"] for r in list(emulator.app.log)
+                   if r["method"] == "GET" and r["path"].startswith("/v2/payments/") and r["time"] >= wall_start]
     figures = {
         "benchmark": "collection_day", "label": args.label, "count": args.count, "rate_limit_rps": args.rate,
         "seconds": round(finished, 1), "rate_limit_seconds": round(args.count / args.rate, 1),
         "vs_rate_limit_time": round((args.count / args.rate) / finished, 3),
         "triggered_s": round(triggered, 1), "delivered_s": round(delivered_at or finished, 1),
         "failed_deliveries": failed_deliveries, **result,
+        "fetches": len(fetches), "fetches_busiest_second": busiest_second(fetches),
+        "limit_with_burst": args.rate + args.rate / 5,
         "gauge_samples": [s for s in samples[:: max(1, len(samples) // 8)]],
         "load_avg_1m": round(os.getloadavg()[0], 2),
     }

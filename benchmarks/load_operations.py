@@ -32,9 +32,9 @@ import json
 import statistics
 import threading
 import time
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from collections import Counter
 from urllib.parse import urlsplit
 
 import requests

@@ -4,25 +4,17 @@ with rows due says so (the job then queues a successor); a burst of deliveries w
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
 import redis
 
-from verenigingen.verenigingen_payments.store.webhook_log import WebhookStatus
 from verenigingen.verenigingen_payments.webhooks.batch import BatchDrainer
 from verenigingen.verenigingen_payments.webhooks.drain_gate import DrainGate, DrainQueue
 from verenigingen.verenigingen_payments.webhooks.locks import RedisResourceLocks
 from verenigingen.verenigingen_payments.webhooks.work_queue import NullQueue
 
 from .wiring import wire
-
-
-@pytest.fixture
-def stack():
-    with ExitStack() as s:
-        yield s
 
 
 @pytest.fixture

@@ -10,11 +10,8 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from contextlib import ExitStack
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-
-import pytest
 
 from verenigingen.verenigingen_payments.store.webhook_log import WebhookStatus
 from verenigingen.verenigingen_payments.webhooks.batch import BatchDrainer
@@ -26,12 +23,6 @@ from .wiring import wire
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PAYMENTS = 14  # more than one batch of 10: some rows are never claimed by the killed worker
 STOP_AT = 3
-
-
-@pytest.fixture
-def stack():
-    with ExitStack() as s:
-        yield s
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_records_each_state_once(

@@ -22,10 +22,10 @@ from datetime import datetime, timedelta, timezone
 import frappe
 from frappe.utils import now_datetime
 
+from verenigingen.verenigingen_payments.clients.config import resolve_config
 from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_time
 from verenigingen.verenigingen_payments.frappe_integration.security.seams import field_cipher
 from verenigingen.verenigingen_payments.frappe_integration.webhooks.store import FrappeWebhookLogStore
-from verenigingen.verenigingen_payments.clients.config import resolve_config
 from verenigingen.verenigingen_payments.observability.webhook_metrics import (
     InstrumentedWebhookLogStore,
     record_webhook_backlog,
