@@ -14,8 +14,9 @@ that `bench worker` serves the queue. Start extra workers with `bench worker --q
 
 Rerun:  .venv/bin/python benchmarks/collection_day.py --base http://127.0.0.1:8200 --site scale.localhost \\
             --secret SECRET --emulator-port 8290 --db-url mysql+pymysql://USER:PASS@127.0.0.1:3507/DB \\
-            --metrics-token TOKEN [--count 20000] [--rate 25] [--label "1 worker"]
-The emulator (association-small, seed 1: its API key is the same every run) runs in this process; its
+            --metrics-token TOKEN [--count 20000] [--rate 25] [--label "1 worker"] [--seed 1]
+The emulator (association-small, --seed 1: its API key and payment ids are the same every run of a seed,
+so a second run of one seed redelivers the same payments, which close as duplicates) runs in this process; its
 deliveries carry `Host: <site>` (what DNS would do for the site's name). Prints one JSON line at the end.
 """
 
@@ -116,11 +117,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=20_000)
     parser.add_argument("--rate", type=float, default=25.0)
     parser.add_argument("--label", default="")
+    parser.add_argument("--seed", type=int, default=1, help="the emulator's; its API key and payment ids follow it")
     parser.add_argument("--timeout", type=float, default=7200)
     args = parser.parse_args()
     engine = sa.create_engine(args.db_url)
     webhook_url = f"{args.base}{WEBHOOK_PATH}?secret={args.secret}"
-    with MollieEmulator("association-small", seed=1, port=args.emulator_port) as emulator:
+    with MollieEmulator("association-small", seed=args.seed, port=args.emulator_port) as emulator:
         emulator.app.dispatcher._session.headers["Host"] = args.site
         payment_ids = create_batch(emulator, args.count, webhook_url)
         since = site_now(engine)
