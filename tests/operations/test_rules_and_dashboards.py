@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import subprocess
 from contextlib import ExitStack
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -32,7 +32,7 @@ from verenigingen.verenigingen_payments.observability.recorders import (
 )
 from verenigingen.verenigingen_payments.observability.webhook_metrics import (
     InstrumentedWebhookLogStore,
-    record_webhook_queue_depth,
+    record_webhook_backlog,
 )
 from verenigingen.verenigingen_payments.store.sql.audit_store import SqlAuditLogStore
 from verenigingen.verenigingen_payments.store.sql.dispute_store import SqlDisputeStore
@@ -91,7 +91,7 @@ def _webhook_flows(emu, store_url: str, redis_url: str, redis_prefix: str) -> We
 
         requests.post(wired.url + "?secret=wrong", data={"id": "tr_x"}, timeout=10)
         wired.drain()
-    record_webhook_queue_depth(store.count_by_status())
+    record_webhook_backlog(store, datetime.now(timezone.utc))
     return store
 
 

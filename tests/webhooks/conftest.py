@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 
 import pytest
@@ -36,6 +36,13 @@ class FrozenClock:
 
     def advance(self, delta) -> None:
         self.now = self.now + delta
+
+
+@pytest.fixture
+def stack() -> Iterator[ExitStack]:
+    """Cleanups of a test's servers, workers and subprocesses, run in reverse at its end."""
+    with ExitStack() as s:
+        yield s
 
 
 @pytest.fixture

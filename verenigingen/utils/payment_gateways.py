@@ -6,7 +6,8 @@ The raw body is read only after its declared length is checked against the cap a
 unparsed (never `frappe.form_dict`): the signature is verified over the raw bytes before anything
 reads them. The answer is the ingest service's status and JSON, as a plain response (not wrapped
 in Frappe's `message`); any unexpected failure is a 503 with `Retry-After`, never a 500, so Mollie retries and the row
-(if written) is picked up by the retry job.
+(if written) is picked up by the retry job. Per request: verify, insert the row, wake at most one
+drain job (`frappe_integration.webhooks.endpoint`: settings and secrets cached per process).
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ import logging
 import frappe
 from werkzeug.wrappers import Response
 
-from verenigingen.verenigingen_payments.observability.webhook_metrics import InstrumentedIngest
 from verenigingen.verenigingen_payments.webhooks.ingest import IncomingDelivery, IngestResponse, unavailable
-from verenigingen.verenigingen_payments.webhooks.settings import WebhookSettings
 from verenigingen.verenigingen_payments.webhooks.raw_body_guard import declared_content_type
+from verenigingen.verenigingen_payments.webhooks.settings import WebhookSettings
 
 logger = logging.getLogger(__name__)
 
@@ -53,10 +53,10 @@ def _response(result: IngestResponse) -> Response:
 @frappe.whitelist(allow_guest=True)
 def mollie_webhook():
     """Mollie webhooks, classic (`?secret=`, form `id=`) and next-gen (signed JSON events)."""
-    from verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs import site_runtime
+    from verenigingen.verenigingen_payments.frappe_integration.webhooks.endpoint import site_ingest
 
     try:
-        ingest = InstrumentedIngest(site_runtime().ingest)
+        ingest = site_ingest()
         result = ingest.ingest(delivery_from_request(frappe.request, ingest.settings.max_body_bytes))
     except Exception:  # last line of defence: Mollie retries a 503, a 500 would show a traceback
         frappe.db.rollback()

@@ -139,8 +139,15 @@ def readiness_checks() -> list:
 
 
 def refresh_site_gauges() -> None:
-    """Scrape-time gauges the site knows itself: last successful run of each of the app's scheduled jobs."""
+    """Scrape-time gauges the site knows itself: last successful run of each of the app's scheduled jobs,
+    and the webhook backlog (depth and oldest unprocessed row's age) as the log holds it now."""
+    from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
+
+    from verenigingen.verenigingen_payments.frappe_integration.webhooks.store import FrappeWebhookLogStore
+    from verenigingen.verenigingen_payments.observability.webhook_metrics import record_webhook_backlog
+
+    record_webhook_backlog(FrappeWebhookLogStore(commit=False), datetime.now(timezone.utc))
 
     from frappe.utils import get_system_timezone
 

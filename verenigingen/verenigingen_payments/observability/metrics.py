@@ -74,6 +74,11 @@ WEBHOOK_QUEUE_DEPTH = Gauge(
     "mollie_webhook_queue_depth", "Webhook rows waiting for processing (received or failed, retry due).",
     multiprocess_mode="mostrecent",
 )
+WEBHOOK_OLDEST_PENDING_AGE = Gauge(
+    "mollie_webhook_oldest_pending_age_seconds",
+    "Age of the oldest webhook row not yet processed (received, processing, or failed with a retry ahead); 0 if none.",
+    multiprocess_mode="mostrecent",
+)
 
 # --- Reconciliation ---------------------------------------------------------------------------------
 RECONCILIATION_RUNS = Counter(

@@ -98,3 +98,12 @@ def record_webhook_queue_depth(counts_by_status: dict[str, int]) -> int:
     depth = sum(int(counts_by_status.get(status, 0)) for status in _PENDING_STATUSES)
     metrics.WEBHOOK_QUEUE_DEPTH.set(depth)
     return depth
+
+
+def record_webhook_backlog(store, now: datetime) -> tuple[int, float]:
+    """Set the queue-depth and oldest-pending-age gauges from a webhook log store; returns both."""
+    depth = record_webhook_queue_depth(store.count_by_status())
+    oldest = store.oldest_pending_received_at()
+    age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+    metrics.WEBHOOK_OLDEST_PENDING_AGE.set(age)
+    return depth, age

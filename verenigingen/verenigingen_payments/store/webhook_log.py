@@ -190,6 +190,17 @@ class WebhookLogStore:
         with self.engine.connect() as conn:
             return {status: count for status, count in conn.execute(query)}
 
+    def oldest_pending_received_at(self) -> datetime | None:
+        """When the oldest row still to process arrived (received, processing, failed with a retry ahead)."""
+        c = webhook_log.c
+        query = sa.select(sa.func.min(c.received_at)).where(sa.or_(
+            c.status.in_([WebhookStatus.RECEIVED.value, WebhookStatus.PROCESSING.value]),
+            sa.and_(c.status == WebhookStatus.FAILED.value, c.next_attempt_at.is_not(None)),
+        ))
+        with self.engine.connect() as conn:
+            oldest = conn.scalar(query)
+        return oldest
+
     # -- processing life cycle ----------------------------------------------------------------
 
     def claim(self, log_id: str, *, now: datetime, lease: timedelta) -> WebhookLogRecord | None:

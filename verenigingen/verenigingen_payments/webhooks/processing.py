@@ -60,6 +60,19 @@ class _Outcome:
     applied: ResourceState | None = None  # handlers ran for this state; its key is still to record
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """What a fetch found: the resource, or already the outcome (unknown to Mollie, unaddressable)."""
+
+    resource: Mapping[str, Any] | None
+    outcome: _Outcome | None = None
+
+
+def resource_key(record: WebhookLogRecord) -> str:
+    """The per-resource lock's key: one delivery of a resource at a time."""
+    return f"{record.resource_type}:{record.resource_id}"
+
+
 class WebhookProcessor:
     def __init__(
         self,
@@ -84,35 +97,45 @@ class WebhookProcessor:
 
     def process(self, log_id: str) -> WebhookStatus | None:
         """Process one row; its final status, or None if it was not claimable (done or held elsewhere)."""
-        record = self._store.claim(log_id, now=self._clock(), lease=self._lease)
+        record = self.claim(log_id)
         if record is None:
             return None
         started = time.perf_counter()
         try:
-            with self._locks.hold(f"{record.resource_type}:{record.resource_id}"):
-                outcome = self._apply(record)
-                if outcome.applied is not None:  # recorded before the lock is released, or a twin reapplies
-                    state = outcome.applied
-                    return self._store.finish_with_effect(
-                        record.id, outcome.effect_key, resource_type=state.resource_type,
-                        resource_id=state.resource_id, status=state.status, now=self._clock(),
-                        processing_ms=_elapsed_ms(started),
-                    )
+            with self._locks.hold(resource_key(record)):
+                return self.settle(record, self.fetch(record), started)
         except Exception as exc:  # every failure is retried, then surfaced; none may kill the worker
-            return self._failed(record, exc, started)
+            return self.failed(record, exc, started)
+
+    def claim(self, log_id: str) -> WebhookLogRecord | None:
+        """Take the row under a lease if it is due and nobody holds it."""
+        return self._store.claim(log_id, now=self._clock(), lease=self._lease)
+
+    def fetch(self, record: WebhookLogRecord) -> Fetched:
+        """The resource as Mollie has it now; call it holding the resource's lock. Writes nothing."""
+        try:
+            return Fetched(self._fetcher.fetch(record.account, record.resource_type, record.resource_id,
+                                               record.parent_id))
+        except NotFoundError:
+            return Fetched(None, _Outcome(WebhookStatus.IGNORED, note=f"{record.resource_id} is unknown to Mollie"))
+        except UnaddressableResourceError as exc:
+            return Fetched(None, _Outcome(WebhookStatus.IGNORED, note=str(exc)))
+
+    def settle(self, record: WebhookLogRecord, fetched: Fetched, started: float) -> WebhookStatus:
+        """Still holding the lock: decide, run the handlers, record the effect and close the row."""
+        outcome = fetched.outcome or self._apply(record, fetched.resource)
+        if outcome.applied is not None:  # recorded before the lock is released, or a twin reapplies
+            state = outcome.applied
+            return self._store.finish_with_effect(
+                record.id, outcome.effect_key, resource_type=state.resource_type,
+                resource_id=state.resource_id, status=state.status, now=self._clock(),
+                processing_ms=_elapsed_ms(started),
+            )
         self._store.finish(record.id, outcome.status, now=self._clock(), processing_ms=_elapsed_ms(started),
                            effect_key=outcome.effect_key, note=outcome.note)
         return outcome.status
 
-    def _apply(self, record: WebhookLogRecord) -> _Outcome:
-        try:
-            resource = self._fetcher.fetch(
-                record.account, record.resource_type, record.resource_id, record.parent_id
-            )
-        except NotFoundError:
-            return _Outcome(WebhookStatus.IGNORED, note=f"{record.resource_id} is unknown to Mollie")
-        except UnaddressableResourceError as exc:
-            return _Outcome(WebhookStatus.IGNORED, note=str(exc))
+    def _apply(self, record: WebhookLogRecord, resource: Mapping[str, Any]) -> _Outcome:
         state = ResourceState.of(record.resource_type, record.resource_id, resource)
         if not self._registry.handlers_for(state.resource_type):
             return _Outcome(WebhookStatus.IGNORED, state.effect_key, f"no handler for {state.resource_type}")
@@ -134,7 +157,8 @@ class WebhookProcessor:
         )
         return _Outcome(WebhookStatus.PROCESSED, effect_key, applied=state)
 
-    def _failed(self, record: WebhookLogRecord, exc: Exception, started: float) -> WebhookStatus:
+    def failed(self, record: WebhookLogRecord, exc: Exception, started: float) -> WebhookStatus:
+        """Record a failure: retried after the policy's delay, or given up (then the hook runs)."""
         error = redact_exception(exc)
         if self._policy.should_retry(record.attempts):
             next_attempt = self._clock() + self._policy.delay(record.attempts)

@@ -4,4 +4,4 @@ the handlers hooks.py registers, and webhook registration at Mollie.
 Other domains and entry points (DocTypes, api, commands, utils, hooks) may import only PUBLIC_MODULES.
 """
 
-PUBLIC_MODULES = ("store", "jobs", "handlers", "registration")
+PUBLIC_MODULES = ("store", "jobs", "handlers", "registration", "endpoint")

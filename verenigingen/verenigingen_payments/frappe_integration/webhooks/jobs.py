@@ -3,27 +3,32 @@ secrets of the Mollie Settings records, the `mollie_webhook_handlers` hooks; plu
 
 - `site_runtime()` builds the framework-free runtime (`webhooks.build_runtime`) for this site; the
   store and ingest are wrapped by the Operations metrics (`observability.webhook_metrics`).
-- `process_webhook(log_id)`: the RQ job, queued on `mollie_webhooks` (site config `workers` must
-  name it, as for any custom Frappe queue; without it the job goes to `short`).
-- `run_due_webhooks()`: the every-minute cron (retries due, rows never picked up, dead leases) and
-  the queue-depth gauge. `replay(...)`: operator replay (command and desk button).
+- `drain_webhooks()`: the RQ job, queued on `mollie_webhooks` (site config `workers` must name it,
+  as for any custom Frappe queue; without it the job goes to `short`) through a `DrainGate`, so at
+  most one waits to start. It drains due rows in batches (`webhooks.batch`) for a time slice and
+  then queues its successor if rows are still due. `process_webhook(log_id)` (one row) stays for
+  jobs queued before it existed.
+- `run_due_webhooks()`: the every-minute cron: wakes a drain job when any row is due (retries due,
+  rows never picked up, dead leases; the drainer takes them all, uncapped) and sets the backlog
+  gauges. `replay(...)`: operator replay (command and desk button).
 - `purge_webhook_personal_data(cutoff)`: the `mollie_retention_purgers` hook.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import frappe
 from frappe.utils import now_datetime
 
+from verenigingen.verenigingen_payments.clients.config import resolve_config
 from verenigingen.verenigingen_payments.frappe_integration.common.site_time import from_site_time
 from verenigingen.verenigingen_payments.frappe_integration.security.seams import field_cipher
 from verenigingen.verenigingen_payments.frappe_integration.webhooks.store import FrappeWebhookLogStore
 from verenigingen.verenigingen_payments.observability.webhook_metrics import (
     InstrumentedWebhookLogStore,
-    record_webhook_queue_depth,
+    record_webhook_backlog,
 )
 from verenigingen.verenigingen_payments.store.webhook_log import WebhookLogRecord
 from verenigingen.verenigingen_payments.webhooks import (
@@ -32,6 +37,8 @@ from verenigingen.verenigingen_payments.webhooks import (
     WebhookSettings,
     build_runtime,
 )
+from verenigingen.verenigingen_payments.webhooks.batch import BatchDrainer, DrainReport
+from verenigingen.verenigingen_payments.webhooks.drain_gate import DrainGate, DrainQueue
 from verenigingen.verenigingen_payments.webhooks.fetching import ClientsResourceFetcher
 from verenigingen.verenigingen_payments.webhooks.locks import RedisResourceLocks
 from verenigingen.verenigingen_payments.webhooks.rate_limit import ClientRateLimiter
@@ -43,8 +50,13 @@ logger = logging.getLogger(__name__)
 SETTINGS = "Mollie Settings"
 SUBSCRIPTION = "Mollie Webhook Subscription"
 HANDLER_HOOK = "mollie_webhook_handlers"
-JOB = "verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs.process_webhook"
+DRAIN_JOB = "verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs.drain_webhooks"
 FALLBACK_QUEUE = "short"
+# A drain job's share of a worker: it then queues its successor, so other queues' jobs get a turn.
+# Its RQ timeout (the `workers` config of the queue, 300 s in the guide) must exceed it.
+DRAIN_TIME_SLICE = timedelta(minutes=2)
+DRAIN_BATCH = 50
+DRAIN_CONCURRENCY = 8
 _limiters: dict[str, ClientRateLimiter] = {}
 _fetchers: dict[str, ClientsResourceFetcher] = {}
 
@@ -55,12 +67,17 @@ def queue_name() -> str:
     return QUEUE_NAME if QUEUE_NAME in get_queues_timeout() else FALLBACK_QUEUE
 
 
-class FrappeWebhookQueue:
-    """`WebhookQueue` over RQ: one job per row, deduplicated by job id; nothing to wait on."""
+def drain_gate() -> DrainGate:
+    return DrainGate(frappe.cache(), f"{frappe.local.site}:mollie:webhook-drain-waiting")
 
-    def submit(self, log_id: str) -> None:
-        frappe.enqueue(JOB, queue=queue_name(), job_id=f"mollie-webhook-{log_id}", deduplicate=True, log_id=log_id)
-        return None
+
+def _enqueue_drain() -> None:
+    frappe.enqueue(DRAIN_JOB, queue=queue_name())
+
+
+def site_queue() -> DrainQueue:
+    """`WebhookQueue` over RQ: a submitted row wakes a drain job unless one is already waiting."""
+    return DrainQueue(drain_gate(), _enqueue_drain)
 
 
 def _password(doctype: str, name: str, field: str) -> str | None:
@@ -71,30 +88,39 @@ def _still_valid(until) -> bool:
     return bool(until) and frappe.utils.get_datetime(until) > now_datetime()
 
 
-def site_secrets() -> WebhookSecrets:
-    """Every currently valid secret of the enabled accounts (read per request: rotation needs no restart)."""
+def site_secrets_until() -> tuple[WebhookSecrets, datetime | None]:
+    """Every currently valid secret of the enabled accounts, and when the first previous one expires."""
     classic: dict[str, list[str]] = {}
     signing: dict[str, list[str]] = {}
+    expiries = []
     for row in frappe.get_all(SETTINGS, filters={"enable_backend_api": 1},
                               fields=["name", "webhook_secret_previous_valid_until"]):
         values = [_password(SETTINGS, row.name, "webhook_secret")]
         if _still_valid(row.webhook_secret_previous_valid_until):
             values.append(_password(SETTINGS, row.name, "previous_webhook_secret"))
+            expiries.append(row.webhook_secret_previous_valid_until)
         classic[row.name] = [v for v in values if v]
     for row in frappe.get_all(SUBSCRIPTION, filters={"settings": ["in", list(classic)]},
                               fields=["name", "settings", "previous_signing_secret_valid_until"]):
         values = [_password(SUBSCRIPTION, row.name, "signing_secret")]
         if _still_valid(row.previous_signing_secret_valid_until):
             values.append(_password(SUBSCRIPTION, row.name, "previous_signing_secret"))
+            expiries.append(row.previous_signing_secret_valid_until)
         signing.setdefault(row.settings, []).extend(v for v in values if v)
-    return WebhookSecrets(classic=classic, signing=signing)
+    first_expiry = min((frappe.utils.get_datetime(e) for e in expiries), default=None)
+    return WebhookSecrets(classic=classic, signing=signing), from_site_time(first_expiry, 0) if first_expiry else None
 
 
-def _encryption_on() -> bool:
+def site_secrets() -> WebhookSecrets:
+    """Every currently valid secret of the enabled accounts, read afresh."""
+    return site_secrets_until()[0]
+
+
+def encryption_on() -> bool:
     return bool(frappe.get_all(SETTINGS, filters={"enable_backend_api": 1, "enable_encryption": 1}, limit=1))
 
 
-def _rate_limiter() -> ClientRateLimiter:
+def rate_limiter() -> ClientRateLimiter:
     url = frappe.conf.redis_cache
     if url not in _limiters:
         _limiters[url] = ClientRateLimiter.on_redis(url, key_prefix=f"{frappe.local.site}:mollie-webhook")
@@ -119,22 +145,56 @@ def alert_gave_up(record: WebhookLogRecord, error: str) -> None:
     )
 
 
-def site_runtime(*, queue=None, store=None, settings: WebhookSettings | None = None) -> WebhookRuntime:
-    """The runtime for the current site; `queue`/`store` replace RQ and the DocType store in tests."""
+def batch_fetcher() -> ClientsResourceFetcher:
+    """A fetcher for a drain job's fetch threads: the enabled accounts' settings resolved here, on the
+    job's thread (the threads have no site bound); a job sees settings as they were when it started."""
+    configs = {name: resolve_config(name) for name in
+               frappe.get_all(SETTINGS, filters={"enable_backend_api": 1}, pluck="name")}
+    return ClientsResourceFetcher(lambda account: configs.get(account) or account)
+
+
+def site_runtime(*, queue=None, store=None, settings: WebhookSettings | None = None,
+                 fetcher: ClientsResourceFetcher | None = None) -> WebhookRuntime:
+    """The runtime for the current site; `queue`/`store`/`fetcher` replace RQ, the DocType store and the
+    per-process fetcher (tests, the drain job)."""
     registry = HandlerRegistry()
     registry.load_hooks(frappe.get_hooks(HANDLER_HOOK) or {})
     return build_runtime(
         store=InstrumentedWebhookLogStore(store or FrappeWebhookLogStore()),
-        fetcher=site_fetcher(),
+        fetcher=fetcher or site_fetcher(),
         secrets=site_secrets,
-        locks=RedisResourceLocks(frappe.cache(), prefix=f"{frappe.local.site}:mollie:webhook-lock:"),
+        locks=site_locks(),
         registry=registry,
         settings=settings or WebhookSettings(inline_budget_seconds=0),
-        rate_limiter=_rate_limiter(),
-        cipher=field_cipher() if _encryption_on() else None,
+        rate_limiter=rate_limiter(),
+        cipher=field_cipher() if encryption_on() else None,
         on_gave_up=alert_gave_up,
-        queue=queue if queue is not None else FrappeWebhookQueue(),
+        queue=queue if queue is not None else site_queue(),
     )
+
+
+def site_locks() -> RedisResourceLocks:
+    return RedisResourceLocks(frappe.cache(), prefix=f"{frappe.local.site}:mollie:webhook-lock:")
+
+
+def site_drainer(runtime: WebhookRuntime, *, concurrency: int = DRAIN_CONCURRENCY) -> BatchDrainer:
+    return BatchDrainer(runtime.store, runtime.processor, site_locks(), batch_size=DRAIN_BATCH,
+                        concurrency=concurrency, time_slice=DRAIN_TIME_SLICE)
+
+
+def drain_webhooks() -> dict:
+    """The RQ job: drain due rows in batches for a time slice, then queue a successor if rows are left."""
+    drain_gate().started()
+    runtime = site_runtime(fetcher=batch_fetcher())
+    report = site_drainer(runtime).drain()
+    if report.more_due:
+        runtime.queue.submit(None)
+    record_webhook_backlog(runtime.store, datetime.now(timezone.utc))
+    return _report(report)
+
+
+def _report(report: DrainReport) -> dict:
+    return {"rows": report.rows, "passes": report.passes, "more_due": report.more_due}
 
 
 def process_webhook(log_id: str) -> str | None:
@@ -144,10 +204,11 @@ def process_webhook(log_id: str) -> str | None:
 
 
 def run_due_webhooks() -> list[str]:
-    """Every minute: queue due retries, rows never picked up and rows of dead workers."""
+    """Every minute: wake a drain job if a retry is due, a row was never picked up or a worker died
+    (one submit suffices: the drainer takes every due row); set the backlog gauges."""
     runtime = site_runtime()
-    queued = runtime.recovery.run_due()
-    record_webhook_queue_depth(runtime.store.count_by_status())
+    queued = runtime.recovery.run_due(limit=1)
+    record_webhook_backlog(runtime.store, datetime.now(timezone.utc))
     return queued
 
 

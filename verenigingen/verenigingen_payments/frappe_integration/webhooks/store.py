@@ -126,6 +126,12 @@ class FrappeWebhookLogStore:
     def count_by_status(self) -> dict[str, int]:
         return {s: int(n) for s, n in frappe.db.sql(f"select status, count(*) from {TABLE} group by status")}
 
+    def oldest_pending_received_at(self) -> datetime | None:
+        (oldest,), = frappe.db.sql(
+            f"select min(received_at) from {TABLE} where status in ('received', 'processing') "
+            f"or (status='failed' and next_attempt_at is not null)")
+        return from_site_value(oldest) if oldest else None
+
     # -- processing life cycle ------------------------------------------------------------
 
     def claim(self, log_id: str, *, now: datetime, lease: timedelta) -> WebhookLogRecord | None:
