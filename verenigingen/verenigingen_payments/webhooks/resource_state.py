@@ -50,13 +50,13 @@ class ResourceState:
 
     def repeats(self, applied_keys: Sequence[str]) -> bool:
         """Whether the resource's last applied effect is this very state (a redelivery, not a change)."""
-        last = last_effect_key(applied_keys)
-        return last is not None and _digest_of(last) == self.digest
+        last = _last_effect(applied_keys)
+        return last is not None and _digest_of(last[0]) == self.digest
 
     def transition_after(self, applied_keys: Sequence[str]) -> str:
         """The key of the effect that moves the resource from its last applied state to this one."""
-        last = last_effect_key(applied_keys)
-        sequence = 1 if last is None else _sequence_of(last, applied_keys) + 1
+        last = _last_effect(applied_keys)
+        sequence = 1 if last is None else last[1] + 1
         return f"{self.resource_type}:{self.resource_id}:{self.status or '-'}:{self.digest}:{sequence}"
 
     @classmethod
@@ -84,17 +84,24 @@ def _digest_of(effect_key: str) -> str:
     return effect_key.split(":")[3] if effect_key.count(":") >= 3 else ""
 
 
-def _sequence_of(effect_key: str, applied_keys: Sequence[str]) -> int:
+def _sequence_of(effect_key: str, position: int) -> int:
     """The transition number in the key; keys written before transitions were numbered count by position."""
     parts = effect_key.split(":")
     if len(parts) == 5 and parts[4].isdigit():
         return int(parts[4])
-    return list(applied_keys).index(effect_key) + 1
+    return position + 1
+
+
+def _last_effect(applied_keys: Sequence[str]) -> tuple[str, int] | None:
+    """The resource's latest applied effect and its transition number: highest number, then latest applied."""
+    ranked = [(_sequence_of(key, position), position, key) for position, key in enumerate(applied_keys)]
+    if not ranked:
+        return None
+    sequence, _, key = max(ranked)
+    return key, sequence
 
 
 def last_effect_key(applied_keys: Sequence[str]) -> str | None:
     """The resource's latest applied effect: highest transition number, then latest applied."""
-    if not applied_keys:
-        return None
-    ranked = sorted(enumerate(applied_keys), key=lambda pair: (_sequence_of(pair[1], applied_keys), pair[0]))
-    return ranked[-1][1]
+    last = _last_effect(applied_keys)
+    return None if last is None else last[0]
