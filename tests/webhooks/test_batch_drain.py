@@ -12,6 +12,7 @@ import redis
 from verenigingen.verenigingen_payments.webhooks.batch import BatchDrainer
 from verenigingen.verenigingen_payments.webhooks.drain_gate import DrainGate, DrainQueue
 from verenigingen.verenigingen_payments.webhooks.locks import RedisResourceLocks
+from verenigingen.verenigingen_payments.webhooks.retry_policy import RetryPolicy
 from verenigingen.verenigingen_payments.webhooks.work_queue import NullQueue
 
 from .wiring import wire
@@ -110,3 +111,54 @@ def test_a_drain_job_that_could_not_be_queued_leaves_the_gate_open_for_the_next_
     with pytest.raises(ConnectionError):
         DrainQueue(gate, unreachable_queue).submit("row-1")
     assert gate.open()
+
+
+def rows_of(wired, payment_ids):
+    return [row for p in payment_ids for row in wired.runtime.store.find(resource_id=p)]
+
+
+def test_a_429_pauses_the_drain_for_its_retry_after_without_counting_an_attempt(
+    wired, emulator, redis_url, redis_prefix, clock
+):
+    payment_ids = delivered(wired, 6)
+    fault = emulator.control.inject_fault(method="GET", path="/v2/payments/*", status=429, retry_after=30, count=1)
+    report = drainer(wired, redis_url, redis_prefix, clock, batch_size=10, concurrency=1).drain()
+    assert (report.rows, report.more_due, report.paused_until) == (6, False, clock() + timedelta(seconds=30))
+    assert [f["hits"] for f in emulator.control.faults() if f["id"] == fault["id"]] == [1]  # Mollie asked once
+    assert {(row.status.value, row.attempts, row.next_attempt_at) for row in rows_of(wired, payment_ids)} == {
+        ("failed", 0, report.paused_until)}
+    clock.advance(timedelta(seconds=29))
+    assert drainer(wired, redis_url, redis_prefix, clock).drain().rows == 0
+    clock.advance(timedelta(seconds=1))
+    assert drainer(wired, redis_url, redis_prefix, clock).drain().rows == 6
+    assert wired.runtime.store.count_by_status() == {"processed": 6}
+    assert sorted(e.resource_id for e in wired.recorder.effects) == sorted(payment_ids)
+    assert {row.attempts for row in rows_of(wired, payment_ids)} == {1}
+
+
+def test_an_outage_longer_than_the_retry_budget_gives_nothing_up_and_applies_each_state_once_after(
+    wired, emulator, redis_url, redis_prefix, clock
+):
+    payment_ids = delivered(wired, 4)
+    emulator.control.inject_fault(method="GET", path="/v2/payments/*", drop=True, probability=1.0)
+    policy = RetryPolicy()
+    for _ in range(policy.max_attempts + 2):  # every minute for longer than the delivery's own attempts last
+        report = drainer(wired, redis_url, redis_prefix, clock, concurrency=2).drain()
+        assert report.rows == 4 and report.paused_until == clock() + policy.base_delay
+        clock.advance(policy.base_delay)
+    assert wired.gave_up == []
+    assert {(row.status.value, row.attempts) for row in rows_of(wired, payment_ids)} == {("failed", 0)}
+    emulator.control.clear_faults()  # Mollie is back
+    assert drainer(wired, redis_url, redis_prefix, clock).drain().rows == 4
+    assert wired.runtime.store.count_by_status() == {"processed": 4}
+    assert sorted(e.resource_id for e in wired.recorder.effects) == sorted(payment_ids)
+
+
+def test_a_server_error_still_counts_as_an_attempt_of_its_delivery(wired, emulator, redis_url, redis_prefix, clock):
+    payment_ids = delivered(wired, 3)
+    emulator.control.inject_fault(method="GET", path=f"/v2/payments/{payment_ids[0]}", status=500, count=1)
+    report = drainer(wired, redis_url, redis_prefix, clock, concurrency=1).drain()
+    assert (report.rows, report.paused_until) == (3, None)
+    failed, = wired.runtime.store.find(resource_id=payment_ids[0])
+    assert (failed.status.value, failed.attempts) == ("failed", 1)
+    assert wired.runtime.store.count_by_status() == {"processed": 2, "failed": 1}

@@ -76,6 +76,12 @@ class InstrumentedWebhookLogStore:
             self._received_at.pop(log_id, None)
         return result
 
+    def postpone(self, log_id: str, **kwargs):
+        result = self._store.postpone(log_id, **kwargs)
+        with self._lock:
+            self._received_at.pop(log_id, None)
+        return result
+
 
 class InstrumentedIngest:
     """Counts the refusals the ingest service answers without logging a row (rate limited)."""

@@ -58,6 +58,13 @@ _CLAIM = (
     .values(status=WebhookStatus.PROCESSING.value, attempts=_c.attempts + 1, lease_until=sa.bindparam("lease_until"))
 )
 
+_POSTPONE = (
+    webhook_log.update()
+    .where(_c.id == sa.bindparam("log_id"), _c.status == WebhookStatus.PROCESSING.value)
+    .values(status=WebhookStatus.FAILED.value, attempts=_c.attempts - 1,
+            next_attempt_at=sa.bindparam("until"), lease_until=None, last_error=sa.bindparam("reason"))
+)
+
 @dataclass(frozen=True)
 class NewWebhookLog:
     """What the ingest service knows about a delivery before anything is done with it."""
@@ -246,6 +253,11 @@ class WebhookLogStore:
             lease_until=None,
             processing_ms=processing_ms,
         )
+
+    def postpone(self, log_id: str, *, until: datetime, reason: str) -> None:
+        """Give a claimed row back, due at `until`, its claim not counted as an attempt (Mollie was out of reach)."""
+        with self._writing() as conn:
+            conn.execute(_POSTPONE, {"log_id": log_id, "until": until, "reason": reason})
 
     def due_ids(self, *, now: datetime, stale_before: datetime, limit: int = 500) -> list[str]:
         """Rows the retry job should (re)queue: retries due, received rows never picked up, dead leases."""

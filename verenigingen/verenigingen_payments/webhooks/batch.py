@@ -10,8 +10,12 @@ is kept: the exactly-once argument is the same. The pace is set by the Mollie cl
 rate limiter, which every fetch passes; `concurrency` only has to cover the fetch latency.
 
 `drain()` repeats passes until nothing is due or its time slice is over; the report says whether
-rows were still due, so the caller can queue a successor. A drainer killed mid-pass leaves its
-claimed rows leased: the retry job takes them again when the lease has run out.
+rows were still due, so the caller can queue a successor. When Mollie is out of reach (its 429, no
+connection, the breaker open: `RetryPolicy.pause_for`), the drainer pauses: rows whose fetch has not
+started are given back unfetched and uncounted, due when the pause ends, and the drain stops, so a
+rate-limited or unreachable Mollie is not asked again for every row of the backlog. A drainer
+killed mid-pass leaves its claimed rows leased: the retry job takes them again when the lease has
+run out.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class DrainReport:
     rows: int  # rows claimed and closed (processed, ignored, duplicate or failed)
     passes: int
     more_due: bool  # the time slice ended with rows still due
+    paused_until: datetime | None = None  # Mollie was out of reach: nothing is fetched before this
 
 
 @dataclass
@@ -44,6 +49,7 @@ class _InFlight:
     started: float = 0.0
     fetched: Fetched | None = None
     error: Exception | None = None
+    skipped: bool = False  # not fetched: the drainer paused first
     closed: threading.Event = field(default_factory=threading.Event)
 
 
@@ -66,11 +72,13 @@ class BatchDrainer:
         self._concurrency = concurrency
         self._time_slice = time_slice
         self._clock = clock
+        self._paused_until: datetime | None = None
 
     def drain(self) -> DrainReport:
         """Process due rows pass after pass until none is due or the time slice is over."""
         deadline = self._clock() + self._time_slice
         rows = passes = 0
+        self._paused_until = None
         while self._clock() < deadline:
             claimed = self.claim_batch()
             if not claimed:
@@ -78,6 +86,8 @@ class BatchDrainer:
             self.run_batch(claimed)
             rows += len(claimed)
             passes += 1
+            if self._paused_until is not None:
+                return DrainReport(rows, passes, more_due=False, paused_until=self._paused_until)
         return DrainReport(rows, passes, more_due=bool(self._due_ids(1)))
 
     def claim_batch(self) -> list[WebhookLogRecord]:
@@ -104,10 +114,19 @@ class BatchDrainer:
         if flight.closed.is_set():
             return
         flight.started = time.perf_counter()
+        if self._paused_until is not None:
+            flight.skipped = True
+            ready.put(flight)
+            return
         handed_over = False
         try:
             with self._locks.hold(resource_key(flight.record)):
                 if flight.closed.is_set():  # the pass ended while this thread waited for the lock
+                    return
+                if self._paused_until is not None:
+                    flight.skipped = True
+                    ready.put(flight)
+                    handed_over = True
                     return
                 try:
                     flight.fetched = self._processor.fetch(flight.record)
@@ -125,13 +144,24 @@ class BatchDrainer:
 
     def _close(self, flight: _InFlight) -> None:
         try:
+            if flight.skipped:
+                self._processor.postpone(flight.record, self._paused_until,
+                                         "not fetched: Mollie was out of reach for an earlier delivery")
+                return
             if flight.error is not None:
+                self._pause_after(flight.error)
                 raise flight.error
             self._processor.settle(flight.record, flight.fetched, flight.started)
         except Exception as exc:  # every failure is retried, then surfaced; none may end the pass
             self._processor.failed(flight.record, exc, flight.started)
         finally:
             flight.closed.set()
+
+    def _pause_after(self, error: Exception) -> None:
+        pause = self._processor.pause_for(error)
+        if pause is not None:
+            until = self._clock() + pause
+            self._paused_until = max(self._paused_until or until, until)
 
     def _due_ids(self, limit: int) -> list[str]:
         now = self._clock()

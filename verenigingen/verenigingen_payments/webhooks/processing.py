@@ -158,8 +158,16 @@ class WebhookProcessor:
         return _Outcome(WebhookStatus.PROCESSED, effect_key, applied=state)
 
     def failed(self, record: WebhookLogRecord, exc: Exception, started: float) -> WebhookStatus:
-        """Record a failure: retried after the policy's delay, or given up (then the hook runs)."""
+        """Record a failure: retried after the policy's delay, or given up (then the hook runs).
+
+        Mollie out of reach (see `RetryPolicy.pause_for`) is not the delivery's failure: the row is
+        postponed for the pause, its attempt not counted.
+        """
         error = redact_exception(exc)
+        pause = self._policy.pause_for(exc)
+        if pause is not None:
+            self.postpone(record, self._clock() + pause, error)
+            return WebhookStatus.FAILED
         if self._policy.should_retry(record.attempts):
             next_attempt = self._clock() + self._policy.delay(record.attempts)
             self._store.fail(record.id, error=error, next_attempt_at=next_attempt,
@@ -171,6 +179,13 @@ class WebhookProcessor:
         except Exception:  # an alert that fails must not undo the bookkeeping
             logger.exception("the gave-up hook failed for webhook %s", record.id)
         return WebhookStatus.FAILED
+
+    def postpone(self, record: WebhookLogRecord, until: datetime, reason: str) -> None:
+        """Give a claimed row back, due at `until`, without counting its attempt."""
+        self._store.postpone(record.id, until=until, reason=reason)
+
+    def pause_for(self, exc: BaseException) -> timedelta | None:
+        return self._policy.pause_for(exc)
 
 
 def _elapsed_ms(started: float) -> int:

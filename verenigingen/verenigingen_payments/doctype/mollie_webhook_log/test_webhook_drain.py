@@ -1,7 +1,8 @@
 """The site's batch drain job and lean endpoint: one drainer closes a batch of deliveries into `Mollie
 Payment` once each (twins included); a drain killed mid-batch loses nothing and records each state once
-after its leases run out; a burst of deliveries wakes one drain job; a secret rotated on the Mollie
-Settings record applies to the endpoint's very next request although the endpoint caches its settings."""
+after its leases run out; a 429 from Mollie pauses the drain without counting attempts; a burst of
+deliveries wakes one drain job; a secret rotated on the Mollie Settings record applies to the
+endpoint's very next request although the endpoint caches its settings."""
 
 from __future__ import annotations
 
@@ -107,6 +108,24 @@ class TestWebhookDrain(WebhookAccountTestCase):
         store = FrappeWebhookLogStore(commit=False)
         self.assertEqual(sorted(k for p in self.paid for k in store.effects_for(p)), sorted(set(effects)))
         self.assertEqual([k for k in set(effects) if effects.count(k) > 1], [effects[2]])  # only the interrupted
+
+    def test_a_429_from_mollie_pauses_the_drain_and_counts_no_attempt(self):
+        self.deliver_all()
+        # more 429s than the client's own retries: the drain sees Mollie's rate limit, not one slow answer
+        self.emulator.control.inject_fault(method="GET", path="/v2/payments/*", status=429, retry_after=1, count=20)
+        try:
+            report = site_drainer(self.runtime, concurrency=1).drain()
+        finally:
+            self.emulator.control.clear_faults()
+        self.assertEqual((report.rows, report.more_due), (6, False))
+        self.assertIsNotNone(report.paused_until)
+        rows = frappe.get_all("Mollie Webhook Log", filters={"resource_id": ["in", self.paid]},
+                              fields=["status", "attempts"])
+        self.assertEqual({(row.status, row.attempts) for row in rows}, {("failed", 0)})
+        frappe.db.sql("update `tabMollie Webhook Log` set next_attempt_at=%s where status='failed'",
+                      frappe.utils.add_to_date(frappe.utils.now_datetime(), minutes=-1))  # the pause is over
+        self.assertEqual(site_drainer(self.runtime, concurrency=4).drain().rows, 6)
+        self.assertEqual(self.statuses(), ["processed"] * 6)
 
     def test_a_burst_of_deliveries_wakes_one_drain_job(self):
         started = []

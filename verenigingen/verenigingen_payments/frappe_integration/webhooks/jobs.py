@@ -194,7 +194,8 @@ def drain_webhooks() -> dict:
 
 
 def _report(report: DrainReport) -> dict:
-    return {"rows": report.rows, "passes": report.passes, "more_due": report.more_due}
+    paused_until = report.paused_until.isoformat() if report.paused_until else None
+    return {"rows": report.rows, "passes": report.passes, "more_due": report.more_due, "paused_until": paused_until}
 
 
 def process_webhook(log_id: str) -> str | None:

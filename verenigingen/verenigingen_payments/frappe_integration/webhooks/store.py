@@ -157,6 +157,13 @@ class FrappeWebhookLogStore:
                      lease_until=None, processing_ms=processing_ms)
         self._done()
 
+    def postpone(self, log_id: str, *, until: datetime, reason: str) -> None:
+        frappe.db.sql(
+            f"update {TABLE} set status='failed', attempts=attempts-1, next_attempt_at=%(until)s, lease_until=null, "
+            f"last_error=%(reason)s, modified=%(modified)s where name=%(name)s and status='processing'",
+            {"name": log_id, "until": to_site_naive(until), "reason": reason, "modified": frappe.utils.now_datetime()})
+        self._done()
+
     def due_ids(self, *, now: datetime, stale_before: datetime, limit: int = 500) -> list[str]:
         return frappe.db.sql_list(
             f"select name from {TABLE} where (status='failed' and next_attempt_at <= %(now)s) "
