@@ -10,8 +10,14 @@ requests the emulator received in the busiest one-second window while draining (
 token bucket allows rate + burst in any second, burst = rate/5: `limit_with_burst`). Lost (a row not
 finished) and doubled (a state recorded twice) must both be 0.
 
+Faults (the same guarantees must hold): `--throttle P` makes the emulator answer a share P of the
+fetches with 429 and `Retry-After: 1` for the whole run; `--outage S --outage-after A` makes every
+fetch fail (connection dropped) for S seconds, A seconds after the drain starts. A drainer that finds
+Mollie out of reach pauses (the rows wait, uncounted) and the workers resume when the pause is over.
+
 Rerun:  .venv/bin/python benchmarks/bench_webhook_drain.py [--workers 1] [--count 2000] [--rate 25]
         [--store-url mysql+pymysql://root@127.0.0.1:3306/bench_webhook_drain]   (default: SQLite file)
+        [--throttle 0.05] [--outage 60 --outage-after 20]
         Needs Redis on 127.0.0.1:6379 (or VERENIGINGEN_TEST_REDIS_URL).
 Prints one JSON line of figures at the end.
 """
@@ -24,6 +30,7 @@ import multiprocessing
 import os
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import Counter
@@ -74,9 +81,44 @@ def worker(store_url: str, base_url: str, api_key: str, rate: float, prefix: str
                            batch_size=BATCH, concurrency=CONCURRENCY, time_slice=timedelta(hours=1))
     go.wait()
     rows = 0
-    while (report := drainer.drain()).rows:
+    while True:
+        report = drainer.drain()
         rows += report.rows
+        if report.rows:
+            continue
+        if store.oldest_pending_received_at() is None:
+            break
+        time.sleep(0.25)  # rows wait for a pause or a retry to come due
     done.put(rows)
+
+
+class Faults:
+    """The run's faults in the emulator, and what they did (hits are kept across the outage's end)."""
+
+    def __init__(self, emulator, throttle: float) -> None:
+        self.emulator, self.throttle = emulator, throttle
+        self.hits = Counter()
+
+    def start(self) -> None:
+        if self.throttle:
+            self.emulator.control.inject_fault(method="GET", path="/v2/payments/*", status=429, retry_after=1,
+                                               probability=self.throttle)
+
+    def outage(self, seconds: float) -> None:
+        """Every fetch fails (connection dropped) for `seconds`; the throttle, if any, goes on."""
+        self.emulator.control.inject_fault(method="GET", path="/v2/payments/*", drop=True, probability=1.0)
+        time.sleep(seconds)
+        self._count_and_clear()
+        self.start()
+
+    def _count_and_clear(self) -> None:
+        for fault in self.emulator.control.faults():
+            self.hits["dropped" if fault["drop"] else "answered_429"] += fault["hits"]
+        self.emulator.control.clear_faults()
+
+    def totals(self) -> Counter:
+        self._count_and_clear()
+        return self.hits
 
 
 def busiest_second(times: list[float]) -> int:
@@ -95,6 +137,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=25.0)
     parser.add_argument("--store-url")
+    parser.add_argument("--throttle", type=float, default=0.0, help="share of fetches answered 429")
+    parser.add_argument("--outage", type=float, default=0.0, help="seconds every fetch fails")
+    parser.add_argument("--outage-after", type=float, default=20.0)
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory()
     store_url = args.store_url or f"sqlite:///{Path(tmp.name) / 'drain.sqlite3'}"
@@ -114,10 +159,18 @@ def main() -> None:
         for proc in procs:
             proc.start()
         time.sleep(3)  # the workers import and connect before the clock starts
+        faults = Faults(emulator, args.throttle)
+        faults.start()
+        outage = threading.Timer(args.outage_after, faults.outage, (args.outage,)) if args.outage else None
         started, wall_start = time.perf_counter(), time.time()
         go.set()
+        if outage:
+            outage.start()
         per_worker = [done.get(timeout=3600) for _ in procs]
         elapsed = time.perf_counter() - started
+        if outage:
+            outage.join()
+        fault_hits = faults.totals()
         for proc in procs:
             proc.join(timeout=30)
         api_calls = [r["time"] for r in emulator.control.request_log()
@@ -139,6 +192,9 @@ def main() -> None:
         "api_calls": len(api_calls), "max_in_any_second": busiest_second(api_calls),
         "limit_with_burst": args.rate + args.rate / 5, "rows_per_worker": per_worker,
         "lost": lost, "doubled": doubled, "statuses": dict(Counter(r.status.value for r in rows)),
+        "throttle": args.throttle, "answered_429": fault_hits["answered_429"],
+        "outage_s": args.outage, "dropped": fault_hits["dropped"],
+        "attempts_max": max((r.attempts for r in rows), default=0),
         "load_avg_1m": round(os.getloadavg()[0], 2),
     }
     print(f"{args.count} rows, {args.workers} worker(s): {figures['seconds']} s, {figures['drained_per_s']}/s "
