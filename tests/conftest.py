@@ -13,6 +13,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# The suite asserts behaviour, never speed: Hypothesis's timing checks (a deadline per example, "input
+# generation is slow") fail on a loaded machine without saying anything about the code.
+settings.register_profile("suite", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile("suite")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("VERENIGINGEN_SHARED_DIR", REPO_ROOT.parent / "shared"))
