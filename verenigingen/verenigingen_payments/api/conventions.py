@@ -111,11 +111,11 @@ def checked_arguments(endpoint: Callable) -> Callable:
         try:
             given = signature.bind(*args, **kwargs).arguments
         except TypeError as exc:
-            _refuse(html.escape(str(exc)), InvalidArgumentError, _("Invalid argument"))
+            _refuse(html.escape(str(exc), quote=False), InvalidArgumentError, _("Invalid argument"))
         try:
             check_arguments(path, given)
         except errors.InvalidInput as exc:  # the message quotes the value: escaped, the desk shows it as HTML
-            _refuse(html.escape(exc.message), InvalidArgumentError, _("Invalid argument"))
+            _refuse(html.escape(exc.message, quote=False), InvalidArgumentError, _("Invalid argument"))
         return endpoint(*args, **kwargs)
 
     return checked

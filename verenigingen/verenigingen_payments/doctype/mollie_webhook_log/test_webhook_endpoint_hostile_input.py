@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import uuid
 
@@ -22,6 +23,7 @@ from verenigingen.verenigingen_payments.frappe_integration.webhooks.store import
 from verenigingen.verenigingen_payments.sandbox.hostile_webhooks import ACCEPT, REFUSE, hostile_webhook_corpus
 from verenigingen.verenigingen_payments.store.webhook_log import WebhookStatus
 
+FUZZ_EXAMPLES_ENV = "VERENIGINGEN_FUZZ_EXAMPLES"  # as the plain suite's tests/plugins/fuzz_budget.py
 ACCOUNT = "_Test Hostile Webhooks"
 SECRET = f"whsec-canary-{uuid.uuid4().hex}"
 LOG = "Mollie Webhook Log"
@@ -70,9 +72,13 @@ class TestHostileDeliveriesInSite(WebhookAccountTestCase):
 
     def test_every_hostile_delivery_gets_a_clear_answer_and_leaves_workable_rows(self):
         answers = {}
-        for case in hostile_webhook_corpus(seed=16, secret=SECRET, payment_id=self.payment_id, count=120):
+        count = int(os.environ.get(FUZZ_EXAMPLES_ENV) or 120)
+        for case in hostile_webhook_corpus(seed=16, secret=SECRET, payment_id=self.payment_id, count=count):
             answers[case.label] = (self.deliver(case), case.expect)
         server_errors = {label: status for label, (status, _) in answers.items() if status >= 500}
+        tracebacks = [line for line in self.logs.lines if "Traceback" in line]
+        print(f"\nclassic+next-gen webhook endpoint in a site: {len(answers)} deliveries, "
+              f"{len(server_errors)} 5xx, {len(tracebacks)} tracebacks logged")
         self.assertEqual(server_errors, {})
         wrong = {label: status for label, (status, expect) in answers.items()
                  if (expect == ACCEPT and status != 200) or (expect == REFUSE and not 400 <= status < 500)}
