@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
 import uuid
 
@@ -18,12 +17,12 @@ from verenigingen.utils.payment_gateways import mollie_webhook
 from verenigingen.verenigingen_payments.doctype.mollie_webhook_log.test_mollie_webhook_log import (
     WebhookAccountTestCase,
 )
+from verenigingen.verenigingen_payments.frappe_integration.testing import fuzz_budget
 from verenigingen.verenigingen_payments.frappe_integration.webhooks.jobs import site_runtime
 from verenigingen.verenigingen_payments.frappe_integration.webhooks.store import FrappeWebhookLogStore
 from verenigingen.verenigingen_payments.sandbox.hostile_webhooks import ACCEPT, REFUSE, hostile_webhook_corpus
 from verenigingen.verenigingen_payments.store.webhook_log import WebhookStatus
 
-FUZZ_EXAMPLES_ENV = "VERENIGINGEN_FUZZ_EXAMPLES"  # as the plain suite's tests/plugins/fuzz_budget.py
 ACCOUNT = "_Test Hostile Webhooks"
 SECRET = f"whsec-canary-{uuid.uuid4().hex}"
 LOG = "Mollie Webhook Log"
@@ -72,8 +71,7 @@ class TestHostileDeliveriesInSite(WebhookAccountTestCase):
 
     def test_every_hostile_delivery_gets_a_clear_answer_and_leaves_workable_rows(self):
         answers = {}
-        count = int(os.environ.get(FUZZ_EXAMPLES_ENV) or 120)
-        for case in hostile_webhook_corpus(seed=16, secret=SECRET, payment_id=self.payment_id, count=count):
+        for case in hostile_webhook_corpus(seed=16, secret=SECRET, payment_id=self.payment_id, count=fuzz_budget()):
             answers[case.label] = (self.deliver(case), case.expect)
         server_errors = {label: status for label, (status, _) in answers.items() if status >= 500}
         tracebacks = [line for line in self.logs.lines if "Traceback" in line]
