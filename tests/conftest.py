@@ -25,7 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("VERENIGINGEN_SHARED_DIR", REPO_ROOT.parent / "shared"))
 MOLLIE_SPEC_PATH = SHARED_DIR / "mollie" / "openapi" / "specs.yaml"
 
-pytest_plugins = ["tests.plugins.sandbox_fixtures", "tests.plugins.store_fixtures"]
+pytest_plugins = ["tests.plugins.sandbox_fixtures", "tests.plugins.store_fixtures", "tests.plugins.fuzz_tally"]
 
 REDIS_URL = os.environ.get("VERENIGINGEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 MARIADB_SERVER_URL = os.environ.get("VERENIGINGEN_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306")

@@ -24,9 +24,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.plugins.fuzz_budget import FUZZ
+from tests.plugins.fuzz_tally import tally
 from verenigingen.verenigingen_payments.cli import finance_cycle
 from verenigingen.verenigingen_payments.cli.cycle_arguments import SCENARIOS
 from verenigingen.verenigingen_payments.core.input_limits import MAX_SEED
+
+
+DOOR = "main job arguments"
 
 
 class ReachedTheNetwork(BaseException):
@@ -62,6 +66,7 @@ def run_job(argv: list[str]) -> tuple[int, str, str, bool]:
 def assert_refused(argv: list[str], sandbox: Path) -> str:
     before = _files_under(sandbox)
     code, out, err, reached = run_job(argv)
+    tally(DOOR, inputs=0, tracebacks=int("Traceback" in err))
     assert (code, out, reached) == (2, "", False), (argv, err)
     assert err.count("\n") == 1 and err.startswith("finance-cycle: "), err
     assert "Traceback" not in err
@@ -213,14 +218,35 @@ def argument_lists(draw, sandbox: Path, mariadb_url: str) -> tuple[list[str], bo
     return argv, bad
 
 
+def _on_the_other_store(argv: list[str], sandbox: Path, mariadb_url: str) -> list[str] | None:
+    """`argv` with a well-formed SQLite store URL swapped for the MariaDB one, or the other way round."""
+    url = argv[argv.index("--store-url") + 1]
+    sqlite_url = f"sqlite:///{sandbox / 'twin.sqlite3'}"
+    if url == sa.make_url(mariadb_url).render_as_string(hide_password=False):
+        other = sqlite_url
+    elif url.endswith(".sqlite3") and Path(url.removeprefix("sqlite:///")).parent == sandbox:
+        other = mariadb_url
+    else:
+        return None
+    return [other if arg == url else arg for arg in argv]
+
+
 @FUZZ
 @given(data=st.data())
 def test_every_argument_list_is_refused_in_one_line_or_gets_to_the_network(sandbox, mariadb_url, data):
+    """… and a list with a well-formed store URL gets the same verdict with the other store's URL."""
     argv, bad = data.draw(argument_lists(sandbox, mariadb_url))
+    twin = _on_the_other_store(argv, sandbox, mariadb_url)
+    if twin is not None:
+        verdicts = [run_job(argv), run_job(twin)]
+        tally(DOOR, inputs=0, disagreements=int(verdicts[0] != verdicts[1]))
+        assert verdicts[0] == verdicts[1], (argv, verdicts)
     if bad:
+        tally(DOOR)
         assert_refused(argv, sandbox)
         return
     code, out, err, reached = run_job(argv)
+    tally(DOOR, tracebacks=int("Traceback" in err))
     assert (reached, out, err) == (True, "", ""), (argv, code, err)
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from hypothesis import event
 from werkzeug.test import Client
 
+from tests.plugins.fuzz_tally import tally
 from verenigingen.verenigingen_payments.store.sql.ledger_store import SqlPaymentLedger
 from verenigingen.verenigingen_payments.store.sql.tables.webhooks import webhook_log
 from verenigingen.verenigingen_payments.store.webhook_log import (
@@ -100,6 +101,7 @@ class FuzzEndpoint:
         self.errors.take()
         self.new_rows()  # rows an earlier, failed example left unread are not this request's
         response = self.send(request)
+        tally(door_of(request), server_errors=int(response.status_code >= 500))
         assert response.status_code < 500, (response.status_code, response.get_data())
         rows = self.new_rows()
         assert len(rows) == 1, rows
@@ -120,6 +122,7 @@ class FuzzEndpoint:
         assert_fits_its_columns(row)
         outcome = self.process(row)
         swallowed = self.errors.take()
+        tally(door_of(request), inputs=0, tracebacks=len(swallowed))
         assert swallowed == [], swallowed
         return response.status_code, answer, row.status, row.rejection_reason, outcome
 
@@ -134,6 +137,13 @@ class FuzzEndpoint:
             assert outcome is None
             assert self.store.get(row.id).status is row.status
         return outcome
+
+
+def door_of(request: FuzzRequest) -> str:
+    """The door a request knocks at, for the tally: signed or JSON is next-gen, anything else classic."""
+    json_body = (request.content_type or "").lower().startswith("application/json")
+    kind = "next-gen" if json_body or "X-Mollie-Signature" in request.headers else "classic"
+    return f"{kind} webhook endpoint standalone"
 
 
 def _answer_of(request: FuzzRequest, response, row: WebhookLogRecord) -> dict:

@@ -5,8 +5,8 @@ processes every row it persisted (fetching from the emulator) to a final status 
 
 Settings profile `fuzz` (tests/plugins/fuzz_budget.py): FUZZ_EXAMPLES examples per test (120, or
 VERENIGINGEN_FUZZ_EXAMPLES for a long local run), no deadline; derandomized and without the example
-database when CI is set, so CI runs the same examples each time. test_store_agreement_fuzz.py sends
-the same requests to SQLite and MariaDB.
+database when CI is set, so CI runs the same examples each time. The twin test sends the same
+requests to SQLite and MariaDB. Each request is tallied per door (tests/plugins/fuzz_tally.py).
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.plugins.fuzz_budget import FUZZ, FUZZ_EXAMPLES
+from tests.plugins.fuzz_tally import tally
 from verenigingen.verenigingen_payments.clients.payments_client import PaymentsClient
 from verenigingen.verenigingen_payments.clients.refunds_client import RefundsClient
 
 from .conftest import emulator_config
-from .fuzz_harness import ErrorRecords, fuzz_endpoint
+from .fuzz_harness import ErrorRecords, door_of, fuzz_endpoint
 from .fuzz_strategies import (
     any_requests,
     classic_requests,
@@ -100,4 +101,5 @@ def test_sqlite_and_mariadb_give_every_request_the_same_answer(twin_endpoints, k
     row status and reason, and worker outcome; each side passing every check of `check`."""
     for request in data.draw(any_requests(st.sampled_from(known[0]), st.sampled_from(known[1]))):
         on_sqlite, on_mariadb = (endpoint.check(request) for endpoint in twin_endpoints)
+        tally(door_of(request), inputs=0, disagreements=int(on_sqlite != on_mariadb))
         assert on_sqlite == on_mariadb, request

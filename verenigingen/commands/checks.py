@@ -15,6 +15,7 @@ from verenigingen.verenigingen_payments.core.errors import InvalidInput
 from verenigingen.verenigingen_payments.core.input_limits import (
     CUSTOMER_ID,
     EVENT_TYPE,
+    HTTP_URL,
     MEMBER_REFERENCE,
     RECORD_NAME,
     WEBHOOK_LOG_ID,
@@ -62,6 +63,7 @@ webhook_log_id = shaped(WEBHOOK_LOG_ID, "a Mollie Webhook Log name (32 hex digit
 customer_id = shaped(CUSTOMER_ID, "a Mollie customer id (cst_…)")
 member_reference = shaped(MEMBER_REFERENCE, "a member reference")
 event_type_list = _callback(event_types)
+http_url = shaped(HTTP_URL, "an http(s) URL")
 
 
 def checked_first(check: Callable[..., object]):

@@ -58,7 +58,8 @@ def replay(ids: tuple[str, ...], failed: bool, since):
 
 @webhooks.command("register")
 @settings_option
-@click.option("--url", default=None, help="Endpoint Mollie should call (default: this site's webhook URL).")
+@click.option("--url", default=None, callback=checks.http_url,
+              help="Endpoint Mollie should call (default: this site's webhook URL).")
 @click.option("--events", default="*", callback=checks.event_type_list,
               help="Comma-separated event types (default: every event).")
 @site_command

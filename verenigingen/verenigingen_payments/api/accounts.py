@@ -10,6 +10,7 @@ from __future__ import annotations
 import frappe
 
 from verenigingen.verenigingen_payments.api.conventions import (
+    checked_arguments,
     mollie_errors_as_http,
     require_role,
     resolve_settings_name,
@@ -20,6 +21,7 @@ from verenigingen.verenigingen_payments.frappe_integration.settings.account_stat
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments
 def test_connection(settings: str | None = None) -> dict:
     """Which credentials of the account work and what each can reach; records the outcome."""
     require_role(MANAGE_ROLES)
@@ -29,6 +31,7 @@ def test_connection(settings: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["GET", "POST"])
+@checked_arguments
 def get_account_balance(settings: str | None = None) -> dict:
     """The account's Mollie balances; amounts are exact decimal strings with their currency."""
     require_role(VIEW_ROLES)

@@ -1,6 +1,9 @@
 """What every whitelisted Mollie endpoint does before and after its work.
 
-1. `require_role(...)` first: Guest and users without one of the roles get HTTP 403, in tests too
+0. `@checked_arguments` (under `@frappe.whitelist`): the call's arguments are checked against the
+   endpoint's declaration (core/endpoint_arguments.py) before the body runs, as Frappe checks argument
+   types before a call; a value outside its limits is HTTP 417 naming the argument, nothing written.
+1. `require_role(...)` first in the body: Guest and users without one of the roles get HTTP 403, in tests too
    (`frappe.only_for` is a no-op while `frappe.flags.in_test` is set, so it cannot be tested).
 2. The work runs inside `mollie_errors_as_http(settings)`: a typed client error becomes one clear
    `frappe.throw` message with a fitting HTTP status, never a stack trace and never a secret.
@@ -9,13 +12,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+import html
+import inspect
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import frappe
 from frappe import _
 
 from verenigingen.verenigingen_payments.core import errors
+from verenigingen.verenigingen_payments.core.endpoint_arguments import ENDPOINTS, check_arguments
 
 SETTINGS_DOCTYPE = "Mollie Settings"
 
@@ -52,9 +59,14 @@ class MollieBadResponseError(MollieEndpointError):
     http_status_code = 502
 
 
+class InvalidArgumentError(MollieEndpointError):
+    http_status_code = 417  # Frappe's ValidationError status: a value given is outside core/input_limits
+
+
 # Most specific first: the first matching class decides the HTTP status.
 _HTTP_ERRORS: tuple[tuple[type[errors.MollieError], type[MollieEndpointError]], ...] = (
     (errors.ConfigurationError, MollieNotConfiguredError),
+    (errors.InvalidInput, InvalidArgumentError),
     (errors.AuthenticationError, MollieRejectedCredentialsError),
     (errors.PermissionDeniedError, MollieRejectedCredentialsError),
     (errors.NotFoundError, MollieObjectNotFoundError),
@@ -84,6 +96,29 @@ def describe(exc: errors.MollieError, settings: str | None) -> str:
 def _refuse(message: str, exc: type[Exception], title: str) -> None:
     frappe.local.flags.disable_traceback = True
     frappe.throw(message, exc, title=title)
+
+
+def checked_arguments(endpoint: Callable) -> Callable:
+    """`endpoint`, refusing a call whose arguments its declaration in core/endpoint_arguments.py does not
+    allow (a missing declaration fails at import, so no endpoint is wired unchecked)."""
+    path = f"{endpoint.__module__}.{endpoint.__qualname__}"
+    if path not in ENDPOINTS:
+        raise KeyError(f"{path} is not declared in core/endpoint_arguments.py")
+    signature = inspect.signature(endpoint)
+
+    @functools.wraps(endpoint)
+    def checked(*args, **kwargs):
+        try:
+            given = signature.bind(*args, **kwargs).arguments
+        except TypeError as exc:
+            _refuse(html.escape(str(exc), quote=False), InvalidArgumentError, _("Invalid argument"))
+        try:
+            check_arguments(path, given)
+        except errors.InvalidInput as exc:  # the message quotes the value: escaped, the desk shows it as HTML
+            _refuse(html.escape(exc.message, quote=False), InvalidArgumentError, _("Invalid argument"))
+        return endpoint(*args, **kwargs)
+
+    return checked
 
 
 def require_role(roles: Iterable[str]) -> None:

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 import frappe
 
 from verenigingen.verenigingen_payments.api.conventions import (
+    checked_arguments,
     SETTINGS_DOCTYPE,
     mollie_errors_as_http,
     require_role,
@@ -36,6 +37,7 @@ from verenigingen.verenigingen_payments.monitoring.desk_cards import NO_ACCOUNT,
 
 
 @frappe.whitelist(methods=["GET", "POST"])
+@checked_arguments
 def get_dashboard_metrics(settings: str | None = None, refresh: int | str | None = None) -> dict:
     """Balances, next settlement, 30/90-day volume, fees and fee rate, refunds, chargebacks, open
     disputes, the last reconciliation run and the subscription figures of one account, and `totals`
@@ -53,6 +55,7 @@ def _today() -> date:
 
 
 @frappe.whitelist()
+@checked_arguments
 def card_reconciliation(filters=None) -> str:
     """Number card: did yesterday's reconciliation add up (open discrepancies, accounts not reconciled)."""
     require_role(VIEW_ROLES)
@@ -62,6 +65,7 @@ def card_reconciliation(filters=None) -> str:
 
 
 @frappe.whitelist()
+@checked_arguments
 def card_next_payout(filters=None) -> str:
     """Number card: Mollie's next settlement of every enabled account (EUR) and when it is expected."""
     require_role(VIEW_ROLES)
@@ -72,6 +76,7 @@ def card_next_payout(filters=None) -> str:
 
 
 @frappe.whitelist()
+@checked_arguments
 def card_webhook_backlog(filters=None) -> str:
     """Number card: unprocessed Mollie webhook deliveries, how many are due, the oldest one's age."""
     require_role(VIEW_ROLES)
@@ -80,6 +85,7 @@ def card_webhook_backlog(filters=None) -> str:
 
 
 @frappe.whitelist()
+@checked_arguments
 def card_disputes_due(filters=None) -> str:
     """Number card: active dispute cases of the enabled accounts whose deadline is today or past."""
     require_role(VIEW_ROLES)
@@ -88,6 +94,7 @@ def card_disputes_due(filters=None) -> str:
 
 
 @frappe.whitelist()
+@checked_arguments
 def card_available_balance(filters=None) -> str:
     """Number card: available EUR balance over the enabled accounts, marked partial when one is unread."""
     require_role(VIEW_ROLES)
@@ -95,6 +102,7 @@ def card_available_balance(filters=None) -> str:
 
 
 @frappe.whitelist()
+@checked_arguments
 def card_volume_30d(filters=None) -> str:
     """Number card: paid volume (EUR) of the last 30 days from the local ledger, all enabled accounts."""
     require_role(VIEW_ROLES)
@@ -102,6 +110,7 @@ def card_volume_30d(filters=None) -> str:
 
 
 @frappe.whitelist()
+@checked_arguments
 def card_fee_rate_30d(filters=None) -> str:
     """Number card: Mollie fees as a percentage of the last 30 days' payments, all enabled accounts."""
     require_role(VIEW_ROLES)
@@ -109,6 +118,7 @@ def card_fee_rate_30d(filters=None) -> str:
 
 
 @frappe.whitelist()
+@checked_arguments
 def card_active_members(filters=None) -> dict | str:
     """Number card: active membership subscriptions of the enabled accounts; a click opens them."""
     require_role(VIEW_ROLES)
@@ -120,6 +130,7 @@ def card_active_members(filters=None) -> dict | str:
 
 
 @frappe.whitelist()
+@checked_arguments
 def card_mrr(filters=None) -> str:
     """Number card: monthly recurring revenue (EUR) of paying members, all enabled accounts."""
     require_role(VIEW_ROLES)
@@ -127,6 +138,7 @@ def card_mrr(filters=None) -> str:
 
 
 @frappe.whitelist()
+@checked_arguments
 def card_keys_due_for_rotation(filters=None) -> dict | str:
     """Number card: how many accounts' API keys are older than their `api_key_rotation_days`; a click
     opens those Mollie Settings records."""

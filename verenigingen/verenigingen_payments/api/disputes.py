@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import frappe
 
-from verenigingen.verenigingen_payments.api.conventions import mollie_errors_as_http, require_role
+from verenigingen.verenigingen_payments.api.conventions import (
+    checked_arguments,
+    mollie_errors_as_http,
+    require_role,
+)
 from verenigingen.verenigingen_payments.disputes import Actor, DisputeError
 from verenigingen.verenigingen_payments.disputes.recovery import RecoveryService
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES
@@ -17,6 +21,7 @@ from verenigingen.verenigingen_payments.frappe_integration.disputes.jobs import 
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments
 def request_recovery_payment(case: str, redirect_url: str, method: str | None = None) -> dict:
     require_role(MANAGE_ROLES)
     settings_name = frappe.db.get_value("Dispute Case", case, "settings_name")

@@ -8,7 +8,11 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from verenigingen.verenigingen_payments.api.conventions import mollie_errors_as_http, require_role
+from verenigingen.verenigingen_payments.api.conventions import (
+    checked_arguments,
+    mollie_errors_as_http,
+    require_role,
+)
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES
 from verenigingen.verenigingen_payments.frappe_integration.gdpr import service as gdpr_site
 
@@ -19,6 +23,7 @@ def _refuse(message: str, exc: type[Exception] = frappe.ValidationError) -> None
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments
 def export_personal_data(customer_id: str, member_reference: str | None = None) -> dict:
     """Write the subject's export (encrypted private File); returns its id and what it holds."""
     require_role(MANAGE_ROLES)
@@ -30,6 +35,7 @@ def export_personal_data(customer_id: str, member_reference: str | None = None) 
 
 
 @frappe.whitelist(methods=["GET", "POST"])
+@checked_arguments
 def download_personal_data_export(export_id: str) -> dict:
     """The decrypted export bundle (JSON), for handing to the data subject."""
     require_role(MANAGE_ROLES)
@@ -41,6 +47,7 @@ def download_personal_data_export(export_id: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments
 def erase_personal_data(customer_id: str, member_reference: str | None = None, force: int | str = 0) -> dict:
     """Pseudonymise the subject in every row of this app; refused (417) while a subscription still runs
     unless `force=1`."""

@@ -14,7 +14,7 @@ import json
 import frappe
 from werkzeug.wrappers import Response
 
-from verenigingen.verenigingen_payments.api.conventions import require_role
+from verenigingen.verenigingen_payments.api.conventions import checked_arguments, require_role
 from verenigingen.verenigingen_payments.api.operations_site import (
     APP_JOB_PREFIX,
     METRICS_TOKEN_SITE_CONFIG,
@@ -45,6 +45,7 @@ def _token_ok(given: str | None) -> bool:
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
+@checked_arguments
 def metrics(token: str | None = None) -> Response:
     """Prometheus text format of every process of this bench; 403 without the site's metrics token."""
     request = getattr(frappe.local, "request", None)

@@ -14,15 +14,13 @@ import frappe
 from frappe import _
 
 from verenigingen.verenigingen_payments.api.conventions import (
+    checked_arguments,
     mollie_errors_as_http,
     require_role,
     resolve_settings_name,
 )
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES, VIEW_ROLES
 from verenigingen.verenigingen_payments.frappe_integration.monitoring.balance_view import amount_as_dict
-
-MAX_SETTLEMENTS = 50
-
 
 def _date(value: str | None, name: str) -> date | None:
     if not value:
@@ -49,6 +47,7 @@ def _period(from_date: str | None, until_date: str | None) -> tuple[date, date]:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments
 def run_reconciliation_now(settings: str | None = None, from_date: str | None = None,
                            until_date: str | None = None) -> dict:
     """Queue a reconciliation of one account (default: yesterday) on the long queue; a run of the
@@ -93,23 +92,21 @@ def _verdicts(account: str) -> dict[str, dict]:
 
 
 @frappe.whitelist(methods=["GET", "POST"])
+@checked_arguments
 def list_recent_settlements(settings: str | None = None, limit: int = 10) -> dict:
     """The account's most recent settlements at Mollie, with what the reconciliation said of each."""
     require_role(VIEW_ROLES)
     from verenigingen.verenigingen_payments.clients import SettlementsClient
 
     name = resolve_settings_name(settings)
-    try:
-        limit = max(1, min(int(limit), MAX_SETTLEMENTS))
-    except (TypeError, ValueError):
-        frappe.throw(_("limit must be a whole number."), frappe.ValidationError)
     with mollie_errors_as_http(name):
-        settlements = list(islice(SettlementsClient(name).iter_settlements(), limit))
+        settlements = list(islice(SettlementsClient(name).iter_settlements(), int(limit)))
     verdicts = _verdicts(name)
     return {"settings": name, "settlements": [_settlement_row(s, verdicts) for s in settlements]}
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments
 def resolve_discrepancy(run: str, identity: str, note: str) -> dict:
     """Mark one discrepancy of a run resolved, with a note saying why (audited)."""
     require_role(MANAGE_ROLES)

@@ -12,7 +12,11 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from verenigingen.verenigingen_payments.api.conventions import mollie_errors_as_http, require_role
+from verenigingen.verenigingen_payments.api.conventions import (
+    checked_arguments,
+    mollie_errors_as_http,
+    require_role,
+)
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES, VIEW_ROLES
 from verenigingen.verenigingen_payments.subscriptions import (
     DriftReport,
@@ -66,6 +70,7 @@ def _drift_as_dict(report: DriftReport) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments
 def cancel_subscription(name: str) -> dict:
     """Cancel at period end: access stays until then; Mollie's subscription is canceled before its next charge."""
     require_role(MANAGE_ROLES)
@@ -75,6 +80,7 @@ def cancel_subscription(name: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments
 def reactivate_subscription(name: str) -> dict:
     """Undo a cancellation before the period end, or start a new term (new Mollie subscription) after it."""
     require_role(MANAGE_ROLES)
@@ -84,6 +90,7 @@ def reactivate_subscription(name: str) -> dict:
 
 
 @frappe.whitelist(methods=["GET", "POST"])
+@checked_arguments
 def get_subscription_drift(name: str) -> dict:
     """The open drift reports of this subscription, each with the choices a manager has."""
     require_role(VIEW_ROLES)
@@ -98,15 +105,11 @@ def get_subscription_drift(name: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments
 def resolve_subscription_drift(name: str, field: str, choice: str) -> dict:
     """`accept_mollie`: our record takes Mollie's value; `restore_local`: Mollie is set back to ours."""
     require_role(MANAGE_ROLES)
     account, _member = _record_key(name)
-    if choice not in DriftReport.CHOICES:
-        frappe.local.flags.disable_traceback = True
-        frappe.throw(
-            _("choice must be one of: {0}").format(", ".join(DriftReport.CHOICES)), frappe.ValidationError
-        )
     subscription_id = frappe.db.get_value(RECORD, name, "subscription_id")
     with mollie_errors_as_http(account):
         service = SubscriptionService.for_account(account)

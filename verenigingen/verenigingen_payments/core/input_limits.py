@@ -1,7 +1,8 @@
 """What a value arriving at one of the app's doors may hold, declared once for every door.
 
 The doors: the webhook endpoints (classic and next-gen, standalone and in a site), the main job's
-arguments (`cli/cycle_arguments.py`) and the `bench … mollie` commands. Each checks its input
+arguments (`cli/cycle_arguments.py`), the `bench … mollie` commands (`commands/checks.py`) and the
+whitelisted endpoints (`core/endpoint_arguments.py`). Each checks its input
 against these limits before anything is stored, so a value never reaches SQLite or MariaDB unless
 it fits the narrowest column that keeps it (store/sql/tables/webhooks.py, the DocTypes) and both
 stores give the same answer to every input. Shapes are matched whole (`fullmatch`): `$` would let a
@@ -11,6 +12,7 @@ trailing newline through.
 from __future__ import annotations
 
 import re
+import reprlib
 from datetime import date, datetime, timedelta
 
 from .errors import InvalidInput
@@ -35,9 +37,20 @@ ORGANIZATION_TOKEN = re.compile(r"access_[A-Za-z0-9_]+")
 HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~/%-]*)?", re.ASCII)
 MAX_SEED = 2**31 - 1
 
-# -- names typed by people (Frappe names are at most 140 characters) ------------------------------
-RECORD_NAME = re.compile(r"[^\x00-\x1f\x7f]{1,140}")
-MEMBER_REFERENCE = re.compile(r"\S.{0,139}")
+# -- text typed by people: no control character (C0, DEL, C1) and no lone surrogate, which a JSON
+# body can carry ("\ud800") and no database driver can encode ----------------------------------
+_TEXT = "\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff"
+RECORD_NAME = re.compile(rf"[^{_TEXT}]{{1,140}}")  # Frappe names are at most 140 characters
+MEMBER_REFERENCE = re.compile(rf"[^\s{_TEXT}][^{_TEXT}]{{0,139}}")
+MAX_NOTE_CHARS = 2000
+NOTE = re.compile(rf"(?:[^{_TEXT}]|[\t\n\r]){{1,{MAX_NOTE_CHARS}}}")  # lines and tabs allowed
+FIELD_NAME = re.compile(r"[a-z][a-z_]{0,63}", re.ASCII)  # a field of a record (a drift report names one)
+GDPR_EXPORT_ID = re.compile(r"gdpr[a-z]{28}", re.ASCII)  # no digits: see frappe_integration/gdpr/export_files
+PAYMENT_METHOD = re.compile(r"[a-z]{2,32}", re.ASCII)  # ideal, creditcard, banktransfer, …
+REDIRECT_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?([/?#][!-~]{0,2000})?", re.ASCII)
+ACCESS_TOKEN = re.compile(r"[!-~]{1,256}", re.ASCII)  # a token given on a request (the metrics token)
+WHOLE_NUMBER = re.compile(r"\d{1,9}", re.ASCII)
+MAX_FILTERS_CHARS = MAX_NOTE_CHARS  # a number card's filters (JSON), which the app's cards do not use
 
 # -- days (a reconciliation period, a sync start) ---------------------------------------------
 FIRST_DAY = date(2000, 1, 1)  # before Mollie existed
@@ -60,9 +73,17 @@ def require(shape: re.Pattern, value: object, field: str, what: str) -> str:
     return value
 
 
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel, _SHORT_REPR.maxstring, _SHORT_REPR.maxother = 2, MAX_ECHOED, MAX_ECHOED
+
+
 def echo(value: object) -> str:
-    """`value` as quoted back in a refusal: repr'd (no control character survives), cut short."""
-    text = repr(value)
+    """`value` as quoted back in a refusal: repr'd (no control character survives), cut short; a
+    structure nested too deep or a number too long to print is named by its type."""
+    try:
+        text = repr(value) if isinstance(value, str) else _SHORT_REPR.repr(value)
+    except (RecursionError, ValueError):
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= MAX_ECHOED else text[: MAX_ECHOED - 1] + "…"
 
 

@@ -27,6 +27,12 @@ from verenigingen.verenigingen_payments.store.webhook_log import NewWebhookLog, 
 from verenigingen.verenigingen_payments.webhooks.ingest import body_context
 
 CURRENT = f"{ENCRYPTION_KEYS_SITE_CONFIG}_current"
+FUZZ_EXAMPLES_ENV = "VERENIGINGEN_FUZZ_EXAMPLES"  # the plain suite's budget variable (tests/plugins/fuzz_budget.py)
+
+
+def fuzz_budget(default: int = 120) -> int:
+    """How many hostile inputs a site test tries: `default`, or VERENIGINGEN_FUZZ_EXAMPLES for a long run."""
+    return int(os.environ.get(FUZZ_EXAMPLES_ENV) or default)
 
 GUIDE_NAME = "_Test Guide Production"
 

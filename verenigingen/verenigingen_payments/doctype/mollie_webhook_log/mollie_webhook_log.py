@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from verenigingen.verenigingen_payments.api.conventions import require_role
+from verenigingen.verenigingen_payments.api.conventions import checked_arguments, require_role
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES
 
 DOCTYPE = "Mollie Webhook Log"
@@ -39,6 +39,7 @@ class MollieWebhookLog(Document):
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments
 def replay(name: str) -> dict:
     """Reprocess one delivery (managers). The effect dedupe makes a replay of an applied state a no-op."""
     require_role(MANAGE_ROLES)

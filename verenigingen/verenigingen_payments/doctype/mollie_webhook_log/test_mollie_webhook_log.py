@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from verenigingen.verenigingen_payments.api.conventions import InvalidArgumentError
 from verenigingen.verenigingen_payments.clients import PaymentsClient
 from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
 from verenigingen.verenigingen_payments.doctype.mollie_webhook_log.mollie_webhook_log import (
@@ -213,6 +214,8 @@ class TestSiteWebhooks(WebhookAccountTestCase):
             replay(row.name)
         frappe.set_user("Administrator")
         with self.assertRaises(frappe.DoesNotExistError):
+            replay("0" * 32)
+        with self.assertRaises(InvalidArgumentError):
             replay("no-such-row")
         self.runtime.recovery.replay(ids=[row.name])  # what `replay` queues, processed inline here
         self.assertEqual(frappe.db.get_value("Mollie Webhook Log", row.name, "status"), "duplicate")

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import secrets
 import string
 
 import frappe
 
+from verenigingen.verenigingen_payments.core.input_limits import GDPR_EXPORT_ID
+
 FILE_PREFIX = "gdpr-export-"
 FILE_SUFFIX = ".json.enc"
-_EXPORT_ID = re.compile(r"gdpr[a-z]{28}")
 
 
 def new_export_id() -> str:
@@ -36,11 +36,11 @@ def export_id_of(name: str) -> str | None:
     if not (name.startswith(FILE_PREFIX) and name.endswith(FILE_SUFFIX)):
         return None
     export_id = name[len(FILE_PREFIX):-len(FILE_SUFFIX)]
-    return export_id if _EXPORT_ID.fullmatch(export_id) else None
+    return export_id if GDPR_EXPORT_ID.fullmatch(export_id) else None
 
 
 def check_export_id(export_id: str) -> str:
-    if not isinstance(export_id, str) or not _EXPORT_ID.fullmatch(export_id):
+    if not isinstance(export_id, str) or not GDPR_EXPORT_ID.fullmatch(export_id):
         raise ValueError(f"export_id: {export_id!r} is not an export id (gdpr + 28 lowercase letters)")
     return export_id
 
