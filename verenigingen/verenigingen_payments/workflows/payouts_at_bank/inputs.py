@@ -31,9 +31,12 @@ class BankSide:
     covered_until: date  # the last day the statements cover
 
 
+DEFAULT_BUSINESS_DAYS = 3
+
+
 @dataclass(frozen=True)
 class MatchRules:
-    business_days: int = 3
+    business_days: int = DEFAULT_BUSINESS_DAYS
     mollie_ibans: frozenset[str] = field(default_factory=frozenset)
     mollie_name: str = "mollie"
 
