@@ -63,9 +63,9 @@ class _Reader:
 def _statement(stmt, index: int, version: str, source: str) -> BankStatement:
     r = _Reader(version)
     place = f"Stmt[{index}]"
-    iban = r.text(stmt, "c:Acct/c:Id/c:IBAN")
+    iban = r.text(stmt, "c:Acct/c:Id/c:IBAN") or r.text(stmt, "c:Acct/c:Id/c:Othr/c:Id")
     if not iban:
-        raise StatementError(source, f"{place}/Acct (line {stmt.sourceline})", "the account has no IBAN")
+        raise StatementError(source, f"{place}/Acct (line {stmt.sourceline})", "the account has no IBAN or other id")
     opening, opening_date = _balance(r, stmt, OPENING_CODES, source, place)
     closing, closing_date = _balance(r, stmt, CLOSING_CODES, source, place)
     currency = r.text(stmt, "c:Acct/c:Ccy") or r.all(stmt, "c:Bal/c:Amt")[0].get("Ccy")

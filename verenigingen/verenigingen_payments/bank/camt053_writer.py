@@ -5,6 +5,7 @@ writing the same statements twice gives the same file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -15,6 +16,7 @@ from .camt_schema import namespace
 from .statement import BankLine, BankStatement
 
 VERSION = "camt.053.001.02"
+IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Za-z0-9]{1,30}")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,8 @@ class _Maker:
 
 
 def _statement(e: _Maker, s: BankStatement, stamp: str, bic: str, codes: dict) -> etree._Element:
-    account = e("Acct", e("Id", e("IBAN", s.iban)), e("Ccy", s.currency),
+    identifier = e("IBAN", s.iban) if IBAN_SHAPE.fullmatch(s.iban) else e("Othr", e("Id", s.iban[:34]))
+    account = e("Acct", e("Id", identifier), e("Ccy", s.currency),
                 e("Nm", s.account_name[:70]) if s.account_name else None,
                 e("Svcr", e("FinInstnId", e("BIC", bic))) if bic else None)
     credits = [line for line in s.lines if line.amount > 0]
