@@ -105,7 +105,7 @@ class AssociationBank:
     def payout_refs(self, s: Settlement) -> tuple[str, str, str]:
         """(credit, second booking, return) entry references of a payout."""
         sid = settlement_id(self.world, s)
-        return _ref("P", sid), _ref("D", sid), _ref("R", sid)
+        return _ref("P", sid), _ref("Q", sid), _ref("R", sid)
 
     def _payout_lines(self) -> list[BankLine]:
         out = []

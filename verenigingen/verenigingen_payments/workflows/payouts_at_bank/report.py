@@ -41,11 +41,12 @@ def render_payouts_at_bank(result: PayoutsAtBank, scores: dict[str, KindScore] |
                 f"  - what to do: {f.action}"]
     if scores is not None:
         out += ["", "### Scored against the scenario's bank ground truth", "",
-                "| kind | planted | reported | precision | recall |", "| --- | ---: | ---: | ---: | ---: |"]
+                "| kind | planted | reported | found | precision | recall |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
         for kind in BANK_FINDING_KINDS:
             s = scores.get(kind)
             if s is not None:
-                out.append(f"| {kind} | {s.planted} | {s.reported} | {s.precision:.2f} | {s.recall:.2f} |")
+                out.append(f"| {kind} | {s.planted} | {s.reported} | {s.true_positives} | {s.precision:.2f} "
+                           f"| {s.recall:.2f} |")
         if not scores:
-            out.append("| (nothing planted) | 0 | 0 | — | — |")
+            out.append("| (nothing planted, nothing reported) | 0 | 0 | 0 | — | — |")
     return "\n".join(out) + "\n"
