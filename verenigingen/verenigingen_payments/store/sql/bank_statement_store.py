@@ -7,7 +7,6 @@ overlaps an earlier one, adds nothing twice; a failure leaves nothing behind.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Iterable
@@ -15,6 +14,7 @@ from typing import Iterable
 import sqlalchemy as sa
 
 from ...bank.statement import BankLine, BankStatement
+from ..bank_statements import ImportOutcome
 from .engine import serialised_write
 from .retry import retry_on_lock_conflict
 from .schema import ensure_schema
@@ -22,13 +22,6 @@ from .tables.bank_statements import bank_statement as st, bank_statement_line as
 
 TABLES_MODULE = "verenigingen.verenigingen_payments.store.sql.tables.bank_statements"
 _REF_CHUNK = 500
-
-
-@dataclass(frozen=True)
-class ImportOutcome:
-    statements: int
-    lines_added: int
-    lines_known: int
 
 
 class SqlBankStatementStore:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ...clients import MollieConfig
-from ...store.sql.bank_statement_store import SqlBankStatementStore
+from ...core.errors import ConfigurationError
+from ...store.bank_statements import BankStatementStore
 from .inputs import BankSide, MatchRules
 from .matching import MatchOutcome, match_payouts
 from .mollie_side import fetch_movements, fetch_payouts
@@ -24,11 +25,11 @@ class PayoutsAtBank:
     rules: MatchRules
 
 
-class NoStatements(LookupError):
-    pass
+class NoStatements(ConfigurationError):
+    """Nothing to match against: no statement of the account has been imported."""
 
 
-def payouts_at_bank(config: MollieConfig, store: SqlBankStatementStore, iban: str, from_date: date, until: date,
+def payouts_at_bank(config: MollieConfig, store: BankStatementStore, iban: str, from_date: date, until: date,
                     rules: MatchRules | None = None) -> PayoutsAtBank:
     """[from_date, until): payouts made in it; bank lines from from_date on (a payout's credit can
     come after the period ends)."""
