@@ -41,6 +41,7 @@ class TestMollieBankStatement(FrappeTestCase):
         cls.filename, cls.camt = cls.emulator.control.bank_statement("camt053")
         cls.manager = make_test_user("bank-manager@example.com", [MANAGER])
         cls.viewer = make_test_user("bank-viewer@example.com", [VIEWER])
+        frappe.db.commit()  # kept across the tests' rollbacks; tearDownModule removes them
 
     @classmethod
     def tearDownClass(cls):
