@@ -95,3 +95,10 @@ def test_a_payout_mollie_canceled_is_not_expected_at_the_bank():
     p = payout(1, date(2025, 4, 2), "100.00", canceled_tx="baltr_c1")
     outcome = match_payouts([p], bank(), RULES)
     assert outcome.findings == () and outcome.matches[0].status == "canceled by Mollie"
+
+
+def test_a_payout_before_the_period_is_not_judged_but_its_credit_inside_the_period_is_explained():
+    january = payout(1, date(2025, 3, 31), "100.00")
+    credit_in_april = credit("B1", date(2025, 4, 1), "100.00", "01000001.2504.01")
+    outcome = match_payouts([january], bank(credit_in_april), RULES, judge_from=date(2025, 4, 1))
+    assert outcome.matches == () and outcome.findings == () and outcome.unexplained_credits == ()

@@ -5,13 +5,12 @@ as exact decimal strings."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import frappe
 from frappe import _
 
 from verenigingen.verenigingen_payments.api.conventions import (
     MollieRejectedRequestError,
+    date_argument,
     mollie_errors_as_http,
     require_role,
     resolve_settings_name,
@@ -61,7 +60,8 @@ def payouts_at_bank(settings: str | None = None, iban: str | None = None, from_d
     if not 1 <= days <= 10:
         frappe.throw(_("business_days must be between 1 and 10."), frappe.ValidationError)
     with mollie_errors_as_http(name):
-        result = match_account(name, iban, _day(from_date, "from_date"), _day(until_date, "until_date"), days)
+        result = match_account(name, iban, date_argument(from_date, "from_date"),
+                               date_argument(until_date, "until_date"), days)
     return as_dict(result)
 
 
@@ -83,12 +83,3 @@ def as_dict(result) -> dict:
                     "explanations": [{"what": e.what, "status": e.status, "amount": money(e.amount, m.currency)}
                                      for e in m.explanations]} for m in result.months],
     }
-
-
-def _day(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        frappe.throw(_("{0} must be a date (YYYY-MM-DD), not {1}.").format(name, repr(value)), frappe.ValidationError)

@@ -14,6 +14,7 @@ import frappe
 from frappe import _
 
 from verenigingen.verenigingen_payments.api.conventions import (
+    date_argument,
     mollie_errors_as_http,
     require_role,
     resolve_settings_name,
@@ -24,20 +25,10 @@ from verenigingen.verenigingen_payments.frappe_integration.monitoring.balance_vi
 MAX_SETTLEMENTS = 50
 
 
-def _date(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        frappe.throw(_("{0} must be a date (YYYY-MM-DD), not {1}.").format(name, repr(value)),
-                     frappe.ValidationError, title=_("Invalid date"))
-
-
 def _period(from_date: str | None, until_date: str | None) -> tuple[date, date]:
     from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 
-    start, end = _date(from_date, "from_date"), _date(until_date, "until_date")
+    start, end = date_argument(from_date, "from_date"), date_argument(until_date, "until_date")
     if start is None and end is None:
         today = datetime.now(AMSTERDAM).date()
         return today - timedelta(days=1), today

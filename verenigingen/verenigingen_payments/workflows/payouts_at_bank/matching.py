@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from ...bank.statement import BankLine
@@ -48,7 +49,10 @@ class MatchOutcome:
     unexplained_credits: tuple[BankLine, ...] = field(default=())
 
 
-def match_payouts(payouts: list[Payout], bank: BankSide, rules: MatchRules) -> MatchOutcome:
+def match_payouts(payouts: list[Payout], bank: BankSide, rules: MatchRules,
+                  judge_from: date | None = None) -> MatchOutcome:
+    """Payouts paid before `judge_from` are not judged; the bank lines that carry them are still theirs
+    (a payout of the 31st credited on the 2nd is not a credit without settlement in the new month)."""
     mentions = _mentions(bank.lines)
     consumed: set[str] = set()
     matches, findings = [], []
@@ -57,6 +61,8 @@ def match_payouts(payouts: list[Payout], bank: BankSide, rules: MatchRules) -> M
             continue
         lines = _mentioning(mentions, payout)
         consumed.update(line.entry_ref for line in lines)
+        if judge_from and payout.paid_day < judge_from:
+            continue
         match, found = _judge(payout, lines, bank, rules)
         matches.append(match)
         findings.extend(found)

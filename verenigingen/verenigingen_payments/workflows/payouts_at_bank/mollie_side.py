@@ -17,11 +17,14 @@ TRANSFER_TYPES = ("outgoing-transfer", "returned-transfer", "canceled-transfer")
 
 
 def fetch_payouts(config: MollieConfig, from_date: date, until: date) -> tuple[str, str, list[Payout]]:
-    """(balance id, currency, payouts of the primary balance paid out in [from_date, until))."""
+    """(balance id, currency, payouts of the primary balance paid out in [from_date, until)); the
+    transactions are read newest first down to `from_date` only."""
     balance = BalancesClient(config).get_primary_balance()
     transfers = {t: {} for t in TRANSFER_TYPES}
     outgoing = []
-    for model in BalancesClient(config).iter_transactions(balance.id):
+    for model in BalancesClient(config).iter_transactions(balance.id):  # newest first
+        if amsterdam_day(model.created_at) < from_date:
+            break  # a payout's return or cancelation comes after it: nothing older is needed
         if str(model.type) not in TRANSFER_TYPES:
             continue
         tx = transaction_from(model)

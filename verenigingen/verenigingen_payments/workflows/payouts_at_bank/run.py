@@ -15,6 +15,10 @@ from .mollie_side import fetch_movements, fetch_payouts
 from .summary import MonthSummary, three_way_summary
 
 
+#: Payouts this long before the period are fetched too, so their credits inside it are not unexplained.
+LOOKBACK_DAYS = 14
+
+
 @dataclass(frozen=True)
 class PayoutsAtBank:
     iban: str
@@ -40,8 +44,8 @@ def payouts_at_bank(config: MollieConfig, store: BankStatementStore, iban: str, 
     covered_from = max(min(s["from_date"] for s in statements), from_date)
     bank = BankSide(iban, tuple(store.lines(iban, from_date=from_date)), covered_from,
                     max(s["to_date"] for s in statements))
-    balance_id, currency, payouts = fetch_payouts(config, from_date, until)
-    outcome = match_payouts(payouts, bank, rules)
+    balance_id, currency, payouts = fetch_payouts(config, from_date - timedelta(days=LOOKBACK_DAYS), until)
+    outcome = match_payouts(payouts, bank, rules, judge_from=from_date)
     months = _months(from_date, min(until, bank.covered_until + timedelta(days=1)))
     movements = fetch_movements(config, balance_id, currency, months)
     return PayoutsAtBank(iban, currency, bank, outcome, three_way_summary(outcome, currency, movements), rules)
