@@ -83,3 +83,13 @@ def as_dict(result) -> dict:
                     "explanations": [{"what": e.what, "status": e.status, "amount": money(e.amount, m.currency)}
                                      for e in m.explanations]} for m in result.months],
     }
+
+
+@frappe.whitelist()
+def card_payouts_at_bank(filters=None) -> str:
+    """Number card: the payouts the last match (report, endpoint or `bench mollie bank match`) could not
+    match at the bank, with those in transit and the findings under it."""
+    require_role(VIEW_ROLES)
+    from verenigingen.verenigingen_payments.frappe_integration.bank.matching import card, last_match
+
+    return card(last_match()).html()

@@ -10,7 +10,7 @@ from frappe.tests.utils import FrappeTestCase
 from verenigingen.verenigingen_payments.api import bank as api
 from verenigingen.verenigingen_payments.bank.statement import StatementError
 from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
-from verenigingen.verenigingen_payments.frappe_integration.bank.matching import import_statement_file
+from verenigingen.verenigingen_payments.frappe_integration.bank.matching import forget, import_statement_file
 from verenigingen.verenigingen_payments.frappe_integration.bank.stores import LINE, STATEMENT
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGER, VIEWER
 from verenigingen.verenigingen_payments.frappe_integration.testing import (
@@ -45,6 +45,7 @@ class TestMollieBankStatement(FrappeTestCase):
 
     @classmethod
     def tearDownClass(cls):
+        forget()
         remove_account_records(ACCOUNT)
         super().tearDownClass()
 
@@ -106,3 +107,17 @@ class TestMollieBankStatement(FrappeTestCase):
         self.assertIn("credit without settlement", statuses)
         self.assertEqual(summary[1]["value"], len(BANK_FINDING_KINDS))
         self.assertLessEqual({"settlement", "status", "bank_entries"}, {c["fieldname"] for c in columns})
+
+    def test_the_workspace_card_shows_what_the_last_match_could_not_match(self):
+        forget()
+        frappe.set_user(self.viewer)
+        self.assertIn("not matched yet", api.card_payouts_at_bank())
+        import_statement_file(self.camt, self.filename, self.iban)
+        api.payouts_at_bank(settings=ACCOUNT, iban=self.iban, **PERIOD)
+        shown = api.card_payouts_at_bank()
+        self.assertIn("3 payouts not matched", shown)  # not at the bank, amount differs, returned
+        self.assertIn("5 findings", shown)
+        self.assertIn("/app/query-report/Payouts%20at%20the%20Bank", shown)
+        frappe.set_user("Guest")
+        with self.assertRaises(frappe.PermissionError):
+            api.card_payouts_at_bank()
