@@ -77,3 +77,44 @@ def test_with_mollies_real_flows_the_cycle_shows_pending_funds_and_stays_quiet(t
     assert pending and Decimal(pending.group(1)) > 0, "held funds are pending on a real account"
     assert re.search(r"^\| bal_\w+ \| EUR \| [1-9]\d*\.\d\d \| \d+\.\d\d \|$", text, re.M)
     assert "Everything adds up: no discrepancies." in text and "**no**" not in text
+
+
+def test_the_cycle_matches_payouts_at_the_bank_and_scores_every_bank_side_kind(tmp_path):
+    code, text = run_cycle(tmp_path, "--seed", "2")
+    assert code == 0
+    section = text[text.index("## Payouts at the bank"):]
+    scored = re.findall(r"^\| (\w+) \| 1 \| 1 \| 1 \| 1\.00 \| 1\.00 \|$", section, re.M)
+    assert sorted(scored) == sorted(["payout_not_at_bank", "payout_amount_differs", "credit_without_settlement",
+                                     "payout_returned_by_bank", "credit_booked_twice"])
+    assert re.search(r"^\| 2025-0\d \| \d+\.\d\d \| \d+\.\d\d \| -\d+\.\d\d \| \d+\.\d\d \| \d+\.\d\d \| -?\d+\.\d\d \| 0\.00 \|$",
+                     section, re.M)
+    exported = list((tmp_path / "reports").glob("mollie-bal_*.xml"))
+    assert len(exported) == 1 and "Mollie as a bank account" in section
+
+
+def test_a_bank_statement_given_as_a_file_is_used_instead_of_the_scenarios_own(tmp_path):
+    from verenigingen.verenigingen_payments.bank.mt940_writer import mt940_text
+    from verenigingen.verenigingen_payments.sandbox import MollieEmulator
+
+    with MollieEmulator("association-small", seed=7, discrepancies=False) as emu:
+        name, _ = emu.control.bank_statement("camt053")
+        bank = emu.app.association_bank
+        statement = bank.statement(bank.first_day(), bank.today())
+    path = tmp_path / "ing-export.sta"
+    path.write_text(mt940_text([statement]))
+    code, text = run_cycle(tmp_path, "--clean", "--seed", "7", "--bank-statement", str(path))
+    assert code == 0
+    section = text[text.index("## Payouts at the bank"):]
+    assert "ing-export.sta" in text and "### Findings (0)" in section
+    assert "Scored against" not in section, "a statement from outside has no ground truth"
+
+
+def test_a_bank_statement_that_cannot_be_read_is_refused_before_anything_runs(tmp_path, capsys):
+    path = tmp_path / "afschrift.xml"
+    path.write_text("<Document xmlns='urn:iso:std:iso:20022:tech:xsd:camt.053.001.04'/>")
+    code = finance_cycle.main(["--bank-statement", str(path), "--report-dir", str(tmp_path / "r"),
+                               "--store-url", f"sqlite:///{tmp_path / 's.sqlite3'}"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert "afschrift.xml: line 1: camt.053.001.04 is not supported" in err
+    assert not (tmp_path / "r").exists()

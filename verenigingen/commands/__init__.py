@@ -7,6 +7,7 @@ shared helpers in `commands/group.py`; each module below adds its subcommands to
 from verenigingen.commands import (
     accounts,  # noqa: F401  (registers test-connection, balances)
     adoption,  # noqa: F401  (registers adopt)
+    bank,  # noqa: F401  (registers bank import|match)
     gdpr,  # noqa: F401  (registers gdpr export|erase)
     operations,  # noqa: F401  (registers health, check-config)
     reconciliation,  # noqa: F401  (registers reconcile, sync-payments)

@@ -17,6 +17,7 @@ import html
 import inspect
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import frappe
 from frappe import _
@@ -78,6 +79,17 @@ _HTTP_ERRORS: tuple[tuple[type[errors.MollieError], type[MollieEndpointError]], 
     (errors.CircuitOpenError, MollieUnavailableError),
     (errors.ResponseParseError, MollieBadResponseError),
 )
+
+
+def date_argument(value: str | None, name: str) -> date | None:
+    """An optional ISO date argument; a clear 417 naming the argument when it is not one."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        frappe.throw(_("{0} must be a date (YYYY-MM-DD), not {1}.").format(name, repr(value)),
+                     frappe.ValidationError, title=_("Invalid date"))
 
 
 def endpoint_error_for(exc: errors.MollieError) -> type[MollieEndpointError]:

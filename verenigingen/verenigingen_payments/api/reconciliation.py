@@ -15,6 +15,7 @@ from frappe import _
 
 from verenigingen.verenigingen_payments.api.conventions import (
     checked_arguments,
+    date_argument,
     mollie_errors_as_http,
     require_role,
     resolve_settings_name,
@@ -22,20 +23,12 @@ from verenigingen.verenigingen_payments.api.conventions import (
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES, VIEW_ROLES
 from verenigingen.verenigingen_payments.frappe_integration.monitoring.balance_view import amount_as_dict
 
-def _date(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        frappe.throw(_("{0} must be a date (YYYY-MM-DD), not {1}.").format(name, repr(value)),
-                     frappe.ValidationError, title=_("Invalid date"))
 
 
 def _period(from_date: str | None, until_date: str | None) -> tuple[date, date]:
     from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 
-    start, end = _date(from_date, "from_date"), _date(until_date, "until_date")
+    start, end = date_argument(from_date, "from_date"), date_argument(until_date, "until_date")
     if start is None and end is None:
         today = datetime.now(AMSTERDAM).date()
         return today - timedelta(days=1), today

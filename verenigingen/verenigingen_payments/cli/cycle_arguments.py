@@ -11,9 +11,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..bank.statement_file import read_statement_path
 from ..core.errors import InvalidInput
 from ..core.input_limits import API_KEY, HTTP_URL, MAX_SEED, ORGANIZATION_TOKEN, parse_day, require, require_period
 from ..store.sql.store_url import check_store_url
+from ..workflows.payouts_at_bank.inputs import DEFAULT_BUSINESS_DAYS
 
 SCENARIOS = ("association-small", "association-large", "association-small-real", "association-large-real")
 EXIT_USAGE = 2
@@ -44,6 +46,10 @@ def _parser(description: str) -> OneLineParser:
     parser.add_argument("--until", dest="until_date", help="day after the last (YYYY-MM-DD)")
     parser.add_argument("--store-url", help="SQL store URL (default: a SQLite file under var/)")
     parser.add_argument("--report-dir", type=Path, default=Path("var/reports"))
+    parser.add_argument("--bank-statement", type=Path,
+                        help="the association's bank statement (CAMT.053 or MT940) instead of the scenario's own")
+    parser.add_argument("--bank-days", type=int, default=DEFAULT_BUSINESS_DAYS,
+                        help="bank business days a payout may take to arrive (1 – 10)")
     return parser
 
 
@@ -59,6 +65,11 @@ def parse_arguments(argv: list[str] | None, description: str = "") -> argparse.N
     _check_remote(args)
     if args.store_url is not None:
         args.parsed_store_url = check_store_url(args.store_url)
+    if args.bank_statement is not None and not args.bank_statement.is_file():
+        raise InvalidInput(f"--bank-statement {str(args.bank_statement)!r} is not a file", field="--bank-statement")
+    args.bank_statements = read_statement_path(args.bank_statement) if args.bank_statement is not None else None
+    if not 1 <= args.bank_days <= 10:
+        raise InvalidInput("--bank-days must be between 1 and 10", field="--bank-days")
     if args.report_dir.exists() and not args.report_dir.is_dir():
         raise InvalidInput(f"--report-dir {str(args.report_dir)!r} is not a folder", field="--report-dir")
     return args

@@ -4,7 +4,9 @@ Mollie-compatible API), through the same clients and engine a Frappe site runs.
 It starts the emulator on a seeded scenario, prints the morning briefing (balances, settlements,
 chargebacks), backfills the local payment ledger, reconciles the period, prints per settlement
 what adds up and every discrepancy with its evidence, scores the findings against the scenario's
-ground truth, and writes the same as a Markdown report under var/reports/.
+ground truth, matches Mollie's payouts to the association's bank statement ("Payouts at the bank",
+scored against the scenario's bank ground truth), exports complete months of Mollie's balance as
+CAMT.053, and writes the same as a Markdown report under var/reports/.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ..workflows.reconciliation.finance_report import render_markdown
 from ..workflows.reconciliation_engine import Period, ReconciliationStores, reconcile_account
 from ..core.calendar import AMSTERDAM
 from ..store.sql.store_url import probe_store
+from .bank_step import payouts_at_bank_section
 from .cycle_arguments import EXIT_USAGE, one_line, parse_arguments
 from .morning_briefing import fetch_briefing, render_briefing
 
@@ -83,6 +86,10 @@ def run(args: argparse.Namespace, out=sys.stdout, stores: ReconciliationStores |
             scores = score([(d.kind, d.ids) for d in discrepancies], emulator.control.ground_truth())
         report = render_markdown(record, discrepancies, scores)
         print(report, file=out, flush=True)
+        bank = payouts_at_bank_section(args, config, emulator, args.store_url or _default_store_url(), period, today,
+                                       args.report_dir)
+        print(bank, file=out, flush=True)
+        report += "\n" + bank
 
     path = _write_report(args.report_dir, config.account, today, "\n".join(header) + briefing + "\n" + report)
     print(f"Report written to {path}", file=out)

@@ -15,6 +15,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from . import api_customers, api_finance, api_payments, api_webhooks
+from .bank_control import association_bank
 from .bodies import parse_body
 from .clock import iso
 from .connections import ConnectionTracker
@@ -71,6 +72,7 @@ class EmulatorApp:
         self.dispatcher = Dispatcher(time_scale=options.time_scale)
         self.connections = ConnectionTracker()
         self.control = ControlSurface(self)
+        association_bank(self)  # the bank's plants are chosen from the scenario as it starts
         self.world.notify = self.on_change
         self._log_lock = threading.Lock()
 

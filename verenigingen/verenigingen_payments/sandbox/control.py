@@ -11,6 +11,7 @@ from .lifecycle import (
     advance, charge_subscription, create_chargeback, create_refund, is_manual_capture, refundable, reverse_chargeback,
     set_payment_status,
 )
+from .bank_control import bank_routes
 from .control_flows import ACTIONS as FLOW_ACTIONS
 from .control_flows import FlowError, trigger_flow
 from .render_payments import render_chargeback, render_mandate, render_payment, render_refund
@@ -48,6 +49,7 @@ class ControlSurface:
                 ("POST", "/webhooks/deliver"): self.deliver,
                 ("POST", "/webhooks/rotate-secret"): self.rotate_secret,
                 ("POST", "/webhooks/wait"): lambda b: {"idle": self.app.dispatcher.wait_idle(float(b.get("timeout", 10)))},
+                **bank_routes(self.app),
             }.get(route)
             if handler is None:
                 return _json({"error": f"no control endpoint {route[0]} {route[1]}"}, 404)

@@ -13,6 +13,7 @@ import requests
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from .app import EmulatorApp, Options
+from .bank_control import BankControlMethods
 
 
 class _KeepAliveHandler(WSGIRequestHandler):
@@ -81,7 +82,7 @@ class _KeepAliveHandler(WSGIRequestHandler):
             super().log(type, message, *args)
 
 
-class ControlClient:
+class ControlClient(BankControlMethods):
     """Talks to `/_sandbox/…` over HTTP, so tests drive the emulator the way another process would."""
 
     def __init__(self, control_url: str) -> None:
