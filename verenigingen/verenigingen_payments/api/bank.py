@@ -1,7 +1,8 @@
 """Whitelisted endpoints of the bank side: import a statement (managers) and the payouts at the bank
-of an account (viewers). Each follows `api.conventions`: role check first, typed errors as HTTP
-errors (a refused statement file is a 422 naming the file and place), JSON-able dicts out with money
-as exact decimal strings."""
+of an account (viewers). Each follows `api.conventions`: arguments checked against their declared
+limits (core/endpoint_arguments.py), then the role check, typed errors as HTTP errors (a refused
+statement file is a 422 naming the file and place), JSON-able dicts out with money as exact decimal
+strings."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from frappe import _
 
 from verenigingen.verenigingen_payments.api.conventions import (
     MollieRejectedRequestError,
+    checked_arguments,
     date_argument,
     mollie_errors_as_http,
     require_role,
@@ -22,6 +24,7 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments
 def import_bank_statement(file_url: str | None = None, filename: str | None = None, content: str | None = None,
                           iban: str | None = None) -> dict:
     """Import a statement uploaded through the desk (`file_url` of its File) or sent as text."""
@@ -48,6 +51,7 @@ def import_bank_statement(file_url: str | None = None, filename: str | None = No
 
 
 @frappe.whitelist(methods=["GET", "POST"])
+@checked_arguments
 def payouts_at_bank(settings: str | None = None, iban: str | None = None, from_date: str | None = None,
                     until_date: str | None = None, business_days: int | str = 3) -> dict:
     """The account's payouts of the period matched to the imported bank lines, the findings and the
@@ -86,6 +90,7 @@ def as_dict(result) -> dict:
 
 
 @frappe.whitelist()
+@checked_arguments
 def card_payouts_at_bank(filters=None) -> str:
     """Number card: the payouts the last match (report, endpoint or `bench mollie bank match`) could not
     match at the bank, with those in transit and the findings under it."""

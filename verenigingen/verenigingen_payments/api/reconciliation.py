@@ -24,7 +24,6 @@ from verenigingen.verenigingen_payments.frappe_integration.common.roles import M
 from verenigingen.verenigingen_payments.frappe_integration.monitoring.balance_view import amount_as_dict
 
 
-
 def _period(from_date: str | None, until_date: str | None) -> tuple[date, date]:
     from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 

@@ -19,7 +19,9 @@ from .input_limits import (
     ACCESS_TOKEN,
     CUSTOMER_ID,
     FIELD_NAME,
+    FILE_URL,
     GDPR_EXPORT_ID,
+    IBAN,
     MAX_FILTERS_CHARS,
     MAX_JSON_DEPTH,
     MEMBER_REFERENCE,
@@ -27,6 +29,7 @@ from .input_limits import (
     PAYMENT_METHOD,
     RECORD_NAME,
     REDIRECT_URL,
+    STATEMENT_TEXT,
     WEBHOOK_LOG_ID,
     WHOLE_NUMBER,
     echo,
@@ -140,6 +143,15 @@ _CARDS = ("reconciliation", "next_payout", "webhook_backlog", "disputes_due", "a
 ENDPOINTS: dict[str, dict[str, Argument]] = {
     _API + "accounts.test_connection": {"settings": SETTINGS},
     _API + "accounts.get_account_balance": {"settings": SETTINGS},
+    _API + "bank.import_bank_statement": {
+        "file_url": Argument(Text(FILE_URL, "a File's URL (/files/… or /private/files/…)")),
+        "filename": Argument(Text(RECORD_NAME, "a file name")),
+        "content": Argument(Text(STATEMENT_TEXT, "a statement's text (CAMT.053 or MT940, at most 10 MB)")),
+        "iban": Argument(Text(IBAN, "an IBAN")),
+    },
+    _API + "bank.payouts_at_bank": {"settings": SETTINGS, "iban": Argument(Text(IBAN, "an IBAN")), "from_date": DAY,
+                                    "until_date": DAY, "business_days": Argument(WholeNumber(1, 10))},
+    _API + "bank.card_payouts_at_bank": {"filters": FILTERS},
     _API + "dashboard.get_dashboard_metrics": {"settings": SETTINGS, "refresh": FLAG},
     **{f"{_API}dashboard.card_{card}": {"filters": FILTERS} for card in _CARDS},
     _API + "disputes.request_recovery_payment": {

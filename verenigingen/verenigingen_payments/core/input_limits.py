@@ -50,6 +50,10 @@ PAYMENT_METHOD = re.compile(r"[a-z]{2,32}", re.ASCII)  # ideal, creditcard, bank
 REDIRECT_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?([/?#][!-~]{0,2000})?", re.ASCII)
 ACCESS_TOKEN = re.compile(r"[!-~]{1,256}", re.ASCII)  # a token given on a request (the metrics token)
 WHOLE_NUMBER = re.compile(r"\d{1,9}", re.ASCII)
+FILE_URL = re.compile(rf"/(private/)?files/[^{_TEXT}]{{1,255}}")  # a File's URL on the site
+IBAN = re.compile(r"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}", re.ASCII)  # as a bank prints it, spaces allowed
+MAX_STATEMENT_CHARS = 10 * 1024 * 1024  # a bank statement sent as text (CAMT.053 XML or MT940)
+STATEMENT_TEXT = re.compile(rf"(?:[^{_TEXT}]|[\t\n\r]){{1,{MAX_STATEMENT_CHARS}}}")
 MAX_FILTERS_CHARS = MAX_NOTE_CHARS  # a number card's filters (JSON), which the app's cards do not use
 
 # -- days (a reconciliation period, a sync start) ---------------------------------------------
