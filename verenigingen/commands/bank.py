@@ -27,7 +27,7 @@ def bank():
 
 @bank.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--iban", default=None, help="Refuse a statement of any other account.")
+@click.option("--iban", default=None, callback=checks.iban, help="Refuse a statement of any other account.")
 @site_command
 def import_statement(path: Path, iban: str | None):
     """Import a bank statement file (CAMT.053 .02/.08 or MT940); lines already held are skipped."""
@@ -48,7 +48,7 @@ def import_statement(path: Path, iban: str | None):
 
 @bank.command("match")
 @settings_option
-@click.option("--iban", default=None, help="The bank account (default: the only one with statements).")
+@click.option("--iban", default=None, callback=checks.iban, help="The bank account (default: the only one with statements).")
 @click.option("--from", "from_", default=None, callback=checks.day, help="First day of the payouts (inclusive).")
 @click.option("--until", "until", default=None, callback=checks.day, help="Day after the last (exclusive).")
 @click.option("--days", default=3, type=click.IntRange(1, 10), help="Bank business days a payout may take.")

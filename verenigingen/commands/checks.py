@@ -16,6 +16,7 @@ from verenigingen.verenigingen_payments.core.input_limits import (
     CUSTOMER_ID,
     EVENT_TYPE,
     HTTP_URL,
+    IBAN,
     MEMBER_REFERENCE,
     RECORD_NAME,
     WEBHOOK_LOG_ID,
@@ -64,6 +65,7 @@ customer_id = shaped(CUSTOMER_ID, "a Mollie customer id (cst_…)")
 member_reference = shaped(MEMBER_REFERENCE, "a member reference")
 event_type_list = _callback(event_types)
 http_url = shaped(HTTP_URL, "an http(s) URL")
+iban = shaped(IBAN, "an IBAN")
 
 
 def checked_first(check: Callable[..., object]):
