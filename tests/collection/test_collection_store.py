@@ -76,7 +76,7 @@ def test_an_illegal_move_is_refused():
 
 def test_a_notification_version_is_stored_once(store):
     note = PreNotification("acc", "sub_1", "sub_1:2025-05", 1, "1001", "cst_1", date(2025, 5, 1),
-                           Amount.of("12.50", "EUR"), "VER-001001", "NL00ZZZ000000000000", SENT, "", T0)
+                           Amount.of("12.50", "EUR"), "mdt_1", "VER-001001", "NL00ZZZ000000000000", SENT, "", T0)
     assert store.add_notification(note)
     assert not store.add_notification(note)
     store.link_notification_payment("acc", "sub_1:2025-05", "tr_9")

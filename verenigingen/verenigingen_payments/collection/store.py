@@ -41,6 +41,7 @@ class PreNotification:
     customer_id: str
     collection_date: date
     amount: Amount
+    mandate_id: str
     mandate_reference: str
     creditor_id: str
     status: str  # SENT or EXCEPTION

@@ -67,6 +67,7 @@ collection_prenotification = sa.Table(
     sa.Column("collection_date", sa.Date, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("amount", sa.String(40), nullable=False),
+    sa.Column("mandate_id", sa.String(64), nullable=False),
     sa.Column("mandate_reference", sa.String(64), nullable=False),
     sa.Column("creditor_id", sa.String(64), nullable=False),
     sa.Column("status", sa.String(12), nullable=False),
