@@ -27,6 +27,7 @@ from ..workflows.reconciliation.finance_report import render_markdown
 from ..workflows.reconciliation_engine import Period, ReconciliationStores, reconcile_account
 from ..core.calendar import AMSTERDAM
 from ..store.sql.store_url import probe_store
+from .collections_section import collections_section
 from .cycle_arguments import EXIT_USAGE, one_line, parse_arguments
 from .morning_briefing import fetch_briefing, render_briefing
 
@@ -83,6 +84,10 @@ def run(args: argparse.Namespace, out=sys.stdout, stores: ReconciliationStores |
             scores = score([(d.kind, d.ids) for d in discrepancies], emulator.control.ground_truth())
         report = render_markdown(record, discrepancies, scores)
         print(report, file=out, flush=True)
+        print("Collecting dues (pre-notifications, failed collections, retries, reminders) …\n", file=out, flush=True)
+        collections = collections_section(config, args.store_url or _default_store_url(), emulator, now, seed=args.seed)
+        print(collections, file=out, flush=True)
+        report += "\n" + collections
 
     path = _write_report(args.report_dir, config.account, today, "\n".join(header) + briefing + "\n" + report)
     print(f"Report written to {path}", file=out)

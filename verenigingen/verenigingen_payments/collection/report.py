@@ -4,6 +4,7 @@ recovered per month, the exceptions staff must look at, and the outbox printed."
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 from .dunning import CANCELED, PAID, REMINDER_1, REMINDER_2, RETRIED, RETRY_SCHEDULED, SUSPENDED, DunningCase, Transition
 from .figures import monthly_figures
@@ -11,13 +12,14 @@ from .store import EXCEPTION, OutboxMessage, PreNotification
 
 
 def render_collections(cases: list[DunningCase], transitions: list[Transition], notifications: list[PreNotification],
-                       outbox: list[OutboxMessage], extra: list[str] = ()) -> str:
+                       outbox: list[OutboxMessage], today: date, extra: list[str] = ()) -> str:
     lines = ["## Collections", ""]
     sent = [n for n in notifications if n.status != EXCEPTION]
     exceptions = [n for n in notifications if n.status == EXCEPTION]
     lines.append(f"Pre-notifications: {sum(1 for n in sent if n.version == 1)} sent, "
                  f"{sum(1 for n in sent if n.version > 1)} re-sent after a change, {len(exceptions)} exceptions; "
-                 f"{sum(1 for n in notifications if n.payment_id)} kept with the payment they announced.")
+                 f"{sum(1 for n in notifications if n.payment_id)} kept with the payment they announced; "
+                 f"{sum(1 for n in sent if n.collection_date > today)} announce collections still due after {today}.")
     moves = Counter(t.to_state for t in transitions)
     retry_moves = [t for t in transitions if t.from_state == RETRIED]
     paid_by_retry = sum(1 for t in retry_moves if t.to_state == PAID)

@@ -117,6 +117,12 @@ class SqlCollectionStore:
         return [Transition(r.account, r.member_reference, r.period, r.from_state, r.to_state, r.cause, r.at)
                 for r in rows]
 
+    def reset_account(self, account: str) -> None:
+        """Forget an emulated account's collections: the emulator starts the same world on every run."""
+        with self._engine.begin() as conn:
+            for table in (cases, moves, notes, outbox):
+                conn.execute(table.delete().where(table.c.account == account))
+
     # -- outbox -------------------------------------------------------------------------------------
     def add_message(self, message: OutboxMessage) -> OutboxMessage:
         values = {k: v for k, v in vars(message).items() if k not in ("message_id",)}
