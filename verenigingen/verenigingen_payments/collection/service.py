@@ -143,8 +143,11 @@ class CollectionService:
         if case.subscription_id:
             subscription = self._subscriptions.get_subscription(case.customer_id, case.subscription_id)
             if subscription.status.value in ENDED_SUBSCRIPTIONS:
-                self._cancel(case, f"membership ended ({subscription.status.value}) before retry {attempt}")
-                return
+                successor = self._active_subscription(case.customer_id)
+                if successor is None:
+                    self._cancel(case, f"membership ended ({subscription.status.value}) before retry {attempt}")
+                    return
+                case = replace(case, subscription_id=successor)  # reactivated: the period is still owed
         mandate_id = self._valid_mandate(case)
         if mandate_id is None:
             self._remind(case, REMINDER_1, f"stop: no valid mandate left for retry {attempt}", decision=STOP,
@@ -154,6 +157,11 @@ class CollectionService:
                                          retries_done=attempt, mandate_id=mandate_id, next_action_on=None))
         if claimed is not None:
             self._send_retry(claimed)
+
+    def _active_subscription(self, customer_id: str) -> str | None:
+        """A reactivated member's new subscription (it starts after the periods already charged)."""
+        return next((s.id for s in self._subscriptions.list_subscriptions(customer_id)
+                     if s.status.value in ("active", "pending")), None)
 
     def _valid_mandate(self, case: DunningCase) -> str | None:
         valid = [m for m in self._mandates.list_mandates(case.customer_id)
@@ -248,9 +256,11 @@ class CollectionService:
         """The member left: every open period stops (nothing more is charged) and its link is archived."""
         done = []
         for case in self.store.list_cases(self.account):
-            if case.member_reference == member_reference and case.is_open:
+            while case.member_reference == member_reference and case.is_open:
                 moved = self._cancel(case, cause)
-                done.append(moved or self.store.get_case(*case.key))
+                case = moved or self.store.get_case(*case.key)  # a retry moved it meanwhile: decide again
+            if case.member_reference == member_reference:
+                done.append(case)
         return done
 
     def _cancel(self, case: DunningCase, cause: str) -> DunningCase | None:
