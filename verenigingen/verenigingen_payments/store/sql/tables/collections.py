@@ -82,7 +82,7 @@ collection_outbox = sa.Table(
     METADATA,
     sa.Column("message_id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("account", sa.String(140), nullable=False),
-    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("kind", sa.String(80), nullable=False),
     sa.Column("member_reference", sa.String(140), nullable=False),
     sa.Column("recipient", sa.String(255), nullable=False),
     sa.Column("language", sa.String(5), nullable=False),
