@@ -4,16 +4,10 @@ successful charge per member per period proven from the request log and Mollie's
 
 from __future__ import annotations
 
+from tests.collection.helpers import config_for
 from verenigingen.verenigingen_payments.cli.collections_run import run_collections
-from verenigingen.verenigingen_payments.clients import MollieConfig
 from verenigingen.verenigingen_payments.collection.dunning import PAID, REMINDED
 from verenigingen.verenigingen_payments.store.sql.collection_store import SqlCollectionStore
-
-
-def config_for(emu) -> MollieConfig:
-    return MollieConfig(api_key=emu.api_key, organization_token=emu.organization_token, base_url=emu.base_url,
-                        account="small", retry_max_attempts=1,
-                        rate_limit_requests_per_second=1000)
 
 
 def test_every_decision_is_right_and_no_period_is_charged_twice(emulator, sql_engine):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from verenigingen.verenigingen_payments.clients import CustomersClient, MollieConfig, PaymentsClient, SubscriptionsClient
+from tests.collection.helpers import Clock, config_for
+from verenigingen.verenigingen_payments.clients import CustomersClient, PaymentsClient, SubscriptionsClient
 from verenigingen.verenigingen_payments.collection.messages import money
 from verenigingen.verenigingen_payments.collection.postbox import OutboxPostbox
 from verenigingen.verenigingen_payments.collection.prenotification import PreNotifier
@@ -16,19 +17,6 @@ from verenigingen.verenigingen_payments.store.sql.collection_store import SqlCol
 
 SETTINGS = CollectionSettings(association="Vereniging De Eendracht", contact="penningmeester@example.org",
                               creditor_id="NL98ZZZ999999999999")
-
-
-def config_for(emu) -> MollieConfig:
-    return MollieConfig(api_key=emu.api_key, organization_token=emu.organization_token, base_url=emu.base_url,
-                        account="small", retry_max_attempts=1, rate_limit_requests_per_second=1000)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def due_soon(config, today, days=14):

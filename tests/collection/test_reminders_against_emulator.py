@@ -4,32 +4,19 @@ new one; an unanswered reminder is followed by a second, then the membership is 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
+from tests.collection.helpers import Clock, config_for
 from verenigingen.verenigingen_payments.clients import (
-    MandatesClient, MollieConfig, PaymentLinksClient, SubscriptionsClient,
+    MandatesClient, PaymentLinksClient, SubscriptionsClient,
 )
 from verenigingen.verenigingen_payments.collection.dunning import PAID, REMINDER_1, REMINDER_2, SUSPENDED
 from verenigingen.verenigingen_payments.collection.failures import Failure
 from verenigingen.verenigingen_payments.collection.figures import monthly_figures
 from verenigingen.verenigingen_payments.collection.postbox import OutboxPostbox
 from verenigingen.verenigingen_payments.collection.service import CollectionService
-from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 from verenigingen.verenigingen_payments.core.models import Amount
 from verenigingen.verenigingen_payments.store.sql.collection_store import SqlCollectionStore
-
-
-def config_for(emu) -> MollieConfig:
-    return MollieConfig(api_key=emu.api_key, organization_token=emu.organization_token, base_url=emu.base_url,
-                        account="small", retry_max_attempts=1, rate_limit_requests_per_second=1000)
-
-
-class Clock:
-    def __init__(self, day: date) -> None:
-        self.now = datetime.combine(day, time(9), AMSTERDAM)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def setup(emulator, sql_engine, code, kind="chargeback"):

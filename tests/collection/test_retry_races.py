@@ -5,32 +5,16 @@ turn a repeated retry into the payment already made."""
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
-import pytest
-
-from verenigingen.verenigingen_payments.clients import MollieConfig, PaymentsClient, SubscriptionsClient
+from tests.collection.helpers import Clock, config_for
+from verenigingen.verenigingen_payments.clients import PaymentsClient, SubscriptionsClient
 from verenigingen.verenigingen_payments.collection.dunning import CANCELED, RETRIED, RETRY_SCHEDULED, retry_idempotency_key
 from verenigingen.verenigingen_payments.collection.failures import RETRY_METADATA, Failure
 from verenigingen.verenigingen_payments.collection.paydays import collection_period
 from verenigingen.verenigingen_payments.collection.postbox import OutboxPostbox
 from verenigingen.verenigingen_payments.collection.service import CollectionService
-from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
-from verenigingen.verenigingen_payments.core.models import Amount
 from verenigingen.verenigingen_payments.store.sql.collection_store import SqlCollectionStore
-
-
-def config_for(emu) -> MollieConfig:
-    return MollieConfig(api_key=emu.api_key, organization_token=emu.organization_token, base_url=emu.base_url,
-                        account="small", retry_max_attempts=1, rate_limit_requests_per_second=1000)
-
-
-class Clock:
-    def __init__(self, day: date) -> None:
-        self.now = datetime.combine(day, time(9), AMSTERDAM)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def active_members(config, count):

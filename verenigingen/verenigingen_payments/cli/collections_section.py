@@ -24,6 +24,8 @@ SETTINGS = CollectionSettings(association="Vereniging De Eendracht", contact="pe
 
 def collections_section(config: MollieConfig, store_url: str, emulator, now: datetime, *, days: int = 70,
                         seed: int = 1) -> str:
+    if emulator is not None and days == 0:
+        return "## Collections\n\nNot run (--collection-days 0; following 70 days of a large scenario takes long).\n"
     store = SqlCollectionStore(create_store_engine(store_url))
     extra: list[str] = []
     if emulator is not None:

@@ -17,6 +17,8 @@ from ..store.sql.store_url import check_store_url
 
 SCENARIOS = ("association-small", "association-large", "association-small-real", "association-large-real")
 EXIT_USAGE = 2
+DEFAULT_COLLECTION_DAYS = 70  # long enough for two payday retries, two reminders and a suspension
+MAX_COLLECTION_DAYS = 120
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -44,6 +46,9 @@ def _parser(description: str) -> OneLineParser:
     parser.add_argument("--until", dest="until_date", help="day after the last (YYYY-MM-DD)")
     parser.add_argument("--store-url", help="SQL store URL (default: a SQLite file under var/)")
     parser.add_argument("--report-dir", type=Path, default=Path("var/reports"))
+    parser.add_argument("--collection-days", type=int, default=None,
+                        help=f"days of the emulator's clock the collections scenario follows, 0 – {MAX_COLLECTION_DAYS} "
+                             f"(default {DEFAULT_COLLECTION_DAYS}; 0 on the large scenarios)")
     return parser
 
 
@@ -56,6 +61,10 @@ def parse_arguments(argv: list[str] | None, description: str = "") -> argparse.N
     args.until_date = parse_day(args.until_date, "--until") if args.until_date is not None else None
     if args.from_date and args.until_date:
         require_period(args.from_date, args.until_date)
+    if args.collection_days is None:
+        args.collection_days = 0 if "large" in args.scenario else DEFAULT_COLLECTION_DAYS
+    if not 0 <= args.collection_days <= MAX_COLLECTION_DAYS:
+        raise InvalidInput(f"--collection-days must be between 0 and {MAX_COLLECTION_DAYS}", field="--collection-days")
     _check_remote(args)
     if args.store_url is not None:
         args.parsed_store_url = check_store_url(args.store_url)

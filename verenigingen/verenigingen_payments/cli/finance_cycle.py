@@ -85,7 +85,8 @@ def run(args: argparse.Namespace, out=sys.stdout, stores: ReconciliationStores |
         report = render_markdown(record, discrepancies, scores)
         print(report, file=out, flush=True)
         print("Collecting dues (pre-notifications, failed collections, retries, reminders) …\n", file=out, flush=True)
-        collections = collections_section(config, args.store_url or _default_store_url(), emulator, now, seed=args.seed)
+        collections = collections_section(config, args.store_url or _default_store_url(), emulator, now,
+                                          days=args.collection_days, seed=args.seed)
         print(collections, file=out, flush=True)
         report += "\n" + collections
 
