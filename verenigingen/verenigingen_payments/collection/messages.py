@@ -4,7 +4,7 @@ creditor identifier are SEPA's own, which a pre-notification must name)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from ..core.models.money import Amount
@@ -60,8 +60,11 @@ def day(value: date, language: str) -> str:
 
 @dataclass(frozen=True)
 class Message:
+    """The app's own wording, and the values a site's editable Email Template renders instead."""
+
     subject: str
     body: str
+    context: dict = field(default_factory=dict, compare=False)
 
 
 def reminder(number: int, name: str, amount: Amount, period: str, reason_code: str, link_url: str,
@@ -86,7 +89,8 @@ def reminder(number: int, name: str, amount: Amount, period: str, reason_code: s
         later = "" if number == 1 else "\nIf it is not paid within 14 days, your membership will be suspended.\n"
         body = (f"Dear {name},\n\nThe membership dues of {value} for {month} could not be collected: {reason}.\n"
                 f"{ask}\n\n{link_url}\n{later}\nKind regards,\n{association}\n")
-    return Message(subject, body)
+    return Message(subject, body, {"number": number, "name": name, "amount": value, "month": month, "reason": reason,
+                                   "link": link_url, "new_mandate": new_mandate, "association": association})
 
 
 def pre_notification(name: str, amount: Amount, collection_date: date, mandate_reference: str, creditor_id: str,
@@ -107,7 +111,10 @@ def pre_notification(name: str, amount: Amount, collection_date: date, mandate_r
                 f"Creditor: {association}\nCreditor identifier: {creditor_id}\nMandate reference: {mandate_reference}\n\n"
                 f"Do you object, or want to change something? Contact us at {contact} before the collection date. "
                 f"After the debit you can have it reversed through your bank within 8 weeks.\n\nKind regards,\n{association}\n")
-    return Message(subject, body)
+    return Message(subject, body, {"name": name, "amount": value, "collection_date": when,
+                                   "mandate_reference": mandate_reference, "creditor_id": creditor_id,
+                                   "association": association, "contact": contact,
+                                   "change": translate_change(change, language) if change else ""})
 
 
 CHANGES = {"amount": ("het bedrag", "amount"), "date": ("de incassodatum", "collection date"),
