@@ -62,7 +62,9 @@ def test_a_closed_account_is_asked_for_a_new_mandate_through_a_first_payment(emu
     assert store.get_case(*case.key).state == PAID
     new = [m for m in MandatesClient(config).list_mandates(case.customer_id) if m.id not in before]
     assert [m.status.value for m in new] == ["valid"]
-    assert "with a new mandate" in store.transitions("small")[-1].cause
+    assert store.transitions("small")[-1].cause.endswith("with a new mandate, which the subscription now collects on")
+    subscription = SubscriptionsClient(config).get_subscription(case.customer_id, case.subscription_id)
+    assert subscription.mandate_id == new[0].id
 
 
 def test_an_unanswered_reminder_is_followed_by_a_second_then_suspension(emulator, sql_engine):

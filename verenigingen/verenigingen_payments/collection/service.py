@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 from ..clients import CustomersClient, MandatesClient, MollieConfig, PaymentLinksClient, PaymentsClient, SubscriptionsClient
 from ..core.calendar import amsterdam_day
-from ..core.errors import IdempotencyError
+from ..core.errors import IdempotencyError, ValidationError
 from ..disputes.reason_codes import explain_reason
 from .dunning import (
     CANCELED, DUE, PAID, REMINDER_1, REMINDER_2, RETRIED, RETRY_SCHEDULED, SUSPENDED, ConcurrentChange, DunningCase,
@@ -231,7 +231,7 @@ class CollectionService:
         for case in self.store.list_cases(self.account, (REMINDER_1, REMINDER_2, SUSPENDED)):
             paid = self._link_payment(case)
             if paid is not None:
-                note = " with a new mandate" if case.new_mandate else ""
+                note = self._move_to_new_mandate(case, paid.mandate_id) if case.new_mandate else ""
                 self._settle(case, paid.id, paid.paid_at, f"paid through the payment link{note}")
             elif case.next_action_on and case.next_action_on <= today and case.state == REMINDER_1:
                 self._remind(case, REMINDER_2, "unpaid after the first reminder")
@@ -239,6 +239,16 @@ class CollectionService:
                 if self._save(*case.moved(SUSPENDED, "unpaid after the second reminder", self._clock(),
                                           next_action_on=None)) is not None:
                     self.counts.suspended += 1
+
+    def _move_to_new_mandate(self, case: DunningCase, mandate_id: str | None) -> str:
+        """The first payment gave the member a new mandate: the running subscription collects on it from now."""
+        if not (mandate_id and case.subscription_id):
+            return " with a new mandate"
+        try:
+            self._subscriptions.update_subscription(case.customer_id, case.subscription_id, mandate_id=mandate_id)
+        except ValidationError:
+            return " with a new mandate (the subscription has ended)"
+        return " with a new mandate, which the subscription now collects on"
 
     def _link_payment(self, case: DunningCase):
         if not case.link_id or self._links.get_payment_link(case.link_id).paid_at is None:
