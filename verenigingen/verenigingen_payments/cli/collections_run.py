@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ..clients import MollieConfig, PaymentLinksClient, PaymentsClient
+from ..clients import MollieConfig, PaymentLinksClient, PaymentsClient, SubscriptionsClient
 from ..collection.dunning import PAID, REMINDED
 from ..collection.failures import RETRY_METADATA
 from ..collection.paydays import collection_period
@@ -20,6 +20,7 @@ from ..collection.prenotification import NoticeCounts, PreNotifier
 from ..collection.scoring import DecisionScore, score_decisions
 from ..collection.service import CollectionService, CollectionSettings, DayCounts
 from ..collection.store import CollectionStore
+from ..core.models import Amount
 
 RETRY_POST = re.compile(r"/v2/customers/[^/]+/payments")
 LOOKBACK = timedelta(days=14)  # a debit fails days after it was created: look back that far every day
@@ -71,7 +72,9 @@ def run_collections(emulator, config: MollieConfig, store: CollectionStore, *, d
     pays = {(t["memberReference"], t["period"]) for t in truth if t["paysLink"]}
     paid_links: set[str] = set()
     counts, notices = DayCounts(), NoticeCounts()
-    for _ in range(days):
+    for day in range(days):
+        if prenotify and day == 1:
+            _raise_announced_dues(config, store, truth, clock.now)
         day_notices = notifier.run() if prenotify else NoticeCounts()
         notices.sent += day_notices.sent
         notices.resent += day_notices.resent
@@ -87,6 +90,18 @@ def run_collections(emulator, config: MollieConfig, store: CollectionStore, *, d
     counts.add(service.run_day(since=clock.now - LOOKBACK))
     score = score_decisions(store.transitions(config.account), truth)
     return CollectionsRun(truth, counts, notices, score, charge_proof(control.request_log(), config, store))
+
+
+def _raise_announced_dues(config: MollieConfig, store: CollectionStore, truth: list, now: datetime) -> None:
+    """A member moves to a higher dues class after the announcement: the collection must be announced
+    again, saying the amount changed."""
+    seeded = {t["subscriptionId"] for t in truth}
+    later = [n for n in store.notifications(config.account)
+             if n.subscription_id not in seeded and n.collection_date > now.date() + timedelta(days=2)]
+    if later:
+        note = later[0]
+        SubscriptionsClient(config).update_subscription(note.customer_id, note.subscription_id,
+                                                        amount=note.amount + Amount.of("2.50", note.amount.currency))
 
 
 def charge_proof(request_log: list[dict], config: MollieConfig, store: CollectionStore) -> ChargeProof:

@@ -97,7 +97,8 @@ class PreNotifier:
         message = pre_notification(customer.name or "lid", subscription.amount, due, reference,
                                    self._settings.creditor_id, self._settings.association, self._settings.contact,
                                    record.change, language)
-        self._postbox.send(self.account, "pre_notification", member, customer.email, language, message)
+        kind = "pre_notification_changed" if record.change else "pre_notification"
+        self._postbox.send(self.account, kind, member, customer.email, language, message)
         if why:
             counts.exceptions.append((member, due, why))
         elif latest is None:
