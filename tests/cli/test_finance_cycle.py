@@ -50,7 +50,7 @@ def test_a_rerun_of_the_same_day_replaces_the_findings_instead_of_doubling_them(
     code, text = run_cycle(tmp_path, "--collection-days", "5")
     assert code == 0
     assert re.search(r"\*\*completed\*\*, 5 settlements and \d+ balance transactions checked, 6 discrepancies", text)
-    first_run_only = re.search(r"^Pre-notifications: (\d+) sent, 0 re-sent", text, re.M)
+    first_run_only = re.search(r"^Pre-notifications: (\d+) sent, 1 re-sent after a change", text, re.M)
     assert first_run_only and int(first_run_only.group(1)) > 0, "the rerun starts the emulated account's collections over"
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from tests.collection.helpers import Clock, config_for
 from verenigingen.verenigingen_payments.clients import (
-    MandatesClient, PaymentLinksClient, SubscriptionsClient,
+    MandatesClient, PaymentLinksClient, PaymentsClient, SubscriptionsClient,
 )
 from verenigingen.verenigingen_payments.collection.dunning import PAID, REMINDER_1, REMINDER_2, SUSPENDED
 from verenigingen.verenigingen_payments.collection.failures import Failure
@@ -77,3 +77,21 @@ def test_an_unanswered_reminder_is_followed_by_a_second_then_suspension(emulator
     emulator.control.trigger("payment-link.pay", case.link_id)
     service.follow_up()
     assert store.get_case(*case.key).state == PAID  # a suspended member can still pay and is back in good standing
+
+
+def test_a_link_mollie_would_not_create_is_noted_and_the_reminder_still_goes_out_once(emulator, sql_engine):
+    config, store = config_for(emulator), SqlCollectionStore(sql_engine)
+    clock = Clock(datetime.fromisoformat(emulator.control.now()))
+    service = CollectionService(config, store, OutboxPostbox(store, clock), clock=clock)
+    dues = next(p for p in PaymentsClient(config).iter_payments() if p.subscription_id and p.status.value == "paid"
+                and not p.amount_charged_back)
+    emulator.control.trigger("payment.chargeback", dues.id, reason="MD06")
+    emulator.control.inject_fault(method="POST", path="/v2/payment-links", status=503, count=1)
+    counts = service.run_day(since=clock.now - timedelta(days=1))
+    [(member, period, error)] = counts.errors  # noted; the day's follow-up then delivered the reminder
+    assert "ServerError" in error
+    case = store.get_case("small", member, period)
+    assert case.state == REMINDER_1 and case.link_id
+    assert [m.kind for m in store.outbox("small")] == [REMINDER_1] and case.link_url in store.outbox("small")[0].body
+    assert service.run_day(since=clock.now - timedelta(days=1)).errors == []
+    assert len(store.outbox("small")) == 1, "delivered once"

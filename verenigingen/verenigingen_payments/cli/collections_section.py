@@ -38,7 +38,9 @@ def collections_section(config: MollieConfig, store_url: str, emulator, now: dat
         clock = lambda: now  # noqa: E731 - a fixed "today" for one day's run
         postbox = OutboxPostbox(store, clock)
         PreNotifier(config, store, postbox, clock=clock, settings=SETTINGS).run()
-        CollectionService(config, store, postbox, clock=clock, settings=SETTINGS).run_day(now - LOOKBACK)
+        counts = CollectionService(config, store, postbox, clock=clock, settings=SETTINGS).run_day(now - LOOKBACK)
+        extra = [f"Mollie errors that held a member's step today: {len(counts.errors)}"
+                 + "".join(f"\n- member {m} {p}: {e}" for m, p, e in counts.errors), ""]
     account = config.account
     outbox = store.outbox(account, unprinted_only=True)
     today = datetime.fromisoformat(emulator.control.now()).astimezone(AMSTERDAM).date() if emulator else \
@@ -76,5 +78,7 @@ def _scenario_lines(run: CollectionsRun, days: int) -> list[str]:
              f"{len(proof.keys_created_twice)} keys that created two); of {proof.periods} periods "
              f"{proof.charged_once} were charged successfully once and {len(proof.charged_twice)} twice"
              + (" — proven." if proof.holds else f" — FAILED: {proof.charged_twice or proof.paid_without_charge}"),
+             f"Mollie errors that held a member's step for a day: {len(run.counts.errors)}"
+             + "".join(f"\n- member {m} {p}: {e}" for m, p, e in run.counts.errors),
              ""]
     return lines

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 from ..clients import CustomersClient, MandatesClient, MollieConfig, PaymentLinksClient, PaymentsClient, SubscriptionsClient
 from ..core.calendar import amsterdam_day
-from ..core.errors import IdempotencyError, ValidationError
+from ..core.errors import IdempotencyError, MollieError, ValidationError
 from ..disputes.reason_codes import explain_reason
 from .dunning import (
     CANCELED, DUE, PAID, REMINDER_1, REMINDER_2, RETRIED, RETRY_SCHEDULED, SUSPENDED, ConcurrentChange, DunningCase,
@@ -53,12 +53,14 @@ class DayCounts:
     recovered: int = 0
     suspended: int = 0
     canceled: int = 0
-    exceptions: list = field(default_factory=list)
+    exceptions: list = field(default_factory=list)  # (member, period, why no message went out)
+    errors: list = field(default_factory=list)  # (member, period, the Mollie error that stopped its step today)
 
     def add(self, other: DayCounts) -> None:
         for name in ("failures", "retries_scheduled", "retries_sent", "reminders", "recovered", "suspended", "canceled"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.exceptions.extend(other.exceptions)
+        self.errors.extend(other.errors)
 
 
 class CollectionService:
@@ -84,7 +86,7 @@ class CollectionService:
         """Record the failures Mollie shows since `since`, follow retries and links, send what is due."""
         self.counts = DayCounts()
         for failure in self.finder.failures_since(since):
-            self.record_failure(failure)
+            self._isolated(failure, self.record_failure)
         self.follow_up()
         self.run_retries()
         return self.counts
@@ -133,10 +135,10 @@ class CollectionService:
         today = self.today()
         for case in self.store.list_cases(self.account, (RETRY_SCHEDULED,)):
             if case.next_action_on and case.next_action_on <= today:
-                self._retry(case)
+                self._isolated(case, self._retry)
         for case in self.store.list_cases(self.account, (RETRIED,)):
             if case.retry_payment_id is None:  # claimed, but the payment may not have gone out: same key again
-                self._send_retry(case)
+                self._isolated(case, self._send_retry)
 
     def _retry(self, case: DunningCase) -> None:
         attempt = case.retries_done + 1
@@ -191,20 +193,24 @@ class CollectionService:
         """Claim the move first (only the winner writes to the member), then link and message."""
         claimed = self._save(*case.moved(to, cause, self._clock(), **changes,
                                          next_action_on=self.today() + timedelta(days=self.settings.reminder_interval_days)))
-        if claimed is None:
-            return case
-        if claimed.link_id is None:
-            claimed = self._with_link(claimed)
-        customer = self._customers.get_customer(claimed.customer_id)
+        return case if claimed is None else self._deliver(claimed)
+
+    def _deliver(self, case: DunningCase) -> DunningCase:
+        """The link (created once) and the reminder of the case's state. A link Mollie would not create
+        leaves the case without one; the next follow-up delivers the reminder then."""
+        if case.link_id is None:
+            case = self._with_link(case)
+        customer = self._customers.get_customer(case.customer_id)
         language = language_of(customer.locale)
-        number = 1 if to == REMINDER_1 else 2
-        message = reminder(number, customer.name or "lid", claimed.amount, claimed.period, claimed.reason_code,
-                           claimed.link_url or "", claimed.new_mandate, self.settings.association, language)
-        status, why = self._postbox.send(self.account, to, claimed.member_reference, customer.email, language, message)
+        message = reminder(1 if case.state == REMINDER_1 else 2, customer.name or "lid", case.amount, case.period,
+                           case.reason_code, case.link_url or "", case.new_mandate, self.settings.association,
+                           language)
+        status, why = self._postbox.send(self.account, case.state, case.member_reference, customer.email, language,
+                                         message)
         self.counts.reminders += 1
         if why:
-            self.counts.exceptions.append((claimed.member_reference, claimed.period, why))
-        return claimed
+            self.counts.exceptions.append((case.member_reference, case.period, why))
+        return case
 
     def _with_link(self, case: DunningCase) -> DunningCase:
         first = case.new_mandate
@@ -220,25 +226,33 @@ class CollectionService:
     def follow_up(self) -> None:
         today = self.today()
         for case in self.store.list_cases(self.account, (RETRIED,)):
-            if case.retry_payment_id is None:
-                continue
-            payment = self._payments.get_payment(case.retry_payment_id)
-            if payment.status.value == "paid":
-                self._settle(case, payment.id, payment.paid_at, f"retry {case.retries_done} paid")
-            elif payment.status.value in ("failed", "canceled", "expired"):
-                code = (payment.details or {}).get("bankReasonCode") or case.reason_code
-                self._decide(case, code, amsterdam_day(payment.failed_at or self._clock()), payment.id)
+            if case.retry_payment_id is not None:
+                self._isolated(case, self._follow_retried)
         for case in self.store.list_cases(self.account, (REMINDER_1, REMINDER_2, SUSPENDED)):
-            paid = self._link_payment(case)
-            if paid is not None:
-                note = self._move_to_new_mandate(case, paid.mandate_id) if case.new_mandate else ""
-                self._settle(case, paid.id, paid.paid_at, f"paid through the payment link{note}")
-            elif case.next_action_on and case.next_action_on <= today and case.state == REMINDER_1:
-                self._remind(case, REMINDER_2, "unpaid after the first reminder")
-            elif case.next_action_on and case.next_action_on <= today and case.state == REMINDER_2:
-                if self._save(*case.moved(SUSPENDED, "unpaid after the second reminder", self._clock(),
-                                          next_action_on=None)) is not None:
-                    self.counts.suspended += 1
+            self._isolated(case, self._follow_reminded, today)
+
+    def _follow_retried(self, case: DunningCase) -> None:
+        payment = self._payments.get_payment(case.retry_payment_id)
+        if payment.status.value == "paid":
+            self._settle(case, payment.id, payment.paid_at, f"retry {case.retries_done} paid")
+        elif payment.status.value in ("failed", "canceled", "expired"):
+            code = (payment.details or {}).get("bankReasonCode") or case.reason_code
+            self._decide(case, code, amsterdam_day(payment.failed_at or self._clock()), payment.id)
+
+    def _follow_reminded(self, case: DunningCase, today: date) -> None:
+        if case.link_id is None and case.state != SUSPENDED:
+            self._deliver(case)
+            return
+        paid = self._link_payment(case)
+        if paid is not None:
+            note = self._move_to_new_mandate(case, paid.mandate_id) if case.new_mandate else ""
+            self._settle(case, paid.id, paid.paid_at, f"paid through the payment link{note}")
+        elif case.next_action_on and case.next_action_on <= today and case.state == REMINDER_1:
+            self._remind(case, REMINDER_2, "unpaid after the first reminder")
+        elif case.next_action_on and case.next_action_on <= today and case.state == REMINDER_2:
+            if self._save(*case.moved(SUSPENDED, "unpaid after the second reminder", self._clock(),
+                                      next_action_on=None)) is not None:
+                self.counts.suspended += 1
 
     def _move_to_new_mandate(self, case: DunningCase, mandate_id: str | None) -> str:
         """The first payment gave the member a new mandate: the running subscription collects on it from now."""
@@ -280,6 +294,14 @@ class CollectionService:
             if moved.link_id:
                 self._links.archive_payment_link(moved.link_id)
         return moved
+
+    def _isolated(self, item, work, *args) -> None:
+        """One member's trouble with Mollie (an error, a timeout) is noted and the others go on; the
+        case is where it was, so the next run takes it up again."""
+        try:
+            work(item, *args)
+        except MollieError as exc:
+            self.counts.errors.append((item.member_reference, item.period, f"{type(exc).__name__}: {exc}"))
 
     def _save(self, case: DunningCase, transition: Transition) -> DunningCase | None:
         """The new case, or None when another worker moved it first."""
