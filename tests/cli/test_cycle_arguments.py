@@ -255,3 +255,9 @@ def test_the_refusals_name_no_secret(sandbox):
                           "--organization-token", "access_" + "t" * 30] + _base(sandbox, "sqlite:///x"), sandbox)
     assert "s" * 30 not in err and "t" * 30 not in err
     assert os.linesep not in err[:-1]
+
+
+@pytest.mark.parametrize("days", ["-1", "121", "seventy"])
+def test_collection_days_outside_their_range_are_one_line(sandbox, days):
+    err = assert_refused(_base(sandbox, f"sqlite:///{sandbox / 's.sqlite3'}") + ["--collection-days", days], sandbox)
+    assert "--collection-days" in err

@@ -29,20 +29,29 @@ def test_the_cycle_prints_the_briefing_every_planted_discrepancy_and_a_perfect_s
     assert len(scored) == 6
     reports = list((tmp_path / "reports").glob("finance-cycle-association-small-1-*.md"))
     assert len(reports) == 1 and "Score against the scenario's ground truth" in reports[0].read_text()
+    section = text[text.index("## Collections"):]
+    assert re.search(r"^Decisions against the ground truth: (\d+) of \1 right — every decision right\.$", section, re.M)
+    assert re.search(r"^One charge per member per period: .* 0 keys that created two\); of 40 periods \d+ were "
+                     r"charged successfully once and 0 twice — proven\.$", section, re.M)
+    assert re.search(r"^Pre-notifications: [1-9]\d* sent, .*[1-9]\d* exceptions", section, re.M)
+    assert re.search(r"^\| 2025-04 \| \d+ \| EUR \d+\.\d\d \| EUR \d+\.\d\d \(\d+\) \| \d+\.\d % \|", section, re.M)
+    assert "> To: " in section and "Collections" in reports[0].read_text()
 
 
 def test_a_clean_scenario_adds_up_everywhere(tmp_path):
-    code, text = run_cycle(tmp_path, "--clean", "--seed", "7")
+    code, text = run_cycle(tmp_path, "--clean", "--seed", "7", "--collection-days", "0")
     assert code == 0
     assert "Everything adds up: no discrepancies." in text
     assert "**no**" not in text
 
 
 def test_a_rerun_of_the_same_day_replaces_the_findings_instead_of_doubling_them(tmp_path):
-    run_cycle(tmp_path)
-    code, text = run_cycle(tmp_path)
+    run_cycle(tmp_path, "--collection-days", "5")
+    code, text = run_cycle(tmp_path, "--collection-days", "5")
     assert code == 0
     assert re.search(r"\*\*completed\*\*, 5 settlements and \d+ balance transactions checked, 6 discrepancies", text)
+    first_run_only = re.search(r"^Pre-notifications: (\d+) sent, 1 re-sent after a change", text, re.M)
+    assert first_run_only and int(first_run_only.group(1)) > 0, "the rerun starts the emulated account's collections over"
 
 
 def test_an_unreachable_api_is_one_clear_error_line(tmp_path, capsys):
@@ -58,7 +67,8 @@ def test_an_unreachable_api_is_one_clear_error_line(tmp_path, capsys):
 
 def test_a_period_ending_today_notes_the_open_settlement_as_pending_and_shows_pending_and_available(tmp_path):
     """The default period ends today (the emulator's clock): the open settlement is part of it."""
-    code, text = run_cycle(tmp_path, "--clean", "--seed", "7", "--from", "2025-03-01", "--until", "2025-03-29")
+    code, text = run_cycle(tmp_path, "--clean", "--seed", "7", "--from", "2025-03-01", "--until", "2025-03-29",
+                           "--collection-days", "0")
     assert code == 0
     assert "today is 2025-03-28" in text and "Reconciling 2025-03-01 – 2025-03-29" in text
     assert re.search(r"^\| open \| open \| — \| — \| — \| — \| — \| EUR \d+\.\d\d \| pending \| 0 \|$", text, re.M)
@@ -71,7 +81,8 @@ def test_a_period_ending_today_notes_the_open_settlement_as_pending_and_shows_pe
 
 
 def test_with_mollies_real_flows_the_cycle_shows_pending_funds_and_stays_quiet(tmp_path):
-    code, text = run_cycle(tmp_path, "--scenario", "association-small-real", "--clean", "--seed", "3")
+    code, text = run_cycle(tmp_path, "--scenario", "association-small-real", "--clean", "--seed", "3",
+                           "--collection-days", "0")
     assert code == 0
     pending = re.search(r"^- EUR: pending (\d+\.\d\d), available \d+\.\d\d$", text, re.M)
     assert pending and Decimal(pending.group(1)) > 0, "held funds are pending on a real account"

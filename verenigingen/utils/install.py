@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import frappe
 
+from verenigingen.verenigingen_payments.frappe_integration.collections.email_templates import ensure_email_templates
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import APP_ROLES
 
 
@@ -18,10 +19,12 @@ def ensure_roles() -> None:
 
 def after_install() -> None:
     ensure_roles()
+    ensure_email_templates()
 
 
 def after_migrate() -> None:
     ensure_roles()
+    ensure_email_templates()
     report_mollie_configuration()
 
 

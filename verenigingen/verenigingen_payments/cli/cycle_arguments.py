@@ -19,6 +19,8 @@ from ..workflows.payouts_at_bank.inputs import DEFAULT_BUSINESS_DAYS
 
 SCENARIOS = ("association-small", "association-large", "association-small-real", "association-large-real")
 EXIT_USAGE = 2
+DEFAULT_COLLECTION_DAYS = 70  # long enough for two payday retries, two reminders and a suspension
+MAX_COLLECTION_DAYS = 120
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -50,6 +52,9 @@ def _parser(description: str) -> OneLineParser:
                         help="the association's bank statement (CAMT.053 or MT940) instead of the scenario's own")
     parser.add_argument("--bank-days", type=int, default=DEFAULT_BUSINESS_DAYS,
                         help="bank business days a payout may take to arrive (1 – 10)")
+    parser.add_argument("--collection-days", type=int, default=None,
+                        help=f"days of the emulator's clock the collections scenario follows, 0 – {MAX_COLLECTION_DAYS} "
+                             f"(default {DEFAULT_COLLECTION_DAYS}; 0 on the large scenarios)")
     return parser
 
 
@@ -62,6 +67,10 @@ def parse_arguments(argv: list[str] | None, description: str = "") -> argparse.N
     args.until_date = parse_day(args.until_date, "--until") if args.until_date is not None else None
     if args.from_date and args.until_date:
         require_period(args.from_date, args.until_date)
+    if args.collection_days is None:
+        args.collection_days = 0 if "large" in args.scenario else DEFAULT_COLLECTION_DAYS
+    if not 0 <= args.collection_days <= MAX_COLLECTION_DAYS:
+        raise InvalidInput(f"--collection-days must be between 0 and {MAX_COLLECTION_DAYS}", field="--collection-days")
     _check_remote(args)
     if args.store_url is not None:
         args.parsed_store_url = check_store_url(args.store_url)

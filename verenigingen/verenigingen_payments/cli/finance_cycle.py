@@ -30,6 +30,7 @@ from ..workflows.reconciliation_engine import Period, ReconciliationStores, reco
 from ..core.calendar import AMSTERDAM
 from ..store.sql.store_url import probe_store
 from .bank_step import payouts_at_bank_section
+from .collections_section import collections_section
 from .cycle_arguments import EXIT_USAGE, one_line, parse_arguments
 from .morning_briefing import fetch_briefing, render_briefing
 
@@ -90,6 +91,11 @@ def run(args: argparse.Namespace, out=sys.stdout, stores: ReconciliationStores |
                                        args.report_dir)
         print(bank, file=out, flush=True)
         report += "\n" + bank
+        print("Collecting dues (pre-notifications, failed collections, retries, reminders) …\n", file=out, flush=True)
+        collections = collections_section(config, args.store_url or _default_store_url(), emulator, now,
+                                          days=args.collection_days, seed=args.seed)
+        print(collections, file=out, flush=True)
+        report += "\n" + collections
 
     path = _write_report(args.report_dir, config.account, today, "\n".join(header) + briefing + "\n" + report)
     print(f"Report written to {path}", file=out)

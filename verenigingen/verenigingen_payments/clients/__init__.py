@@ -21,6 +21,7 @@ from .invoices_client import InvoicesClient
 from .mandates_client import MandatesClient
 from .organizations_client import OrganizationsClient
 from .pagination import PageIterator
+from .payment_links_client import PaymentLinksClient
 from .payments_client import PaymentsClient
 from .refunds_client import RefundsClient
 from .settlements_client import SettlementsClient
@@ -39,6 +40,7 @@ __all__ = [
     "MollieConfig",
     "OrganizationsClient",
     "PageIterator",
+    "PaymentLinksClient",
     "PaymentsClient",
     "RefundsClient",
     "SettingsProvider",

@@ -226,7 +226,8 @@ def subscription_get(api, req, customer_id, subscription_id):
 
 def subscription_update(api, req, customer_id, subscription_id):
     w = api.world
-    s = _subscription(api, _customer(api, customer_id), subscription_id)
+    customer = _customer(api, customer_id)
+    s = _subscription(api, customer, subscription_id)
     body = api.body(req)
     t = w.tables["subscriptions"]
     if SUBSCRIPTION_STATUSES[t["status"][s]] in ("canceled", "completed"):
@@ -245,6 +246,13 @@ def subscription_update(api, req, customer_id, subscription_id):
             extras["webhookUrl"] = req_url(body, "webhookUrl")
         if "metadata" in body:
             extras["metadata"] = req_metadata(body)
+        if "mandateId" in body:  # e.g. the new mandate of a first payment after the old one died
+            m = w.tables["mandates"].find(body["mandateId"])
+            if m is None or m not in w.mandates_of.get(customer, []):
+                raise invalid("mandateId", f"The mandate id {body['mandateId']} is invalid.")
+            if MANDATE_STATUSES[w.tables["mandates"]["status"][m]] != "valid":
+                raise invalid("mandateId", "The mandate is not valid.")
+            t["mandate"][s] = m
         if "startDate" in body:
             t["start"][s] = t["next"][s] = _start_date(body, api.now())
             heapq.heappush(w.schedule, (t["next"][s], "charge-subscription", s))

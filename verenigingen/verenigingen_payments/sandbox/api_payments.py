@@ -91,6 +91,8 @@ def payment_create(api, req, customer_id: str | None = None):
         row = create_payment(w, api.now(), value, code, seq=SEQUENCE_TYPES.index(seq), customer=customer,
                              mandate=mandate, extras={k: v for k, v in extras.items() if v is not None},
                              status="pending" if seq == "recurring" else "open")
+        if seq == "recurring" and w.collections is not None:
+            w.collections.recurring_created(w, row, api.now())
     return 201, render_payment(api.ctx, row)
 
 

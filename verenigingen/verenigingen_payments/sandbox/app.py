@@ -14,7 +14,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from . import api_customers, api_finance, api_payments, api_webhooks
+from . import api_customers, api_finance, api_payments, api_webhooks, payment_links
 from .bank_control import association_bank
 from .bodies import parse_body
 from .clock import iso
@@ -47,7 +47,7 @@ class Options:
 
 def _routes() -> tuple[Map, dict]:
     rules, meta = [], {}
-    for module in (api_finance, api_payments, api_customers, api_webhooks):
+    for module in (api_finance, api_payments, api_customers, api_webhooks, payment_links):
         for path, method, fn, org_only in module.ROUTES:
             endpoint = f"{fn.__module__}.{fn.__name__}"
             rules.append(Rule("/v2" + path, methods=[method], endpoint=endpoint))

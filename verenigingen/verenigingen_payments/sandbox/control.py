@@ -12,10 +12,14 @@ from .lifecycle import (
     set_payment_status,
 )
 from .bank_control import bank_routes
+from .collection_outcomes import record_bank_reason
+from .collection_outcomes import seed as seed_collection_outcomes
 from .control_flows import ACTIONS as FLOW_ACTIONS
 from .control_flows import FlowError, trigger_flow
+from .payment_links import ACTIONS as LINK_ACTIONS
+from .payment_links import LinkError, pay_link
 from .render_payments import render_chargeback, render_mandate, render_payment, render_refund
-from .store import CHARGEBACK_REASONS, MANDATE_STATUSES, PAYMENT_STATUSES, SUBSCRIPTION_STATUSES
+from .store import ALL_REASONS, MANDATE_STATUSES, PAYMENT_STATUSES, SUBSCRIPTION_STATUSES
 
 PAYMENT_OUTCOMES = ("paid", "failed", "expired", "canceled", "pending")
 STATUS_TRIGGERS = PAYMENT_OUTCOMES + ("authorized",)
@@ -45,6 +49,8 @@ class ControlSurface:
                 ("GET", "/clock"): self.clock,
                 ("POST", "/clock"): self.advance_clock,
                 ("POST", "/trigger"): self.trigger,
+                ("POST", "/collections/seed"): self.seed_collections,
+                ("GET", "/collections/ground-truth"): lambda b: list(getattr(self.app.world.collections, "truth", [])),
                 ("GET", "/webhook-deliveries"): lambda b: list(self.app.dispatcher.log),
                 ("POST", "/webhooks/deliver"): self.deliver,
                 ("POST", "/webhooks/rotate-secret"): self.rotate_secret,
@@ -54,7 +60,7 @@ class ControlSurface:
             if handler is None:
                 return _json({"error": f"no control endpoint {route[0]} {route[1]}"}, 404)
             return _json(handler(body), 200)
-        except (ControlError, FlowError, ValueError, TypeError, KeyError) as exc:
+        except (ControlError, FlowError, LinkError, ValueError, TypeError, KeyError) as exc:
             return _json({"error": str(exc)}, 400)
 
     def info(self, _body) -> dict:
@@ -87,6 +93,8 @@ class ControlSurface:
         action, ident = body.get("action"), body.get("id")
         w, ctx = self.app.world, self.app.ctx
         with w.lock:
+            if action in LINK_ACTIONS:
+                return pay_link(w, ctx, ident, body)
             if action in FLOW_ACTIONS and not (action == "payment.failed" and _open_or_pending(w, ident)):
                 return trigger_flow(w, ctx, action, ident, body)
             if action and action.startswith("payment."):
@@ -102,6 +110,8 @@ class ControlSurface:
                     given = {k: body[k] for k in ("consumerName", "consumerAccount", "consumerBic") if body.get(k)}
                     if given and what == "paid":
                         w.payments.extras.setdefault(row, {})["details"] = given
+                    if what == "failed" and body.get("reason"):
+                        record_bank_reason(w, row, str(body["reason"]))
                     set_payment_status(w, row, what, w.now)
                     return {"payment": render_payment(ctx, row)}
                 if status != "paid":
@@ -113,7 +123,7 @@ class ControlSurface:
                 if what == "refund":
                     return {"refund": render_refund(ctx, create_refund(w, row, amount, w.now))}
                 if what == "chargeback":
-                    codes = [c for c, _ in CHARGEBACK_REASONS]
+                    codes = [c for c, _ in ALL_REASONS]
                     reason = codes.index(body.get("reason", "MD06"))
                     return {"chargeback": render_chargeback(ctx, create_chargeback(w, row, amount, reason, w.now))}
             if action == "subscription.payment":
@@ -143,6 +153,11 @@ class ControlSurface:
                         subs["status"][s] = SUBSCRIPTION_STATUSES.index("suspended")
                 return {"mandate": render_mandate(ctx, m)}
         raise ControlError(f"unknown trigger action {action!r}")
+
+    def seed_collections(self, body: dict) -> list:
+        w = self.app.world
+        with w.lock:
+            return list(seed_collection_outcomes(w, int(body.get("count", 40)), int(body.get("seed", 1))))
 
     def deliver(self, body: dict) -> dict:
         """Send a classic webhook for `id` to `url` (or to the resource's own webhookUrl)."""

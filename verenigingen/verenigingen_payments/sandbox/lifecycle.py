@@ -219,6 +219,8 @@ def charge_subscription(world: World, sub: int, at: int, outcome: str | None = N
     row = create_payment(world, at, subs["amount"][sub], 0, seq=2, customer=subs["customer"][sub],
                          mandate=subs["mandate"][sub], subscription=sub, extras=extras, status="pending")
     _notify(world, "payment", row, "payment.pending")
+    if outcome is None and world.collections is not None:
+        outcome = world.collections.subscription_outcome(world, sub, row, at)
     if outcome is None:
         heapq.heappush(world.schedule, (at + 3 * DAY, "settle-payment", row))
     elif outcome != "pending":
@@ -259,6 +261,8 @@ def advance(world: World, new_now: int) -> None:
                 set_payment_status(world, row, "paid", at)
         elif action == "capture-payment" and PAYMENT_STATUSES[world.payments["status"][row]] == "authorized":
             capture_payment(world, row, world.payments["amount"][row], at)
+        elif action.startswith("collection-") and world.collections is not None:
+            world.collections.run(world, action, row, at)
         elif action == "charge-subscription":
             if subs["status"][row] == 1 and subs["next"][row] == at:
                 charge_subscription(world, row, at)

@@ -14,7 +14,7 @@ from .render_common import Ctx, doc_link
 from .resource_ids import settlement_id_of_row
 from .store import (
     CAPTURE_STATUSES,
-    CHARGEBACK_REASONS,
+    ALL_REASONS,
     MANDATE_STATUSES,
     METHODS,
     PAYMENT_STATUSES,
@@ -71,6 +71,8 @@ def render_payment(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
     if p["method"][row] == 0 and not settlement_view:
         out["details"] = {"consumerName": member_name(p["member"][row]), "consumerAccount": iban(p["member"][row]),
                           "consumerBic": "INGBNL2A"}
+        if status == "failed" and "bankReasonCode" in extra:  # Mollie: why a SEPA debit failed
+            out["details"].update(bankReasonCode=extra["bankReasonCode"], bankReason=extra.get("bankReason"))
     elif "details" in extra and status == "paid" and not settlement_view:
         out["details"] = dict(extra["details"])
     for key, table, col in (("customerId", "customers", "customer"), ("mandateId", "mandates", "mandate"),
@@ -154,7 +156,7 @@ def render_refund(ctx: Ctx, row: int, settlement_view: bool = False) -> dict:
 
 def render_chargeback(ctx: Ctx, row: int) -> dict:
     c, cid, pay, pid, _ = _payment_line(ctx, "chargebacks", row)
-    code, text = CHARGEBACK_REASONS[c["reason"][row]]
+    code, text = ALL_REASONS[c["reason"][row]]
     out = {
         "resource": "chargeback", "id": cid, "amount": amount(c["amount"][row], payment_currency(ctx.world, pay)),
         "settlementAmount": settlement_amount(ctx.world, pay, -c["amount"][row], "EUR"), "reason": {"code": code, "description": text},

@@ -140,6 +140,13 @@ class ControlClient(BankControlMethods):
         balance.correction (amount="-2.50", signed: `balance-correction` in the open settlement)."""
         return self._call("POST", "/trigger", {"action": action, "id": id, **params})
 
+    def seed_collections(self, count: int = 40, seed: int = 1) -> list[dict]:
+        """Plan failing collections by reason code (collection_outcomes.py); returns their ground truth."""
+        return self._call("POST", "/collections/seed", {"count": count, "seed": seed})
+
+    def collections_ground_truth(self) -> list[dict]:
+        return self._call("GET", "/collections/ground-truth")
+
     def webhook_deliveries(self) -> list[dict]:
         return self._call("GET", "/webhook-deliveries")
 

@@ -45,6 +45,16 @@ CHARGEBACK_REASONS = (
     ("MS02", "Refused by debtor"),
     ("MD01", "No mandate"),
 )
+#: Codes a trigger or the collection outcomes may give besides the scenario's; apart, so that seeded
+#: scenarios (which draw from CHARGEBACK_REASONS) stay as they were.
+MORE_REASONS = (
+    ("AC06", "Account blocked"),
+    ("MD07", "Debtor deceased"),
+    ("MS03", "Reason not specified"),
+    ("AG01", "Transaction forbidden"),
+    ("SL01", "Specific service offered by debtor agent"),
+)
+ALL_REASONS = CHARGEBACK_REASONS + MORE_REASONS
 
 
 class Table:
@@ -199,6 +209,8 @@ class World:
     lock: threading.RLock = field(default_factory=threading.RLock)
     schedule: list = field(default_factory=list)  # heap of (time, action, row): pending -> paid, subscription charges
     notify: object = None  # callable(kind, row, event_type) set by the app to deliver webhooks
+    collections: object = None  # collection_outcomes.CollectionPlan once seeded: planned failures and retries
+    payment_links: list = field(default_factory=list)  # payment_links.py: one dict per link
     now: int = 0  # the simulated clock, epoch seconds; moved by the app when the clock advances
     _codecs: dict = field(default_factory=dict)
 
