@@ -128,19 +128,19 @@ def test_a_cancellation_racing_the_retry_charges_the_period_at_most_once(emulato
         assert saved.retry_payment_id in (None, *(p.id for p in payments))
 
 
-def test_a_reactivation_racing_the_retry_keeps_one_charge_for_the_period(emulator, sql_engine):
+def _reactivate(subscriptions, subscription) -> None:
+    subscriptions.cancel_subscription(subscription.customer_id, subscription.id)
+    subscriptions.create_subscription(subscription.customer_id, subscription.amount, "1 month", "Contributie (termijn 2)",
+                                      start_date=date(2025, 5, 1), mandate_id=subscription.mandate_id)
+
+
+def test_a_retry_after_a_reactivation_goes_out_on_the_new_membership_once(emulator, sql_engine):
     config, store = config_for(emulator), SqlCollectionStore(sql_engine)
     [subscription] = active_members(config, 1)
     case = scheduled_retry(config, store, subscription)
-    subscriptions = SubscriptionsClient(config)
-
-    def reactivate():
-        subscriptions.cancel_subscription(subscription.customer_id, subscription.id)
-        subscriptions.create_subscription(subscription.customer_id, subscription.amount, "1 month", "Contributie (termijn 2)",
-                                          start_date=date(2025, 5, 1), mandate_id=subscription.mandate_id)
-
-    in_parallel(runner(config, store).run_retries, reactivate)
-    runner(config, store).run_retries()  # a retry that found the old membership ended goes out on the new one
+    _reactivate(SubscriptionsClient(config), subscription)
+    runner(config, store).run_retries()
+    runner(config, store).run_retries()
     saved = store.get_case(*case.key)
     [payment] = retry_payments(config, case.customer_id)
     assert saved.state == RETRIED and saved.retry_payment_id == payment.id
@@ -148,4 +148,20 @@ def test_a_reactivation_racing_the_retry_keeps_one_charge_for_the_period(emulato
     new_terms = [p for p in PaymentsClient(config).iter_customer_payments(case.customer_id)
                  if p.subscription_id not in (None, subscription.id)]
     assert new_terms and {collection_period(p.created_at) for p in new_terms} == {"2025-05"}
-    assert [p.id for p in retry_payments(config, case.customer_id)] == [payment.id]
+
+
+def test_a_reactivation_racing_the_retry_never_charges_the_period_twice(emulator, sql_engine):
+    """Whichever way the race goes, at most one charge; a retry that fell between the cancellation and the
+    new membership (no membership active) cancels the case, saying so."""
+    config, store = config_for(emulator), SqlCollectionStore(sql_engine)
+    [subscription] = active_members(config, 1)
+    case = scheduled_retry(config, store, subscription)
+    in_parallel(runner(config, store).run_retries, lambda: _reactivate(SubscriptionsClient(config), subscription))
+    runner(config, store).run_retries()
+    saved = store.get_case(*case.key)
+    payments = retry_payments(config, case.customer_id)
+    assert len(payments) <= 1
+    if saved.state == CANCELED:
+        assert payments == [] and "membership ended" in store.transitions(*case.key)[-1].cause
+    else:
+        assert saved.state == RETRIED and [saved.retry_payment_id] == [p.id for p in payments]
