@@ -25,6 +25,16 @@ CHECKOUT_FIELDS = ("redirectUrl", "cancelUrl", "method", "locale", "restrictPaym
 MANUAL_CAPTURE_METHODS = ("creditcard",)
 
 
+def req_customer(w, body: dict) -> int:
+    """The row of the customer `customerId` names, -1 when none is given; 422 for one Mollie does not know."""
+    if body.get("customerId") is None:
+        return -1
+    customer = w.tables["customers"].find(body["customerId"])
+    if customer is None or customer in w.deleted_customers:
+        raise invalid("customerId", f"The customer id {body['customerId']} is invalid.")
+    return customer
+
+
 def _payment(api, ident: str) -> int:
     row = api.world.payments.find(ident)
     if row is None:
@@ -60,11 +70,7 @@ def payment_create(api, req, customer_id: str | None = None):
     seq = req_choice(body, "sequenceType", SEQUENCE_TYPES, "oneoff")
     extras["redirectUrl"] = req_url(body, "redirectUrl", required=seq != "recurring")
     method = req_choice(body, "method", METHODS)
-    customer = mandate = -1
-    if body.get("customerId") is not None:
-        customer = w.tables["customers"].find(body["customerId"])
-        if customer is None or customer in w.deleted_customers:
-            raise invalid("customerId", f"The customer id {body['customerId']} is invalid.")
+    customer, mandate = req_customer(w, body), -1
     if seq == "first" and customer < 0:
         raise invalid("customerId", "A first payment needs a customerId: its mandate is created for that customer.")
     if seq == "first" and method == "directdebit":

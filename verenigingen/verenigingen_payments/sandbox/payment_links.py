@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from .api_payments import req_customer
 from .bodies import req_amount, req_choice, req_text, req_url
 from .clock import iso
 from .errors import ApiError, invalid, not_found
@@ -87,11 +88,7 @@ def link_create(api, req):
     if value and minimum:
         raise invalid("minimumAmount", "A minimum amount is only allowed when no amount is given.")
     sequence = req_choice(body, "sequenceType", ("oneoff", "first"), "oneoff")
-    customer = -1
-    if body.get("customerId") is not None:
-        customer = w.tables["customers"].find(body["customerId"])
-        if customer is None or customer in w.deleted_customers:
-            raise invalid("customerId", f"The customer id {body['customerId']} is invalid.")
+    customer = req_customer(w, body)
     if sequence == "first" and customer < 0:
         raise invalid("customerId", "A payment link with sequenceType first needs the customer its mandate is for.")
     reusable = body.get("reusable")
