@@ -8,4 +8,5 @@ TABLE_MODULES: tuple[str, ...] = (
     "verenigingen.verenigingen_payments.store.sql.tables.ledger",
     "verenigingen.verenigingen_payments.store.sql.tables.reconciliation",
     "verenigingen.verenigingen_payments.store.sql.tables.webhooks",
+    "verenigingen.verenigingen_payments.store.sql.tables.accounts",
 )
