@@ -17,20 +17,16 @@ from decimal import Decimal
 import pytest
 
 from verenigingen.verenigingen_payments.clients import MollieConfig
-from verenigingen.verenigingen_payments.disputes.service import DisputeService
 from verenigingen.verenigingen_payments.monitoring import overview_cards
 from verenigingen.verenigingen_payments.monitoring.dashboard_metrics import DashboardMetrics
 from verenigingen.verenigingen_payments.sandbox.scenario import generate
 from verenigingen.verenigingen_payments.sandbox.scenario_existing import SMALL_NAME
 from verenigingen.verenigingen_payments.store.account_records import CUSTOMERS, MANDATES, SETTLEMENTS
 from verenigingen.verenigingen_payments.store.sql import open_store_engine
-from verenigingen.verenigingen_payments.store.sql.account_record_store import SqlAccountRecordStore
 from verenigingen.verenigingen_payments.store.sql.dashboard_queries import SqlLocalFigures
-from verenigingen.verenigingen_payments.store.sql.dispute_store import SqlDisputeStore
-from verenigingen.verenigingen_payments.store.sql.ledger_store import SqlPaymentLedger
-from verenigingen.verenigingen_payments.store.sql.subscription_store import SqlSubscriptionStore
 from verenigingen.verenigingen_payments.workflows.adoption import AdoptionReport, AdoptionStores, Member, adopt_account
 from verenigingen.verenigingen_payments.workflows.adoption.adopt import STEPS
+from verenigingen.verenigingen_payments.workflows.adoption.day_one import DayOne, day_one_figures
 
 ACCOUNT = "existing"
 
@@ -49,12 +45,6 @@ def _config(emu) -> MollieConfig:
     return MollieConfig(api_key=emu.api_key, organization_token=emu.organization_token, base_url=emu.base_url,
                         account=ACCOUNT, retry_max_attempts=2, retry_backoff_base=0.01,
                         rate_limit_requests_per_second=10_000)
-
-
-def _stores(url: str) -> AdoptionStores:
-    engine = open_store_engine(url)
-    return AdoptionStores(SqlSubscriptionStore(engine), SqlPaymentLedger(engine), DisputeService(SqlDisputeStore(engine)),
-                          SqlAccountRecordStore(engine))
 
 
 def _members(truth) -> list[Member]:
@@ -90,7 +80,7 @@ class Adopted:
 
 @pytest.fixture(scope="module")
 def adopted(existing, truth, module_sql_store_url) -> Adopted:
-    stores, steps = _stores(module_sql_store_url), []
+    stores, steps = AdoptionStores.sql(module_sql_store_url), []
     report = adopt_account(_config(existing), _members(truth), stores, clock=_standing_clock(existing),
                            progress=lambda step, done: steps.append(step))
     held = dict(report.held)
@@ -141,15 +131,14 @@ def test_mandates_keep_their_status_and_only_a_masked_iban(adopted, existing):
 
 
 def test_active_members_mrr_and_30_day_volume_are_right_on_the_first_day(adopted, existing, truth):
-    engine = open_store_engine(adopted.url)
-    dashboard = DashboardMetrics(_config(existing), figures=SqlLocalFigures(engine), clock=_standing_clock(existing))
-    metrics = {ACCOUNT: dashboard.compute()}
-    day_one = truth["day_one"]
-    assert overview_cards.active_members(metrics) == day_one["active_members"]
-    assert overview_cards.mrr_card(metrics).text == f"EUR {Decimal(day_one['mrr']):,.2f}"
-    volume = metrics[ACCOUNT]["volume"]["30d"]["EUR"]
-    assert (volume["count"], Decimal(volume["amount"]["value"])) == (
-        day_one["volume_30d"]["count"], Decimal(day_one["volume_30d"]["amount"]))
+    figures = SqlLocalFigures(open_store_engine(adopted.url))
+    shown = day_one_figures(_config(existing), figures, _standing_clock(existing))
+    expected = truth["day_one"]
+    assert shown == DayOne(expected["active_members"], Decimal(expected["mrr"]), expected["volume_30d"]["count"],
+                           Decimal(expected["volume_30d"]["amount"]))
+    metrics = {ACCOUNT: DashboardMetrics(_config(existing), figures=figures, clock=_standing_clock(existing)).compute()}
+    assert overview_cards.active_members(metrics) == expected["active_members"]
+    assert overview_cards.mrr_card(metrics).text == f"EUR {Decimal(expected['mrr']):,.2f}"
 
 
 def test_a_second_run_adds_nothing(adopted):
@@ -159,7 +148,7 @@ def test_a_second_run_adds_nothing(adopted):
 
 
 def test_a_stopped_adoption_resumes_where_it_stopped(existing, truth, tmp_path):
-    stores = _stores(f"sqlite:///{tmp_path / 'stop.sqlite3'}")
+    stores = AdoptionStores.sql(f"sqlite:///{tmp_path / 'stop.sqlite3'}")
     seen: dict[str, int] = {}
     stopped = adopt_account(_config(existing), _members(truth), stores, clock=_standing_clock(existing),
                             progress=seen.__setitem__, should_stop=lambda: seen.get("subscriptions", 0) >= 20)

@@ -43,6 +43,19 @@ class AdoptionStores:
     disputes: DisputeService
     accounts: AccountRecordStore
 
+    @classmethod
+    def sql(cls, url: str | None = None) -> AdoptionStores:
+        """The local SQL store (SQLite file by default, MariaDB by URL)."""
+        from ...store.sql import open_store_engine
+        from ...store.sql.account_record_store import SqlAccountRecordStore
+        from ...store.sql.dispute_store import SqlDisputeStore
+        from ...store.sql.ledger_store import SqlPaymentLedger
+        from ...store.sql.subscription_store import SqlSubscriptionStore
+
+        engine = open_store_engine(url)
+        return cls(SqlSubscriptionStore(engine), SqlPaymentLedger(engine), DisputeService(SqlDisputeStore(engine)),
+                   SqlAccountRecordStore(engine))
+
 
 @dataclass
 class AdoptionReport:
