@@ -8,6 +8,7 @@ again: a stopped run resumes, a finished one adds nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timezone
 
 import frappe
 
@@ -39,7 +40,8 @@ def progress_percent(step: str) -> float:
 
 
 def adopt(settings: str, *, on_progress: Callable[[str, int], None] | None = None, desk: bool = False,
-          should_stop: Callable[[], bool] = lambda: False) -> AdoptionReport:
+          should_stop: Callable[[], bool] = lambda: False,
+          clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> AdoptionReport:
     def progress(step: str, done: int) -> None:
         if not frappe.flags.in_test:
             frappe.db.commit()  # Dispute Cases wait for their caller's commit; a stopped run keeps its work
@@ -50,7 +52,7 @@ def adopt(settings: str, *, on_progress: Callable[[str, int], None] | None = Non
             on_progress(step, done)
 
     report = adopt_account(settings, member_register(), site_adoption_stores(settings), progress=progress,
-                           should_stop=should_stop)
+                           should_stop=should_stop, clock=clock)
     if not frappe.flags.in_test:
         frappe.db.commit()
     return report
