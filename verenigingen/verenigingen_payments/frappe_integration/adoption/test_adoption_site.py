@@ -12,9 +12,11 @@ from datetime import datetime
 from decimal import Decimal
 
 import frappe
+from frappe.cache_manager import clear_defaults_cache
 from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.api import adoption as adoption_api
+from verenigingen.verenigingen_payments.clients import PaymentsClient
 from verenigingen.verenigingen_payments.doctype.dispute_case.test_dispute_case import remove_account_records
 from verenigingen.verenigingen_payments.frappe_integration.adoption import desk
 from verenigingen.verenigingen_payments.frappe_integration.adoption.site import adopt
@@ -55,11 +57,13 @@ class TestAdoptionInSite(FrappeTestCase):
     def tearDown(self):
         frappe.set_user("Administrator")
         frappe.db.rollback()
+        clear_defaults_cache("__global")  # the ledger's sync cursor is a global default, cached past the rollback
 
     def test_the_site_holds_what_mollie_has_and_shows_the_right_figures_on_day_one(self):
         report = adopt(ACCOUNT, desk=True, clock=self.clock)
         self.assertFalse(report.stopped)
         self.assertEqual(report.customers, len(self.truth["customers"]))
+        self.assertEqual(report.payments, sum(1 for _ in PaymentsClient(ACCOUNT).iter_payments()))
         for kind in ("customers", "mandates", "payments", "chargebacks", "settlements"):
             self.assertEqual(report.held[kind], getattr(report, kind), kind)
         self.assertEqual(report.held["subscriptions"], report.subscriptions_linked)
@@ -85,6 +89,18 @@ class TestAdoptionInSite(FrappeTestCase):
         self.assertEqual(again["held"], finished["held"])
         self.assertEqual(again["exceptions"], finished["exceptions"])
         self.assertEqual(frappe.db.count("Dispute Case", {"settings_name": ACCOUNT}), finished["held"]["chargebacks"])
+
+    def test_a_second_start_while_one_is_queued_starts_nothing(self):
+        from frappe.utils.background_jobs import get_job
+
+        try:
+            self.assertEqual(desk.start(ACCOUNT), {"started": True, "running": True})
+            self.assertEqual(desk.start(ACCOUNT), {"started": False, "running": True})
+        finally:
+            job = get_job(desk.job_id(ACCOUNT))
+            if job is not None:
+                job.delete()
+        self.assertFalse(desk.is_running(ACCOUNT))
 
     def test_connect_is_for_managers_and_for_an_account_that_is_ready(self):
         frappe.set_user(make_test_user(CLERK, roles=("Blogger",)))

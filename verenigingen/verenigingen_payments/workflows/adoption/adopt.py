@@ -34,6 +34,9 @@ from .records import adopted_record
 STEPS = ("customers", "mandates", "subscriptions", "payments", "chargebacks", "settlements")
 WHOLE_HISTORY = timedelta(days=365 * 20)
 SAVE_BATCH = 500
+#: before any Mollie payment: every adoption reads the whole payment history, so `report.payments` is
+#: Mollie's count (an interrupted backfill resumes with its own bounds and count)
+HISTORY_START = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class AdoptionReport:
     subscriptions: int = 0
     subscriptions_adopted: int = 0  # newly saved by this run
     subscriptions_linked: int = 0  # linked to a member after this run
-    payments: int = 0  # in the ledger after this run
+    payments: int = 0  # Mollie's, read into the ledger by this run
     chargebacks: int = 0
     dispute_cases_opened: int = 0
     settlements: int = 0
@@ -156,9 +159,9 @@ def _run(config, members: list[Member] | None, stores: AdoptionStores, report: A
     report.mandates_valid = len(valid_mandates)
     _adopt_subscriptions(config, matching.member_of, valid_mandates, stores.subscriptions, report, tick, clock)
     tick("payments", 0)
-    sync_payments(PaymentsClient(config), stores.ledger, account, clock=clock)
+    report.payments = sync_payments(PaymentsClient(config), stores.ledger, account, since=HISTORY_START,
+                                    clock=clock).synced
     SubscriptionService.for_account(config, store=stores.subscriptions, ledger=stores.ledger, clock=clock).sync()
-    report.payments = stores.ledger.count(account)
     tick("payments", report.payments)
     synced = ChargebackSync(stores.disputes, config, clock=clock).sync(lookback=WHOLE_HISTORY)
     report.chargebacks, report.dispute_cases_opened = synced.seen, synced.opened
