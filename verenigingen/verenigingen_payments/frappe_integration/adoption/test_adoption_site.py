@@ -76,6 +76,12 @@ class TestAdoptionInSite(FrappeTestCase):
                          DayOne(expected["active_members"], Decimal(expected["mrr"]),
                                 expected["volume_30d"]["count"], Decimal(expected["volume_30d"]["amount"])))
 
+    def test_a_stop_request_survives_the_cache_clears_of_a_running_adoption(self):
+        desk.request_stop(ACCOUNT)
+        frappe.clear_cache()  # what each save of the ledger's sync cursor does
+        self.assertTrue(desk.stop_requested(ACCOUNT))
+        frappe.cache.delete_value(desk._stop_key(ACCOUNT))
+
     def test_the_desk_job_stops_when_asked_resumes_and_a_rerun_adds_nothing(self):
         desk.request_stop(ACCOUNT)
         self.assertTrue(desk.stop_requested(ACCOUNT))
