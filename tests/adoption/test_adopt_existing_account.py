@@ -155,6 +155,7 @@ def test_a_stopped_adoption_resumes_where_it_stopped(existing, truth, tmp_path):
     assert stopped.stopped
     partial = stopped.subscriptions_adopted
     assert 0 < partial < stopped.subscriptions
+    assert stopped.held[CUSTOMERS] == stopped.customers and stopped.held["subscriptions"] == partial
     finished = adopt_account(_config(existing), _members(truth), stores, clock=_standing_clock(existing))
     assert not finished.stopped
     assert partial + finished.subscriptions_adopted == finished.subscriptions_linked

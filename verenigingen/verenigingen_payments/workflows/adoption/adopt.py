@@ -126,6 +126,7 @@ def adopt_account(config, members: Iterable[Member] | None, stores: AdoptionStor
         _run(config, None if members is None else list(members), stores, report, tick, clock)
     except _Stopped:
         report.stopped = True
+    report.held = held_counts(stores, report.account)
     return report
 
 
@@ -172,7 +173,6 @@ def _run(config, members: list[Member] | None, stores: AdoptionStores, report: A
         tick(SETTLEMENTS, len(settlements))
     stores.accounts.save_settlements(settlements)
     report.settlements = len(settlements)
-    report.held = held_counts(stores, account)
 
 
 def _adopt_subscriptions(config, member_of: dict[str, str], valid_mandates: set[str], store: SubscriptionStore,
