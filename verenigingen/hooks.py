@@ -83,3 +83,7 @@ before_job = [
     "verenigingen.verenigingen_payments.frappe_integration.security.seams.install_redaction",
     "verenigingen.verenigingen_payments.api.operations.gate_scheduled_job",
 ]
+
+# Adoption (issue 23): the desk's stop request and last outcome survive a full cache clear, which every
+# save of the payment ledger's sync cursor (a global default) triggers while the adoption runs.
+persistent_cache_keys = ["verenigingen:mollie_adopt_"]

@@ -9,6 +9,7 @@ uses the emulator is also a contract test. `emulator_factory(validate=False)` op
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 
@@ -79,9 +80,9 @@ class ContractRecorder:
         return self.violations
 
 
-@pytest.fixture
-def emulator_factory():
-    """emulator_factory(scenario=..., seed=..., discrepancies=..., webhook_secret=..., time_scale=..., validate=True)."""
+@contextlib.contextmanager
+def _emulators():
+    """A factory of started emulators; on leaving, each is stopped and its contract violations fail the test."""
     started: list[tuple[MollieEmulator, ContractRecorder | None]] = []
 
     def make(validate: bool = True, **kwargs) -> MollieEmulator:
@@ -108,6 +109,20 @@ def emulator_factory():
         more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
         pytest.fail(f"{len(problems)} emulator response(s) violate Mollie's OpenAPI description:\n  {listed}{more}",
                     pytrace=False)
+
+
+@pytest.fixture
+def emulator_factory():
+    """emulator_factory(scenario=..., seed=..., discrepancies=..., webhook_secret=..., time_scale=..., validate=True)."""
+    with _emulators() as make:
+        yield make
+
+
+@pytest.fixture(scope="module")
+def module_emulator_factory():
+    """emulator_factory for a module's shared fixtures (an emulator whose world the tests only read)."""
+    with _emulators() as make:
+        yield make
 
 
 @pytest.fixture

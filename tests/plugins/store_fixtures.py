@@ -7,6 +7,7 @@ tamper with rows freely. `sql_engine` is an engine on it with every registered t
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 
@@ -16,12 +17,10 @@ import sqlalchemy as sa
 _counter = itertools.count(1)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
-def sql_store_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
-        return
-    base = sa.make_url(request.getfixturevalue("mariadb_url"))
+@contextlib.contextmanager
+def fresh_mariadb_database(base_url: str):
+    """A new, empty database next to `base_url`'s, dropped on leaving; yields its URL."""
+    base = sa.make_url(base_url)
     name = f"{base.database}_t{os.getpid()}_{next(_counter)}"[:64]
     server = sa.create_engine(base.set(database=None))
     with server.begin() as conn:
@@ -33,6 +32,25 @@ def sql_store_url(request, tmp_path):
         with server.begin() as conn:
             conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
         server.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def sql_store_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        return
+    with fresh_mariadb_database(request.getfixturevalue("mariadb_url")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def module_sql_store_url(request, tmp_path_factory):
+    """`sql_store_url` shared by a module's tests (for an expensive setup they only read)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('store') / 'store.sqlite3'}"
+        return
+    with fresh_mariadb_database(request.getfixturevalue("mariadb_url")) as url:
+        yield url
 
 
 @pytest.fixture

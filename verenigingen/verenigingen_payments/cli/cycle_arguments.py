@@ -17,7 +17,9 @@ from ..core.input_limits import API_KEY, HTTP_URL, MAX_SEED, ORGANIZATION_TOKEN,
 from ..store.sql.store_url import check_store_url
 from ..workflows.payouts_at_bank.inputs import DEFAULT_BUSINESS_DAYS
 
-SCENARIOS = ("association-small", "association-large", "association-small-real", "association-large-real")
+SCENARIOS = ("association-small", "association-large", "association-small-real", "association-large-real",
+             "existing-account", "existing-account-small")
+ADOPT_SCENARIO = "existing-account"  # --adopt without --scenario: the emulator's account an association already has
 EXIT_USAGE = 2
 DEFAULT_COLLECTION_DAYS = 70  # long enough for two payday retries, two reminders and a suspension
 MAX_COLLECTION_DAYS = 120
@@ -38,7 +40,8 @@ def one_line(text: str) -> str:
 
 def _parser(description: str) -> OneLineParser:
     parser = OneLineParser(prog="finance-cycle", description=description)
-    parser.add_argument("--scenario", choices=SCENARIOS, default="association-small")
+    parser.add_argument("--scenario", choices=SCENARIOS,
+                        help=f"default: association-small, or {ADOPT_SCENARIO} with --adopt")
     parser.add_argument("--seed", type=int, default=1, help=f"0 – {MAX_SEED}")
     parser.add_argument("--clean", action="store_true", help="a scenario without planted discrepancies")
     parser.add_argument("--base-url", help="a Mollie-compatible API instead of the emulator")
@@ -55,12 +58,22 @@ def _parser(description: str) -> OneLineParser:
     parser.add_argument("--collection-days", type=int, default=None,
                         help=f"days of the emulator's clock the collections scenario follows, 0 – {MAX_COLLECTION_DAYS} "
                              f"(default {DEFAULT_COLLECTION_DAYS}; 0 on the large scenarios)")
+    parser.add_argument("--adopt", action="store_true",
+                        help="adopt the account first (customers, mandates, subscriptions, payment history, "
+                             "chargebacks, settlements) and print what is held against Mollie's counts")
+    parser.add_argument("--members", type=Path,
+                        help="with --adopt: the member register, a CSV file with columns reference,email,number "
+                             "(default: the scenario's register; for --base-url the customers' metadata)")
     return parser
 
 
 def parse_arguments(argv: list[str] | None, description: str = "") -> argparse.Namespace:
     """The checked arguments; InvalidInput (or SystemExit(2) from argparse) when one is not usable."""
     args = _parser(description).parse_args(argv)
+    if args.scenario is None:
+        args.scenario = ADOPT_SCENARIO if args.adopt else "association-small"
+    if args.members is not None and not (args.adopt and args.members.is_file()):
+        raise InvalidInput("--members needs --adopt and an existing CSV file", field="--members")
     if not 0 <= args.seed <= MAX_SEED:
         raise InvalidInput(f"--seed must be between 0 and {MAX_SEED}", field="--seed")
     args.from_date = parse_day(args.from_date, "--from") if args.from_date is not None else None

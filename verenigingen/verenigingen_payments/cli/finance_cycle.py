@@ -1,7 +1,8 @@
 """The README's main job: the daily finance cycle against the Mollie emulator (or any
 Mollie-compatible API), through the same clients and engine a Frappe site runs.
 
-It starts the emulator on a seeded scenario, prints the morning briefing (balances, settlements,
+It starts the emulator on a seeded scenario (with --adopt, the account an association already has:
+adopted first, with what is held against Mollie's counts and the exception list), prints the morning briefing (balances, settlements,
 chargebacks), backfills the local payment ledger, reconciles the period, prints per settlement
 what adds up and every discrepancy with its evidence, scores the findings against the scenario's
 ground truth, matches Mollie's payouts to the association's bank statement ("Payouts at the bank",
@@ -29,6 +30,7 @@ from ..workflows.reconciliation.finance_report import render_markdown
 from ..workflows.reconciliation_engine import Period, ReconciliationStores, reconcile_account
 from ..core.calendar import AMSTERDAM
 from ..store.sql.store_url import probe_store
+from .adopt_step import adopt_first
 from .bank_step import payouts_at_bank_section
 from .collections_section import collections_section
 from .cycle_arguments import EXIT_USAGE, one_line, parse_arguments
@@ -58,12 +60,16 @@ def _period(args: argparse.Namespace, config: MollieConfig, today: date) -> Peri
     return period
 
 
-def open_stores(args: argparse.Namespace) -> ReconciliationStores:
+def store_url(args: argparse.Namespace) -> str:
     """The store named by --store-url (reachable, checked by now) or the default SQLite file under var/."""
     if args.store_url is None:
-        return ReconciliationStores.sql(_default_store_url())
+        return _default_store_url()
     probe_store(args.parsed_store_url)
-    return ReconciliationStores.sql(args.store_url)
+    return args.store_url
+
+
+def open_stores(args: argparse.Namespace) -> ReconciliationStores:
+    return ReconciliationStores.sql(store_url(args))
 
 
 def run(args: argparse.Namespace, out=sys.stdout, stores: ReconciliationStores | None = None) -> int:
@@ -75,12 +81,17 @@ def run(args: argparse.Namespace, out=sys.stdout, stores: ReconciliationStores |
         source = f"the emulator ({args.scenario}, seed {args.seed})" if emulator else config.base_url
         header = [f"# Mollie finance cycle — {config.account}", "",
                   f"Source: {source} at {config.base_url}; today is {today} (Europe/Amsterdam).", ""]
+        clock = _running_from(now) if emulator else None
+        if args.adopt:
+            adopted = adopt_first(args, config, store_url(args), clock or (lambda: datetime.now(AMSTERDAM)),
+                                  lambda line: print(line, file=out, flush=True))
+            header += ["## Adoption", "", "```", *adopted, "```", ""]
         briefing = render_briefing(fetch_briefing(config))
         print("\n".join(header) + briefing, file=out, flush=True)
 
         print(f"Reconciling {period.from_date} – {period.until_date} (backfilling the ledger first) …\n",
               file=out, flush=True)
-        record = reconcile_account(config, stores, period, clock=_running_from(now) if emulator else None)
+        record = reconcile_account(config, stores, period, clock=clock)
         discrepancies = stores.runs.list_discrepancies(config.account, run_id=record.run_id)
         scores = None
         if emulator:

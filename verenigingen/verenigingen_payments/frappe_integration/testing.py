@@ -62,10 +62,11 @@ def make_guide_settings(name: str = GUIDE_NAME, **overrides) -> Document:
 
 
 def emulator_account(test_class, account: str, *, emulator_options: dict | None = None, **settings):
-    """Class-level setup of the site tests: an emulator (association-small, seed 1) on a free port and a
-    committed Mollie Settings record `account` pointing at it, with the deployment guide's other values."""
+    """Class-level setup of the site tests: an emulator (association-small, seed 1, unless `emulator_options`
+    say otherwise) on a free port and a committed Mollie Settings record `account` pointing at it, with the
+    deployment guide's other values."""
     emulator = test_class.enterClassContext(
-        MollieEmulator(scenario="association-small", seed=1, **(emulator_options or {})))
+        MollieEmulator(**{"scenario": "association-small", "seed": 1, **(emulator_options or {})}))
     allow_emulator_base_url(test_class)
     if frappe.db.exists("Mollie Settings", account):
         frappe.delete_doc("Mollie Settings", account, force=True)

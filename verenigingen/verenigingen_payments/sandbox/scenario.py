@@ -42,8 +42,10 @@ SCENARIOS = {
     "association-small": ScenarioSpec(members=300, months=3, start=datetime(2025, 1, 1, tzinfo=AMSTERDAM), plants_per_kind=1),
     "association-large": ScenarioSpec(members=50_000, months=12, start=datetime(2025, 1, 1, tzinfo=AMSTERDAM), plants_per_kind=3),
     scenario_existing.NAME: ScenarioSpec(members=240, months=30, start=datetime(2023, 1, 1, tzinfo=AMSTERDAM), plants_per_kind=1),
+    scenario_existing.SMALL_NAME: ScenarioSpec(members=100, months=14, start=datetime(2024, 5, 1, tzinfo=AMSTERDAM),
+                                               plants_per_kind=1),
 }
-SHAPERS = {scenario_existing.NAME: scenario_existing.shape}  # scenario-specific changes after the build
+SHAPERS = {scenario_existing.NAME: scenario_existing.shape, scenario_existing.SMALL_NAME: scenario_existing.shape}  # scenario-specific changes after the build
 FUTURE_MONTHS = 36  # settlement periods kept ready beyond the scenario for advancing the clock
 STATUS = {name: i for i, name in enumerate(PAYMENT_STATUSES)}
 

@@ -1,4 +1,4 @@
-// Mollie Settings form: the "Test Connection" button and the guarded API Base URL field.
+// Mollie Settings form: the "Test Connection" and "Connect Mollie" buttons and the guarded API Base URL field.
 
 frappe.ui.form.on("Mollie Settings", {
 	refresh(frm) {
@@ -13,9 +13,89 @@ frappe.ui.form.on("Mollie Settings", {
 			show_configuration_problems(frm);
 			frm.add_custom_button(__("Test Connection"), () => test_connection(frm));
 			frm.add_custom_button(__("Balances"), () => show_balances(frm));
+			add_connect_buttons(frm);
 		}
 	},
 });
+
+const ADOPTION_API = "verenigingen.verenigingen_payments.api.adoption";
+
+function add_connect_buttons(frm) {
+	// "Connect Mollie": adopt the account as a background job; progress arrives as `progress` events
+	// (frappe.publish_progress) while the form is open, the outcome as `mollie_adopt_done`.
+	frm.add_custom_button(__("Connect Mollie"), () => connect_mollie(frm));
+	frappe.call({
+		method: `${ADOPTION_API}.status`,
+		type: "GET",
+		args: { settings: frm.doc.name },
+		callback: (r) => {
+			if (r.message && r.message.running) {
+				frm.add_custom_button(__("Stop Connecting"), () => stop_connecting(frm));
+			}
+		},
+	});
+	if (!frm.__mollie_adopt_listener) {
+		frm.__mollie_adopt_listener = true;
+		frappe.realtime.on("mollie_adopt_done", (outcome) => {
+			if (outcome.account === frm.doc.name) {
+				show_adoption_outcome(outcome);
+				frm.reload_doc();
+			}
+		});
+	}
+}
+
+function connect_mollie(frm) {
+	if (frm.is_dirty()) {
+		frappe.msgprint(__("Save the settings first; connecting uses the saved credentials."));
+		return;
+	}
+	frappe.call({
+		method: `${ADOPTION_API}.connect`,
+		args: { settings: frm.doc.name },
+		callback: (r) => {
+			frappe.show_alert({
+				message: r.message.started
+					? __("Connecting Mollie: importing the account in the background.")
+					: __("Connecting Mollie is already running for this account."),
+				indicator: "blue",
+			});
+			frm.reload_doc();
+		},
+	});
+}
+
+function stop_connecting(frm) {
+	frappe.call({
+		method: `${ADOPTION_API}.stop`,
+		args: { settings: frm.doc.name },
+		callback: () =>
+			frappe.show_alert({
+				message: __("Stopping after the current item; Connect Mollie again resumes."),
+				indicator: "orange",
+			}),
+	});
+}
+
+function show_adoption_outcome(outcome) {
+	const counts = Object.entries(outcome.counts)
+		.map(([k, v]) => `<tr><td>${frappe.utils.escape_html(k)}</td><td class="text-right">${v}</td></tr>`)
+		.join("");
+	const exceptions = outcome.exceptions
+		.map(
+			(e) =>
+				`<li><b>${frappe.utils.escape_html(e.kind)}</b> ${frappe.utils.escape_html(e.mollie_id)}: ` +
+				`${frappe.utils.escape_html(e.detail)} — ${frappe.utils.escape_html(e.what_to_do)}</li>`
+		)
+		.join("");
+	frappe.msgprint({
+		title: outcome.stopped ? __("Connecting Mollie stopped") : __("Mollie connected"),
+		indicator: outcome.stopped ? "orange" : "green",
+		message:
+			`<table class="table table-bordered">${counts}</table>` +
+			(exceptions ? `<p>${__("To do")}:</p><ul>${exceptions}</ul>` : ""),
+	});
+}
 
 function show_configuration_problems(frm) {
 	// What `bench mollie check-config` names for this record (and the whole site), above the form.

@@ -1,7 +1,7 @@
 """Adopting an existing Mollie account in a site: the site's stores (Mollie Subscription DocTypes, the
-Mollie Payment ledger, Dispute Cases), the member register hook, progress in the desk, the job.
+Mollie Payment ledger, Dispute Cases, Mollie Customer/Mandate/Settlement), the member register hook, progress in the desk, the desk's background job.
 
 Other domains and entry points (DocTypes, api, commands) may import only PUBLIC_MODULES.
 """
 
-PUBLIC_MODULES = ("site",)
+PUBLIC_MODULES = ("account_records", "desk", "site")

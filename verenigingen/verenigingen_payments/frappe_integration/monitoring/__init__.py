@@ -5,4 +5,4 @@ accounts (over the DocTypes) and the facts behind the workspace's morning cards.
 Other domains and entry points (DocTypes, api, commands, reports) may import only PUBLIC_MODULES.
 """
 
-PUBLIC_MODULES = ("balance_view", "seams", "thresholds", "dashboard_site", "morning_facts")
+PUBLIC_MODULES = ("balance_view", "seams", "thresholds", "dashboard_figures", "dashboard_site", "morning_facts")

@@ -10,4 +10,5 @@ TABLE_MODULES: tuple[str, ...] = (
     "verenigingen.verenigingen_payments.store.sql.tables.webhooks",
     "verenigingen.verenigingen_payments.store.sql.tables.bank_statements",
     "verenigingen.verenigingen_payments.store.sql.tables.collections",
+    "verenigingen.verenigingen_payments.store.sql.tables.accounts",
 )

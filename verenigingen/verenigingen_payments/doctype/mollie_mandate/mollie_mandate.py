@@ -1,0 +1,11 @@
+"""Mollie Mandate: written by adoption (`frappe_integration.adoption.account_records`), named
+`<account>:<mandate_id>` so a second adoption finds the record it wrote."""
+
+from __future__ import annotations
+
+from frappe.model.document import Document
+
+
+class MollieMandate(Document):
+    def autoname(self):
+        self.name = f"{self.account}:{self.mandate_id}"

@@ -1,0 +1,11 @@
+"""Mollie Settlement: written by adoption (`frappe_integration.adoption.account_records`), named
+`<account>:<settlement_id>` so a second adoption finds the record it wrote."""
+
+from __future__ import annotations
+
+from frappe.model.document import Document
+
+
+class MollieSettlement(Document):
+    def autoname(self):
+        self.name = f"{self.account}:{self.settlement_id}"
