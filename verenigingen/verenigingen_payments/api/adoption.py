@@ -10,7 +10,7 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from verenigingen.verenigingen_payments.api.conventions import require_role, resolve_settings_name
+from verenigingen.verenigingen_payments.api.conventions import checked_arguments, require_role, resolve_settings_name
 from verenigingen.verenigingen_payments.api.operations_site import refused_accounts_by_problem
 from verenigingen.verenigingen_payments.frappe_integration.adoption import desk
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import MANAGE_ROLES
@@ -19,6 +19,7 @@ SETTINGS = "Mollie Settings"
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments
 def connect(settings: str | None = None) -> dict:
     """Start adopting the account (`running` when one already runs: nothing new is started)."""
     require_role(MANAGE_ROLES)
@@ -34,6 +35,7 @@ def connect(settings: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@checked_arguments
 def stop(settings: str | None = None) -> dict:
     """Stop a running adoption after its current item; connecting again resumes it."""
     require_role(MANAGE_ROLES)
@@ -42,6 +44,7 @@ def stop(settings: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["GET"])
+@checked_arguments
 def status(settings: str | None = None) -> dict:
     """Whether an adoption of the account is queued or running, and the outcome of the last one."""
     require_role(MANAGE_ROLES)

@@ -143,6 +143,7 @@ _CARDS = ("reconciliation", "next_payout", "webhook_backlog", "disputes_due", "a
 ENDPOINTS: dict[str, dict[str, Argument]] = {
     _API + "accounts.test_connection": {"settings": SETTINGS},
     _API + "accounts.get_account_balance": {"settings": SETTINGS},
+    **{f"{_API}adoption.{name}": {"settings": SETTINGS} for name in ("connect", "stop", "status")},
     _API + "bank.import_bank_statement": {
         "file_url": Argument(Text(FILE_URL, "a File's URL (/files/… or /private/files/…)")),
         "filename": Argument(Text(RECORD_NAME, "a file name")),
