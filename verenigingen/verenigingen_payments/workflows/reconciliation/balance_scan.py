@@ -47,7 +47,12 @@ class BalanceScan:
             self.terms.setdefault(held_by.settlement_id, []).append(line)
 
     def note_unplaced(self, batch: Iterable[BalanceTransaction], placed: Mapping[str, bool]) -> None:
+        """Only movements before the last closed settlement closed: the pending judgment and the
+        missing captures look no later (the open settlement's thousands of credits are not kept)."""
+        last_close = self.windows[-1].closes_at if self.windows else None
         for tx in batch:
+            if last_close is None or tx.created_at >= last_close:
+                continue
             if tx.type in CREDITS and tx.payment_id and placed.get(tx.payment_id) is False:
                 self.movements.add(tx.payment_id, tx.id, tx.created_at, tx.result_amount)
                 if tx.capture_id:
