@@ -58,7 +58,7 @@ def test_funds_are_pending_then_available_and_settle_when_available(real):
     assert late, "some payment paid late in a window is settled in the next one"
     before = {t["id"] for t in txs}
     real.control.advance_clock(days=7)  # longer than any hold (3 business days + a weekend)
-    after = api.get("/balances/primary").json()
+    after = api.get("/balances/primary").json().json()
     new = [t for t in _transactions(api) if t["id"] not in before]
     credited_since = sum(cents(t["resultAmount"]) for t in new if t["type"] in ("payment", "capture"))
     assert cents(after["pendingAmount"]) < cents(balance["pendingAmount"]) + credited_since  # something was released
@@ -149,11 +149,15 @@ def test_a_direct_debit_fails_while_its_funds_are_pending(real):
     key = Api(real, real.api_key)
     recent = [p for p in key.all_pages("/payments", "payments")
               if p["status"] == "paid" and p["method"] == "directdebit" and p["paidAt"] >= "2025-03-27"]
+    before = api.get("/balances/primary").json()
     payment = real.control.trigger("payment.failed", recent[0]["id"])["payment"]
     assert payment["status"] == "failed" and "settlementId" not in payment
     tx = _latest(api, "failed-payment")
     assert tx["context"]["failed-payment"]["paymentId"] == payment["id"]
     assert cents(tx["initialAmount"]) == -cents(payment["amount"]) and cents(tx["deductions"]) > 0
+    after = api.get("/balances/primary").json()
+    assert cents(after["availableAmount"]) == cents(before["availableAmount"]), "it takes the pending credit back"
+    assert cents(after["pendingAmount"]) == cents(before["pendingAmount"]) + cents(tx["resultAmount"])
     old = next(p for p in key.all_pages("/payments", "payments") if p["status"] == "paid" and p["paidAt"] < "2025-03-01")
     with pytest.raises(Exception, match="funds are available"):
         real.control.trigger("payment.failed", old["id"])
