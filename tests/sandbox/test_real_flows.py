@@ -58,7 +58,7 @@ def test_funds_are_pending_then_available_and_settle_when_available(real):
     assert late, "some payment paid late in a window is settled in the next one"
     before = {t["id"] for t in txs}
     real.control.advance_clock(days=7)  # longer than any hold (3 business days + a weekend)
-    after = api.get("/balances/primary").json().json()
+    after = api.get("/balances/primary").json()
     new = [t for t in _transactions(api) if t["id"] not in before]
     credited_since = sum(cents(t["resultAmount"]) for t in new if t["type"] in ("payment", "capture"))
     assert cents(after["pendingAmount"]) < cents(balance["pendingAmount"]) + credited_since  # something was released
