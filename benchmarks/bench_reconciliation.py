@@ -8,7 +8,7 @@ process, so each one's peak RSS is its own. The reconciliation backfills the pay
 SQLite store, reconciles every closed settlement of the year, the chargebacks and the balance
 report vs its transactions, and is scored against the scenario's ground truth.
 Goals: reconciliation ≤ 2× the floor and peak memory ≤ 2× the floor's. Use --scenario association-large-real for
-Mollie's real flows (holds, returns, reversals, invoice compensation).
+Mollie's real flows (holds, returns, reversals, invoice compensation, a GBP balance, manual captures).
 Prints one JSON line of figures at the end.
 """
 

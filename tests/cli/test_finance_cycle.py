@@ -80,13 +80,23 @@ def test_a_period_ending_today_notes_the_open_settlement_as_pending_and_shows_pe
     assert "| captures | reversals |" in text
 
 
-def test_with_mollies_real_flows_the_cycle_shows_pending_funds_and_stays_quiet(tmp_path):
+def test_with_mollies_real_flows_a_period_ending_today_shows_both_currencies_and_captures_and_stays_quiet(tmp_path):
+    """Flows "real" (a GBP balance, manual captures, holds …), the default period ending today."""
     code, text = run_cycle(tmp_path, "--scenario", "association-small-real", "--clean", "--seed", "3",
                            "--collection-days", "0")
     assert code == 0
+    assert "today is 2025-03-28" in text and re.search(r"Reconciling 2025-01-01 – 2025-03-29 ", text)
     pending = re.search(r"^- EUR: pending (\d+\.\d\d), available \d+\.\d\d$", text, re.M)
     assert pending and Decimal(pending.group(1)) > 0, "held funds are pending on a real account"
     assert re.search(r"^\| bal_\w+ \| EUR \| [1-9]\d*\.\d\d \| \d+\.\d\d \|$", text, re.M)
+    assert re.search(r"^- GBP: pending \d+\.\d\d, available [1-9]\d*\.\d\d$", text, re.M)
+    assert re.search(r"^\| bal_\w+ \| GBP \| \d+\.\d\d \| \d+\.\d\d \|$", text, re.M)
+    assert re.search(r"^\| stl_\w+ \| \S+ \| \w+ \| [\d-]+ \| EUR \d+\.\d\d \(\d+\) \| EUR ", text, re.M), \
+        "the briefing shows a settlement's captures"
+    assert re.search(r"^\| stl_\w+ \| paidout \| EUR \d+\.\d\d \| EUR \d+\.\d\d \([1-9]\d*\) \|", text, re.M), \
+        "the reconciliation's settlement table shows captures"
+    assert re.search(r"^\| stl_\w+ \| paidout \| GBP ", text, re.M), "the GBP settlements are reconciled too"
+    assert re.search(r"^\| open \| open \| — \| — \| — \| — \| — \| EUR \d+\.\d\d \| pending \| 0 \|$", text, re.M)
     assert "Everything adds up: no discrepancies." in text and "**no**" not in text
 
 

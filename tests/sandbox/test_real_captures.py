@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from .conftest import Api
 
-REAL = {"scenario": "association-small-real-full", "seed": 1}
+REAL = {"scenario": "association-small-real", "seed": 1}
 ORDINARY = {**REAL, "seed": 2}  # a seed with partial captures and a hold still authorized at now
 
 

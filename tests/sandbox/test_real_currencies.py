@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import Api
 
-REAL = {"scenario": "association-small-real-full", "seed": 1, "discrepancies": False}
+REAL = {"scenario": "association-small-real", "seed": 1, "discrepancies": False}
 
 
 def cents(amount: dict) -> int:
@@ -140,9 +140,3 @@ def test_the_default_world_has_one_balance(emulator):
     org = Api(emulator, emulator.organization_token)
     assert [b["currency"] for b in org.all_pages("/balances", "balances")] == ["EUR"]
     assert org.all_pages("/balances?currency=GBP", "balances") == []
-
-
-def test_flows_real_without_gbp_keep_one_balance(emulator_factory):
-    emu = emulator_factory(scenario="association-small-real", seed=1, discrepancies=False)
-    org = Api(emu, emu.organization_token)
-    assert [b["currency"] for b in org.all_pages("/balances", "balances")] == ["EUR"]

@@ -149,11 +149,15 @@ def test_a_direct_debit_fails_while_its_funds_are_pending(real):
     key = Api(real, real.api_key)
     recent = [p for p in key.all_pages("/payments", "payments")
               if p["status"] == "paid" and p["method"] == "directdebit" and p["paidAt"] >= "2025-03-27"]
+    before = api.get("/balances/primary").json()
     payment = real.control.trigger("payment.failed", recent[0]["id"])["payment"]
     assert payment["status"] == "failed" and "settlementId" not in payment
     tx = _latest(api, "failed-payment")
     assert tx["context"]["failed-payment"]["paymentId"] == payment["id"]
     assert cents(tx["initialAmount"]) == -cents(payment["amount"]) and cents(tx["deductions"]) > 0
+    after = api.get("/balances/primary").json()
+    assert cents(after["availableAmount"]) == cents(before["availableAmount"]), "it takes the pending credit back"
+    assert cents(after["pendingAmount"]) == cents(before["pendingAmount"]) + cents(tx["resultAmount"])
     old = next(p for p in key.all_pages("/payments", "payments") if p["status"] == "paid" and p["paidAt"] < "2025-03-01")
     with pytest.raises(Exception, match="funds are available"):
         real.control.trigger("payment.failed", old["id"])

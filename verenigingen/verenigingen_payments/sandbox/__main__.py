@@ -27,8 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--clean", action="store_true", help="plant no discrepancies")
     parser.add_argument("--flows", default="basic", choices=FLOWS,
-                        help="real: pending funds, failed refunds, returned payouts, invoice compensation …; "
-                             "real-full: the same, a second balance in GBP and manual captures")
+                        help="real: pending funds, failed refunds, returned payouts, invoice compensation, "
+                             "a second balance in GBP, manual captures …")
     parser.add_argument("--live", action="store_true", help="issue a live_ API key instead of test_")
     parser.add_argument("--webhook-secret", default=None, help="signing secret for next-gen webhooks")
     parser.add_argument("--time-scale", type=float, default=1.0, help="multiplier for webhook retry intervals")

@@ -14,6 +14,11 @@ from .store import World
 
 HOLD_BUSINESS_DAYS = {0: 2, 1: 1, 2: 3}  # method row code: directdebit, ideal, creditcard
 NEVER = 2**62  # a hold that is never released (planted)
+#: The longest hold a reader of the account may assume per method (the reconciliation's `Holds`: SEPA
+#: direct debit 10 days, the rest 5). A planted payment is decidable only once the settlement due to
+#: hold it by these bounds has closed (planting.py, planting_flows.py).
+HOLD_BOUNDS = {0: 10 * 86400}
+DEFAULT_HOLD_BOUND = 5 * 86400
 
 
 def released_at(method: int, paid: int) -> int:
@@ -33,6 +38,16 @@ def _calendar_days(business_days: int, weekday: int) -> int:
 
 
 _CALENDAR_DAYS = {m: [_calendar_days(n, wd) for wd in range(7)] for m, n in HOLD_BUSINESS_DAYS.items()}
+
+
+def due_by(method: int, paid: int) -> int:
+    """When a payment paid at `paid` is available at the latest by `HOLD_BOUNDS`."""
+    return paid + HOLD_BOUNDS.get(method, DEFAULT_HOLD_BOUND)
+
+
+def last_close(world: World, now: int) -> int:
+    """When the primary balance's latest settlement closed (its window's end) by `now`."""
+    return max((s.end for s in world.settlements_of(0) if s.end <= now), default=world.start)
 
 
 def available_at(world: World, method: int, paid: int) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 
+from .holds import due_by, last_close
 from .money import amount as money
 from .store import CHARGEBACK_REASONS, PHANTOM_ROW, TX_KINDS, World
 
@@ -25,27 +26,34 @@ class Planter:
     def __init__(self, world: World, rng: random.Random, now: int, per_kind: int) -> None:
         self.world, self.rng, self.now, self.per_kind = world, rng, now, per_kind
         self.paid_out = [s for s in world.settlements_of(0) if s.payout_at <= now and len(s.payments) > 5]
+        self.closed_by = last_close(world, now)
         self.used_payments: set[int] = set()
         self.used_settlements: set[int] = set()
         self._events: list[tuple] = []
         self._pending: list[tuple] = []  # (kind, data) completed into ground truth after the ledger is written
 
-    def _settlement(self, exclude_first: bool = False):
-        choices = [s for s in self.paid_out if s.index not in self.used_settlements]
+    def _settlement(self, exclude_first: bool = False, with_due_payments: bool = False):
+        choices = [s for s in self.paid_out if s.index not in self.used_settlements
+                   and (not with_due_payments or self._clean_rows(s, due=True))]
         if exclude_first and len(choices) > 1:
             choices = choices[1:]
         s = self.rng.choice(choices or self.paid_out)
         self.used_settlements.add(s.index)
         return s
 
-    def _clean_payment(self, s, method: int | None = None) -> int:
-        w = self.world
-        rows = [r for r in s.payments if r not in self.used_payments and r not in w.refunds_of
-                and r not in w.chargebacks_of and r not in w.converted
-                and (method is None or w.payments["method"][r] == method)]
+    def _clean_payment(self, s, method: int | None = None, due: bool = False) -> int:
+        rows = self._clean_rows(s, method, due)
         row = self.rng.choice(rows or list(s.payments))
         self.used_payments.add(row)
         return row
+
+    def _clean_rows(self, s, method: int | None = None, due: bool = False) -> list[int]:
+        """`due`: only payments whose settlement by the hold bounds has closed (decidable today)."""
+        w, p = self.world, self.world.payments
+        return [r for r in s.payments if r not in self.used_payments and r not in w.refunds_of
+                and r not in w.chargebacks_of and r not in w.converted
+                and (method is None or p["method"][r] == method)
+                and (not due or due_by(p["method"][r], p["paid"][r]) < self.closed_by)]
 
     def before_ledger(self, refunds: list, chargebacks: list) -> None:
         rng, p = self.rng, self.world.payments
@@ -55,8 +63,8 @@ class Planter:
             s.touch()
             self._pending.append(("settlement_lines_mismatch", s))
 
-            s = self._settlement()
-            row = self._clean_payment(s)
+            s = self._settlement(with_due_payments=True)
+            row = self._clean_payment(s, due=True)
             s.payments.remove(row)
             s.touch()
             p["settlement"][row] = -1

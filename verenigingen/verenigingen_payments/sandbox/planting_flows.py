@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 
-from .holds import NEVER
+from .holds import NEVER, due_by, last_close
 from .money import amount as money
 from .planting import w_settlement_id
 from .resource_ids import invoice_id
@@ -63,15 +63,16 @@ class FlowPlanter:
         """Choose what to plant (nothing the real flows already use) and return the events that plant
         it; `events` (the ledger so far) is changed in place where a booking itself is planted."""
         w, rng, now, out = self.world, self.rng, self.now, []
+        closed_by = last_close(w, now)
         paid_out = [s for s in w.settlements_of(0) if s.payout_at + 4 * DAY <= now and len(s.payments) > 5]
         cbs = w.tables["chargebacks"]
         chargebacks = [c for c in range(cbs.n) if cbs["settlement"][c] >= 0 and c not in real.used_chargebacks
-                       and cbs["created"][c] + 10 * DAY <= now]
+                       and cbs["created"][c] + 10 * DAY < closed_by]
         for c in rng.sample(chargebacks, min(self.per_kind, len(chargebacks))):
             at = cbs["created"][c] + rng.randrange(2 * DAY, 10 * DAY)
             out.append((at, PLANT_REVERSAL, c, 0))
             self.planted.append(("reversal_never_credited", c, at))
-        free = [s for s in paid_out if s.index not in real.used_settlements]
+        free = [s for s in paid_out if s.index not in real.used_settlements and s.payout_at + 3 * DAY < closed_by]
         for s in rng.sample(free, min(self.per_kind, len(free))):
             at = s.payout_at + 3 * DAY
             out.append((at, PLANT_RETURN, s.index, 0))
@@ -81,28 +82,39 @@ class FlowPlanter:
         for s in rng.sample(months, min(self.per_kind, len(months))):
             out.append((s.end + 3600, PLANT_DOUBLE, s.index, 0))
             self.planted.append(("invoice_compensated_twice", s.index, s.end + 3600))
-        self._never_released(paid_out, events)
-        if self.world.full_flows:
-            self._capture_left_out(paid_out)
+        self._never_released(paid_out, events, closed_by)
+        self._capture_left_out(paid_out, closed_by)
         return out
 
-    def _capture_left_out(self, paid_out: list) -> None:
+    def _capture_left_out(self, paid_out: list, closed_by: int) -> None:
         w, caps = self.world, self.world.tables["captures"]
         touched = set(w.refunds_of) | set(w.chargebacks_of)
-        held = [(s, c) for s in paid_out for c in s.captures if caps["payment"][c] not in touched]
+        held = [(s, c) for s in paid_out for c in s.captures if caps["payment"][c] not in touched
+                and due_by(w.payments["method"][caps["payment"][c]], caps["created"][c]) < closed_by]
         for s, c in self.rng.sample(held, min(self.per_kind, len(held))):
             del s.captures[s.captures.index(c)]
             s.touch()
             caps["settlement"][c] = -1
             self.planted.append(("capture_missing_from_settlement", c, s.index))
 
-    def _never_released(self, paid_out: list, events: list[tuple]) -> None:
+    def _never_released(self, paid_out: list, events: list[tuple], closed_by: int) -> None:
         w, p = self.world, self.world.payments
         used = set(w.refunds_of) | set(w.chargebacks_of) | w.converted
-        for s in self.rng.sample(paid_out, min(self.per_kind, len(paid_out))):
-            rows = [r for r in s.payments if r not in used and p["status"][r] == PAID]
-            row = self.rng.choice(rows)
+        status, settlement = p["status"], p["settlement"]
+        unsettled = {_net(p, r) for r in range(p.n)
+                     if status[r] == PAID and settlement[r] < 0 and r not in w.captures_of}
+
+        def candidates(s) -> list[int]:
+            """Paid, due by the hold bounds, and with a net amount no other unsettled payment has: the
+            balance report's pending amount tells which one is stuck by its amount alone."""
+            return [r for r in s.payments if r not in used and p["status"][r] == PAID
+                    and due_by(p["method"][r], p["paid"][r]) < closed_by and _net(p, r) not in unsettled]
+
+        choices = [s for s in paid_out if candidates(s)]
+        for s in self.rng.sample(choices, min(self.per_kind, len(choices))):
+            row = self.rng.choice(candidates(s))
             used.add(row)
+            unsettled.add(_net(p, row))
             del s.payments[s.payments.index(row)]
             s.touch()
             p["settlement"][row] = -1
@@ -137,6 +149,10 @@ class FlowPlanter:
                 t = _tx(w, "payment", row, at)
                 w.ground_truth.append(_entry(kind, [p.id(row), tx.id(t)], tx["initial"][t] + tx["deduction"][t],
                                              "paid payment whose funds were never released nor settled"))
+
+
+def _net(payments, row: int) -> int:
+    return payments["amount"][row] - payments["fee_net"][row] - payments["fee_vat"][row]
 
 
 def _tx(world: World, kind: str, ref: int, at: int) -> int:

@@ -5,6 +5,7 @@ balance transaction and shows in the settlement of the moment it happens (see se
 from __future__ import annotations
 
 from .currencies import balance_of, settled
+from .holds import released_at
 from .store import PAYMENT_STATUSES, REFUND_STATUSES, Settlement, World
 
 FAILED = PAYMENT_STATUSES.index("failed")
@@ -43,7 +44,10 @@ def fail_refund(world: World, r: int, at: int) -> None:
 def fail_paid_payment(world: World, row: int, at: int) -> None:
     """A direct debit whose funds were still pending fails after all (the debtor's bank refused it): a
     `failed-payment` transaction takes the amount back and returns the fee (failed debits cost
-    nothing), the payment is `failed` and leaves the settlement it would have joined."""
+    nothing), the payment is `failed` and leaves the settlement it would have joined. The debit is
+    held until the credit's release (Mollie's docs are silent; sandbox/README.md): what it takes back
+    is the pending credit, so the available amount never sees either."""
+
     p = world.payments
     index = p["settlement"][row]
     if index >= 0:
@@ -52,7 +56,8 @@ def fail_paid_payment(world: World, row: int, at: int) -> None:
         world.settlements[index].touch()
         p["settlement"][row] = -1
     p["status"][row], p["done"][row] = FAILED, at
-    world.add_transaction(at, "failed-payment", row, -p["amount"][row], p["fee_net"][row] + p["fee_vat"][row])
+    world.add_transaction(at, "failed-payment", row, -p["amount"][row], p["fee_net"][row] + p["fee_vat"][row],
+                          available=released_at(p["method"][row], p["paid"][row]))
     _notify(world, "payment", row, "payment.failed")
 
 

@@ -75,12 +75,9 @@ def build_settlement_periods(spec: ScenarioSpec) -> list[Settlement]:
 
 def generate(name: str, seed: int, discrepancies: bool = True, flows: str = "basic") -> tuple[World, int]:
     """Build the scenario's world; returns it and the scenario's 'now' (epoch seconds). `flows="real"`
-    adds what a real account shows (scenario_flows.py), `"real-full"` also a second balance in GBP and
-    manual captures in ordinary seeds; a scenario name ending in "-real" or "-real-full" does the same."""
-    for flows_name in ("real-full", "real"):
-        if name.endswith(f"-{flows_name}"):
-            name, flows = name.removesuffix(f"-{flows_name}"), flows_name
-            break
+    adds what a real account shows (scenario_flows.py); a scenario name ending in "-real" does the same."""
+    if name.endswith("-real"):
+        name, flows = name.removesuffix("-real"), "real"
     if name not in SCENARIOS:
         raise ValueError(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}")
     if flows not in FLOWS:
@@ -96,11 +93,9 @@ def generate(name: str, seed: int, discrepancies: bool = True, flows: str = "bas
     _write_payments(world, spec, rng, members, now)
     real = RealFlows(world, random.Random(f"{name}:{seed}:flows"), now) if world.real_flows else None
     if real:
-        if world.full_flows:
-            real.pay_in_pounds(int(month_start(spec.start, 1).timestamp()))
+        real.pay_in_pounds(int(month_start(spec.start, 1).timestamp()))
         real.fail_direct_debits()
-        if world.full_flows:
-            real.manual_captures()
+        real.manual_captures()
     refunds, chargebacks = _plan_refunds_chargebacks(world, rng, now, real.captured if real else {})
     planter = Planter(world, rng, now, spec.plants_per_kind) if discrepancies else None
     if planter:
@@ -374,6 +369,7 @@ def _write_transactions(world: World, events: list[tuple]) -> None:
             initial, deduction = -c["amount"][row], 0
         elif kind == FAILED_PAYMENT:
             initial, deduction = -amount_col[row], net_col[row] + vat_col[row]
+            available = released_at(method_col[row], p["paid"][row])
         elif kind == CAPTURE:
             initial, deduction = cap["amount"][row], -(cap["fee_net"][row] + cap["fee_vat"][row])
             available = released_at(method_col[cap["payment"][row]], at)

@@ -28,10 +28,9 @@ CAPTURE_MODES = ("automatic", "manual")
 TX_KINDS = ("payment", "refund", "chargeback", "outgoing-transfer", "balance-correction", "refund-compensation",
             "chargeback-reversal", "capture", "failed-payment", "returned-refund", "returned-transfer",
             "canceled-transfer", "invoice-compensation")
-#: "real": pending funds, failed refunds, returned payouts … (scenario_flows.py); "real-full": the same plus a
-#: second balance in GBP and manual captures in ordinary seeds (with their planted kind), which the
-#: reconciliation engine does not reconcile yet.
-FLOWS = ("basic", "real", "real-full")
+#: "real": pending funds, failed refunds, returned payouts, a second balance in GBP, manual captures …
+#: (scenario_flows.py).
+FLOWS = ("basic", "real")
 PAID = PAYMENT_STATUSES.index("paid")
 PHANTOM_ROW = 10**12  # row numbers from here on name payments that do not exist (planted)
 OPEN = PAYMENT_STATUSES.index("open")
@@ -217,10 +216,6 @@ class World:
     @property
     def real_flows(self) -> bool:
         return self.flows != "basic"
-
-    @property
-    def full_flows(self) -> bool:
-        return self.flows == "real-full"
 
     def codec(self, prefix: str) -> IdCodec:
         """Id codec for resources that are not table rows (settlements, invoices, balances …)."""

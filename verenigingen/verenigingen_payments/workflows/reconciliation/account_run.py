@@ -5,7 +5,9 @@ chargebacks once (their reversals are terms of the settlement whose window holds
 those no settlement deducts are kept for the chargeback check), reconcile each settlement closed in
 the period, note the open settlement (a settlement being built: its lines are pending, never
 findings) when the period reaches now, find chargebacks no settlement deducts, check each balance's
-report against its transactions. Paid payments not yet due in a closed settlement are counted as
+report against its transactions. Every balance is reconciled on its own (`balance_books`): its
+settlements' windows, its transactions, the payments and chargebacks that reach it, pending and
+available in its currency. Paid payments not yet due in a closed settlement are counted as
 pending; a `payment_missing_from_settlement` of an earlier run whose payment a settlement now
 holds is resolved, whichever period this run covers. Only one settlement's lines (a page at a
 time) or one page of transactions is in memory.
@@ -24,7 +26,8 @@ from ...observability.recorders import observe_reconciliation_run
 from ...store.ledger import LedgerPayment, PaymentLedger
 from ...store.reconciliation_runs import COMPLETED, OPEN, ReconciliationStore, RunRecord
 from .balance_checks import BalanceTransactionSums, check_balance_report
-from .balance_scan import BalanceScan, named_payments, transactions_without_payment
+from .balance_books import BalanceBook, BalanceBooks
+from .balance_scan import named_payments, transactions_without_payment
 from .discrepancy import Discrepancy, DiscrepancyKind as K, make_discrepancy
 from .inputs import LineKind, Settlement, SettlementLine
 from .mollie_inputs import (
@@ -36,8 +39,8 @@ from .settlement_arithmetic import sum_periods
 from .settlement_check import finish_settlement
 from .settlement_matching import SettlementMatcher
 from .settlement_windows import (
-    CLOSED, Holds, due_span, overdue, pending_payments, pending_since, unsettled_chargeback, unsettled_payments,
-    window_for, windows_of,
+    CLOSED, Holds, PendingPayments, due_span, overdue, pending_payments, pending_since, unsettled_chargeback,
+    unsettled_payments, window_for,
 )
 from .pending_funds import judge_pending
 from .tolerance import Tolerance
@@ -77,7 +80,7 @@ class AccountReconciliation:
     checkpoint: dict = field(default_factory=dict)
     settlement_summaries: list[dict] = field(default_factory=list)
     transactions_checked: int = 0
-    _scan: BalanceScan | None = None
+    _books: BalanceBooks | None = None
     _unsettled_candidates: list[SettlementLine] = field(default_factory=list)
     _reversed: list[SettlementLine] = field(default_factory=list)
     _never_released: dict[str, str] = field(default_factory=dict)
@@ -93,23 +96,30 @@ class AccountReconciliation:
                 sync_payments(self.clients.payments, self.ledger, self.account, clock=self.clock)
                 self._save(ledger_synced=True)
             settlements = [settlement_from(s) for s in self.clients.settlements.iter_settlements()]
-            windows = windows_of(settlements)
             chosen = self._settlements_in_period(settlements)
-            reconciled = {s.id for s in chosen}
-            self._read_chargebacks(windows, reconciled)
-            self._scan = BalanceScan(windows, reconciled)
-            for balance in self.clients.balances.list_balances():
-                self._scan_balance(balance, windows, reconciled)
+            balances = self.clients.balances.list_balances()
+            self._books = BalanceBooks.of(balances, self.clients.balances.get_primary_balance().id, settlements, chosen)
+            self._read_chargebacks()
+            for balance in balances:
+                self._scan_balance(balance, self._books.books[balance.id])
             for settlement in chosen:
                 if settlement.id not in self.checkpoint.get("settlements_done", []):
-                    self._reconcile_settlement(settlement, windows)
+                    self._reconcile_settlement(settlement, self._books.of_settlement(settlement))
+            if not self.checkpoint.get("unsettled_done"):
+                for book in self._books:
+                    self._find_never_released(book)
+                    self._unsettled_payments(book, chosen)
+                self._save(unsettled_done=True, settlements=self.settlement_summaries)
             if not self.checkpoint.get("chargebacks_done"):
-                self._unsettled_chargebacks(windows)
+                self._unsettled_chargebacks()
                 self._reversals_never_credited()
                 self._save(chargebacks_done=True)
-            pending = pending_payments(windows, (p for p in self.ledger.iter_unsettled_paid(
-                self.account, pending_since(windows, self.holds), self.clock() + timedelta(days=1))
-                if p.id not in self._released), self.holds)
+            pending = PendingPayments()
+            for book in self._books:
+                pending_payments(book.windows, self._books.payments_on(book, (
+                    p for p in self.ledger.iter_unsettled_paid(self.account, pending_since(book.windows, self.holds),
+                                                               self.clock() + timedelta(days=1))
+                    if p.id not in self._released)), self.holds, into=pending)
             self._clear_settled_since()
         except Exception as exc:  # recorded on the run, then raised for the caller's log
             self._observe(self.runs.finish_run(
@@ -152,7 +162,7 @@ class AccountReconciliation:
                 pass
         return chosen
 
-    def _reconcile_settlement(self, settlement: Settlement, windows) -> None:
+    def _reconcile_settlement(self, settlement: Settlement, book: BalanceBook) -> None:
         if settlement.status not in CLOSED:
             self._note_open(settlement)
             return
@@ -166,13 +176,9 @@ class AccountReconciliation:
                 known = self._ledger_for(lines, {line.id: item for line, item in batch})
                 marked = matcher.match(lines, known)
                 self.ledger.mark_settled_in(self.account, settlement.id, marked)
-        matcher.match(self._scan.terms.get(settlement.id, ()), {})
+        matcher.match(book.scan.terms.get(settlement.id, ()), {})
         claimed = self.ledger.iter_claimed_by_settlement(self.account, settlement.id, unplaced_only=True)
         findings = finish_settlement(matcher, claimed, self.tolerance)
-        window = next((w for w in windows if w.settlement_id == settlement.id), None)
-        if window is not None:
-            findings += unsettled_payments(window, windows, self.ledger.iter_unsettled_paid(
-                self.account, *due_span(window, self.holds)), self.holds, self._never_released, self._released)
         self._record(findings)
         costs = sum_periods(settlement, self.tolerance).costs_gross
         sums = matcher.sums
@@ -227,56 +233,77 @@ class AccountReconciliation:
         except NotFoundError:
             return None
 
-    def _read_chargebacks(self, windows, reconciled: set[str]) -> None:
-        """One pass over the chargebacks: those in a reconciled window that no settlement deducts, and
-        those Mollie reversed (`reversedAt`) inside a reconciled window, to find their credit."""
+    def _read_chargebacks(self) -> None:
+        """One pass over the chargebacks: those in a reconciled window (of their balance) that no
+        settlement deducts, and those Mollie reversed (`reversedAt`) inside a reconciled window, to
+        find their credit."""
         self._unsettled_candidates, self._reversed = [], []
         for item in self.clients.chargebacks.iter_chargebacks():
             line = chargeback_line(item)
-            window = window_for(windows, line.created_at) if line.created_at else None
-            if not line.settlement_id and window is not None and window.settlement_id in reconciled:
+            book = self._books.of_line(line)
+            window = window_for(book.windows, line.created_at) if line.created_at else None
+            if not line.settlement_id and window is not None and window.settlement_id in book.reconciled:
                 self._unsettled_candidates.append(line)
             reversal = reversal_line(item)
             if reversal is not None:
-                held_by = window_for(windows, reversal.created_at)
-                if held_by is not None and held_by.settlement_id in reconciled:
+                held_by = window_for(book.windows, reversal.created_at)
+                if held_by is not None and held_by.settlement_id in book.reconciled:
                     self._reversed.append(reversal)
 
-    def _scan_balance(self, balance, windows, reconciled: set[str]) -> None:
+    def _scan_balance(self, balance, book: BalanceBook) -> None:
         """One pass over the balance's transactions, newest first, back to the period's start or the
         first reconciled settlement's window (less the longest hold), whichever is earlier: the
         period's transactions against the balance report (once per run) and `BalanceScan`."""
         start, end = amsterdam_midnight(self.period_from), amsterdam_midnight(self.period_until)
-        opened = [w.opens_after for w in windows if w.settlement_id in reconciled and w.opens_after is not None]
+        opened = [w.opens_after for w in book.windows if w.settlement_id in book.reconciled and w.opens_after is not None]
         scan_from = min([start, *(moment - self.holds.longest for moment in opened)])
         check = balance.id not in self.checkpoint.get("balances_done", [])
         sums = BalanceTransactionSums(balance.id, balance.currency, f"{balance.id}:{self.period_from}:{self.period_until}")
         in_scan = (transaction_from(t) for t in self.clients.balances.iter_transactions(balance.id))
         for batch in _batches(_between(in_scan, scan_from, end)):
             for tx in batch:
-                self._scan.note(tx)
+                book.scan.note(tx)
             placed = self.ledger.placement(self.account, named_payments(batch))
-            self._scan.note_unplaced(batch, placed)
+            book.scan.note_unplaced(batch, placed)
             if check:
                 in_period = [tx for tx in batch if tx.created_at >= start]
                 sums.add_many(in_period)
                 self._record(transactions_without_payment(in_period, placed, self._fetch_and_store))
         if check:
             self._check_balance_report(balance, sums)
-        self._find_never_released(balance, windows, reconciled, end)
 
-    def _find_never_released(self, balance, windows, reconciled: set[str], end: datetime) -> None:
+    def _unsettled_payments(self, book: BalanceBook, chosen: list[Settlement]) -> None:
+        """Paid payments no settlement holds, each found by the closed settlement due to hold it; run
+        once every reconciled settlement's lists are matched (a capture places its payment only then)."""
+        for settlement in chosen:
+            window = book.window_of(settlement.id)
+            if window is None or settlement.status not in CLOSED:
+                continue
+            findings = unsettled_payments(window, book.windows, self._books.payments_on(book, self.ledger.iter_unsettled_paid(
+                self.account, *due_span(window, self.holds))), self.holds, self._never_released, self._released,
+                book.scan.unplaced_captures)
+            self._record(findings)
+            for summary in self.settlement_summaries:
+                if summary["id"] == settlement.id:
+                    summary["discrepancies"] += len(findings)
+
+    def _find_never_released(self, book: BalanceBook) -> None:
         """Which overdue payments are still pending on this balance (see `pending_funds`)."""
-        if not windows or windows[-1].closes_at > end or not self._scan.movements.by_payment:
+        windows, end = book.windows, amsterdam_midnight(self.period_until)
+        movements = book.scan.movements
+        movements.forget(pid for pid, placed in self.ledger.placement(self.account, movements.by_payment).items()
+                         if placed)
+        if not windows or windows[-1].closes_at > end or not movements.by_payment:
             return
         closed_at = windows[-1].closes_at
         day = closed_at.astimezone(AMSTERDAM).date()
-        report = report_from(self.clients.balances.get_report(balance.id, day - timedelta(days=1), day),
-                             balance.currency)
-        first = min((w.opens_after for w in windows if w.settlement_id in reconciled and w.opens_after), default=None)
-        late = self.ledger.iter_unsettled_paid(self.account, first - self.holds.longest if first else None, closed_at)
-        verdict = judge_pending(report.close_pending, closed_at, self.holds.longest, self._scan.movements,
-                                overdue(windows, late, self.holds, reconciled), self.tolerance)
+        report = report_from(self.clients.balances.get_report(book.id, day - timedelta(days=1), day), book.currency)
+        opened = [w.opens_after for w in windows if w.settlement_id in book.reconciled]
+        first = None if None in opened else min(opened, default=None)
+        late = self._books.payments_on(book, self.ledger.iter_unsettled_paid(
+            self.account, first - self.holds.longest if first else None, closed_at))
+        verdict = judge_pending(report.close_pending, closed_at, self.holds.longest, movements,
+                                overdue(windows, late, self.holds, book.reconciled), self.tolerance)
         self._never_released.update(verdict.never_released)
         self._released.update(verdict.released)
 
@@ -285,12 +312,13 @@ class AccountReconciliation:
             K.REVERSAL_NEVER_CREDITED, line.settlement_amount or line.amount, (line.id, line.payment_id), line.id,
             payment_id=line.payment_id, reversed_at=line.created_at.isoformat(),
             chargeback_reversal_transaction=None,
-        ) for line in self._reversed if line.id not in self._scan.credited)
+        ) for line in self._reversed if line.id not in self._books.of_line(line).scan.credited)
 
-    def _unsettled_chargebacks(self, windows) -> None:
+    def _unsettled_chargebacks(self) -> None:
         for batch in _batches(self._unsettled_candidates):
             known = self.ledger.get_payments(self.account, {line.payment_id for line in batch})
-            findings = [f for f in (unsettled_chargeback(line, windows, known.get(line.payment_id)) for line in batch) if f]
+            findings = [f for f in (unsettled_chargeback(line, self._books.of_line(line).windows, known.get(line.payment_id))
+                                    for line in batch) if f]
             self._record(findings)
 
     def _clear_settled_since(self) -> None:

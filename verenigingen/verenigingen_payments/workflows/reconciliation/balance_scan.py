@@ -3,7 +3,8 @@
 - the settlement terms Mollie lists nowhere (reversal credits, returned refunds, payouts paid
   again, corrections), by the reconciled settlement whose window holds them;
 - which chargebacks were credited back (a `chargeback-reversal` transaction names them);
-- the payment/capture movements of payments no settlement places yet (for `pending_funds`);
+- the payment/capture movements of payments no settlement places yet (for `pending_funds`), and
+  the captures among them (a capture no settlement lists is `capture_missing_from_settlement`);
 - movements naming a payment Mollie does not have.
 
 Only what a reconciled settlement needs and the few unplaced movements are kept.
@@ -23,6 +24,7 @@ from .transaction_types import REVERSAL
 
 WITHOUT_PAYMENT = {"refund": K.REFUND_WITHOUT_PAYMENT, "chargeback": K.CHARGEBACK_WITHOUT_PAYMENT}
 CREDITS = ("payment", "capture")
+FAILURES = ("failed-payment", "unauthorized-direct-debit")  # a credit taken back while it was pending
 
 
 @dataclass
@@ -32,6 +34,7 @@ class BalanceScan:
     terms: dict[str, list[SettlementLine]] = field(default_factory=dict)
     credited: set[str] = field(default_factory=set)
     movements: UnplacedMovements = field(default_factory=UnplacedMovements)
+    unplaced_captures: dict[str, str] = field(default_factory=dict)  # payment id -> its capture
 
     def note(self, tx: BalanceTransaction) -> None:
         if tx.type == REVERSAL and tx.chargeback_id:
@@ -44,9 +47,18 @@ class BalanceScan:
             self.terms.setdefault(held_by.settlement_id, []).append(line)
 
     def note_unplaced(self, batch: Iterable[BalanceTransaction], placed: Mapping[str, bool]) -> None:
+        """Only movements before the last closed settlement closed: the pending judgment and the
+        missing captures look no later (the open settlement's thousands of credits are not kept)."""
+        last_close = self.windows[-1].closes_at if self.windows else None
         for tx in batch:
+            if last_close is None or tx.created_at >= last_close:
+                continue
             if tx.type in CREDITS and tx.payment_id and placed.get(tx.payment_id) is False:
                 self.movements.add(tx.payment_id, tx.id, tx.created_at, tx.result_amount)
+                if tx.capture_id:
+                    self.unplaced_captures.setdefault(tx.payment_id, tx.capture_id)
+            elif tx.type in FAILURES and tx.payment_id:
+                self.movements.fail(tx.payment_id, tx.created_at)
 
 
 def named_payments(batch: Iterable[BalanceTransaction]) -> set[str]:

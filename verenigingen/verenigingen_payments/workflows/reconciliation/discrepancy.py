@@ -36,6 +36,7 @@ class DiscrepancyKind(str, Enum):
     RETURNED_PAYOUT_NEVER_REPAID = "returned_payout_never_repaid"
     INVOICE_COMPENSATED_TWICE = "invoice_compensated_twice"
     PENDING_FUNDS_NEVER_RELEASED = "pending_funds_never_released"
+    CAPTURE_MISSING_FROM_SETTLEMENT = "capture_missing_from_settlement"
 
     def __str__(self) -> str:
         return self.value
@@ -139,6 +140,10 @@ SUGGESTED_ACTIONS: dict[DiscrepancyKind, str] = {
     DiscrepancyKind.PENDING_FUNDS_NEVER_RELEASED: (
         "The payment's hold ended long ago but Mollie still counts its money as pending and paid it out in "
         "no settlement: ask Mollie support to release the funds."
+    ),
+    DiscrepancyKind.CAPTURE_MISSING_FROM_SETTLEMENT: (
+        "The capture was booked on the balance and its funds were due in this settlement, but no settlement "
+        "lists it: ask Mollie support which settlement pays the captured amount out before booking it as received."
     ),
     DiscrepancyKind.INVOICE_COMPENSATED_TWICE: (
         "Mollie took the same invoice from the balance twice: ask Mollie support to refund the second deduction."

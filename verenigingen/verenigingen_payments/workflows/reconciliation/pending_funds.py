@@ -32,13 +32,24 @@ class UnplacedMovements:
     """The payment/capture movements (their result amounts) of payments no settlement places yet."""
 
     by_payment: dict[str, tuple[str, datetime, Amount]] = field(default_factory=dict)
+    failed_at: dict[str, datetime] = field(default_factory=dict)
 
     def add(self, payment_id: str, transaction_id: str, created_at: datetime, result: Amount) -> None:
         self.by_payment.setdefault(payment_id, (transaction_id, created_at, result))
 
+    def forget(self, payment_ids: Iterable[str]) -> None:
+        """Payments a settlement placed after all (a capture's payment, once its settlement is matched)."""
+        for payment_id in list(payment_ids):
+            self.by_payment.pop(payment_id, None)
+
+    def fail(self, payment_id: str, created_at: datetime) -> None:
+        """A `failed-payment` (or `unauthorized-direct-debit`) took the pending credit back."""
+        self.failed_at.setdefault(payment_id, created_at)
+
     def recent(self, since: datetime, until: datetime, excluding: set[str]) -> list[tuple[str, Amount]]:
+        """Credits made in [since, until) and still on the balance at `until`."""
         return [(pid, r) for pid, (_, at, r) in self.by_payment.items()
-                if since <= at < until and pid not in excluding]
+                if since <= at < until and pid not in excluding and self.failed_at.get(pid, until) >= until]
 
 
 @dataclass(frozen=True)

@@ -35,30 +35,23 @@ class SettlementMatcher:
     findings: list[Discrepancy] = field(default_factory=list)
     explained: Amount = field(init=False)
     explained_by: list[str] = field(default_factory=list)
-    _seen: set[tuple[LineKind, str]] = field(default_factory=set)
-    _paid_listed: set[str] = field(default_factory=set)
+    _seen: dict[str, LineKind] = field(default_factory=dict)  # line id -> its kind (ids are unique across lists)
 
     def __post_init__(self) -> None:
         self.sums = SettlementSums(self.settlement.currency)
         self.explained = Amount.zero(self.settlement.currency)
 
-    @property
-    def listed_payment_ids(self) -> set[str]:
-        return self._paid_listed
-
     def match(self, lines: Iterable[SettlementLine], ledger: Mapping[str, LedgerPayment]) -> list[str]:
         """Match a batch; returns the payment ids to mark as settled in this settlement."""
         to_mark: list[str] = []
         for line in lines:
-            key = (line.kind, line.id)
-            if key in self._seen:
+            if self._seen.get(line.id) is line.kind:
                 self._duplicate(line)
                 continue
-            self._seen.add(key)
+            self._seen[line.id] = line.kind
             self.sums.add(line)
             payment = ledger.get(line.payment_id)
             if line.kind is LineKind.PAYMENT:
-                self._paid_listed.add(line.id)
                 if self._match_payment(line, payment):
                     to_mark.append(line.id)
             elif line.kind is LineKind.REFUND and payment is None:
@@ -76,7 +69,7 @@ class SettlementMatcher:
         """Payments whose Mollie object names this settlement but which it does not list."""
         sid, currency = self.settlement.id, self.settlement.currency
         for payment in claimed:
-            if payment.id in self._paid_listed or payment.settled_in == sid:  # listed, or placed by its capture
+            if self._seen.get(payment.id) is LineKind.PAYMENT or payment.settled_in == sid:  # listed, or by its capture
                 continue
             amount = payment.settlement_amount or payment.amount
             if amount.currency == currency:

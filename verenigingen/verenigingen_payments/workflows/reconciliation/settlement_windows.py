@@ -110,10 +110,10 @@ def pending_since(windows: list[SettlementWindow], holds: Holds) -> datetime | N
     return windows[-1].closes_at - holds.longest if windows else None
 
 
-def pending_payments(windows: list[SettlementWindow], payments: Iterable[LedgerPayment], holds: Holds
-                     ) -> PendingPayments:
-    """Of unsettled paid payments, those whose due settlement has not closed yet."""
-    pending = PendingPayments()
+def pending_payments(windows: list[SettlementWindow], payments: Iterable[LedgerPayment], holds: Holds,
+                     into: PendingPayments | None = None) -> PendingPayments:
+    """Of unsettled paid payments, those whose due settlement has not closed yet (added to `into`)."""
+    pending = PendingPayments() if into is None else into
     for p in payments:
         if p.paid_at and (not windows or p.paid_at + holds.of(p.method) >= windows[-1].closes_at):
             pending.add(p)
@@ -123,11 +123,13 @@ def pending_payments(windows: list[SettlementWindow], payments: Iterable[LedgerP
 def unsettled_payments(
     window: SettlementWindow, windows: list[SettlementWindow], payments: Iterable[LedgerPayment], holds: Holds,
     never_released: Mapping[str, str] | None = None, released: Set[str] = frozenset(),
+    captures: Mapping[str, str] | None = None,
 ) -> list[Discrepancy]:
     """Findings for the unsettled paid payments whose due settlement is `window` (read with
     `due_span`); the others are due in another window or not due yet (pending). A payment in
     `never_released` (payment id → its transaction) is still pending on the balance; one in
-    `released` was available before its holder closed, so its holder is due to hold it."""
+    `released` was available before its holder closed, so its holder is due to hold it; one in
+    `captures` (payment id → its capture) was captured by hand, so its capture is what is missing."""
     findings = []
     for p in payments:
         due = window_for(windows, p.paid_at) if p.id in released and p.paid_at else due_window(windows, p, holds)
@@ -140,6 +142,14 @@ def unsettled_payments(
                 paid_at=p.paid_at.isoformat() if p.paid_at else None, payment_amount=money(p.amount),
                 hold=str(holds.of(p.method)), closed_without_it=window.settlement_id,
                 balance_transaction=never_released[p.id], funds="still pending on the balance",
+            ))
+            continue
+        if captures and p.id in captures:
+            findings.append(make_discrepancy(
+                K.CAPTURE_MISSING_FROM_SETTLEMENT, p.amount_captured or p.amount,
+                (captures[p.id], p.id, holder.settlement_id), captures[p.id], payment_id=p.id,
+                captured_at=p.paid_at.isoformat() if p.paid_at else None, expected_settlement=holder.settlement_id,
+                closed_without_it=window.settlement_id, hold=str(holds.of(p.method)), listed_by_a_settlement=False,
             ))
             continue
         findings.append(make_discrepancy(
