@@ -114,18 +114,14 @@ class BatchDrainer:
         if flight.closed.is_set():
             return
         flight.started = time.perf_counter()
-        if self._paused_until is not None:
-            flight.skipped = True
-            ready.put(flight)
+        if self._skipped_while_paused(flight, ready):
             return
         handed_over = False
         try:
             with self._locks.hold(resource_key(flight.record)):
                 if flight.closed.is_set():  # the pass ended while this thread waited for the lock
                     return
-                if self._paused_until is not None:
-                    flight.skipped = True
-                    ready.put(flight)
+                if self._skipped_while_paused(flight, ready):  # the pause began while it waited
                     handed_over = True
                     return
                 try:
@@ -141,6 +137,14 @@ class BatchDrainer:
                 return
             flight.error = exc
             ready.put(flight)
+
+    def _skipped_while_paused(self, flight: _InFlight, ready: queue.SimpleQueue) -> bool:
+        """Hand the flight back unfetched when the drainer has paused."""
+        if self._paused_until is None:
+            return False
+        flight.skipped = True
+        ready.put(flight)
+        return True
 
     def _close(self, flight: _InFlight) -> None:
         try:
