@@ -165,3 +165,17 @@ def test_unsettled_paid_payments_page_past_equal_payment_times(engine):
         minutes=i)) for i in range(1200)])
     found = [p.id for p in ledger.iter_unsettled_paid("acct", None, T0 + timedelta(days=2))]
     assert sorted(found) == [f"tr_{i:05d}" for i in range(1200)] and len(set(found)) == 1200
+
+
+@pytest.mark.parametrize("count", [1, 3, 511, 513, 1100])
+def test_lookups_of_any_number_of_ids_answer_exactly_those(engine, count):
+    ledger = SqlPaymentLedger(engine)
+    ledger.upsert_payments("acct", [payment(i, settlement_id=None if i % 3 else "stl_a") for i in range(1200)])
+    wanted = [f"tr_{i:05d}" for i in range(0, 2 * count, 2)] + ["tr_missing"]
+    known = [pid for pid in wanted if pid != "tr_missing" and int(pid[3:]) < 1200]
+    assert sorted(ledger.get_payments("acct", wanted)) == sorted(known)
+    assert ledger.placement("acct", wanted) == {pid: int(pid[3:]) % 3 == 0 for pid in known}
+    ledger.mark_settled_in("acct", "stl_b", wanted)
+    assert all(p.settled_in == "stl_b" for p in ledger.get_payments("acct", wanted).values())
+    assert ledger.upsert_payments("acct", [payment(i) for i in range(count)]) == count
+    assert ledger.count("acct") == 1200

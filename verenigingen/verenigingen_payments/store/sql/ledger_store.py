@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from ...core.models.money import Amount, amount_text
 from ..ledger import UNPLACED_STATUSES, LedgerPayment, SyncCursor
+from .in_lists import padded_chunks
 from .retry import retry_on_lock_conflict
 from .schema import ensure_schema
 from .tables.ledger import mollie_payment as t, mollie_payment_sync as sync
@@ -66,8 +67,8 @@ class SqlPaymentLedger:
 
         def work() -> int:
             with self._engine.begin() as conn:
-                existing = set(conn.scalars(sa.select(t.c.payment_id).where(
-                    t.c.account == account, t.c.payment_id.in_(list(rows)))))
+                existing = {pid for chunk in padded_chunks(list(rows)) for pid in conn.scalars(
+                    sa.select(t.c.payment_id).where(t.c.account == account, t.c.payment_id.in_(chunk)))}
                 fresh = [r for pid, r in rows.items() if pid not in existing]
                 if fresh:
                     conn.execute(t.insert(), fresh)
@@ -87,8 +88,7 @@ class SqlPaymentLedger:
         wanted = list(dict.fromkeys(ids))
         found: dict[str, LedgerPayment] = {}
         with self._engine.connect() as conn:
-            for i in range(0, len(wanted), _ID_CHUNK):
-                chunk = wanted[i:i + _ID_CHUNK]
+            for chunk in padded_chunks(wanted):
                 for r in conn.execute(sa.select(t).where(t.c.account == account, t.c.payment_id.in_(chunk))):
                     found[r.payment_id] = _payment(r)
         return found
@@ -100,8 +100,8 @@ class SqlPaymentLedger:
 
         def work() -> None:
             with self._engine.begin() as conn:
-                for i in range(0, len(ids), _ID_CHUNK):
-                    conn.execute(t.update().where(t.c.account == account, t.c.payment_id.in_(ids[i:i + _ID_CHUNK]))
+                for chunk in padded_chunks(ids):
+                    conn.execute(t.update().where(t.c.account == account, t.c.payment_id.in_(chunk))
                                  .values(settled_in=settlement_id))
 
         retry_on_lock_conflict(work)
@@ -110,10 +110,10 @@ class SqlPaymentLedger:
         wanted = list(dict.fromkeys(ids))
         found: dict[str, bool] = {}
         with self._engine.connect() as conn:
-            for i in range(0, len(wanted), _ID_CHUNK):
+            for chunk in padded_chunks(wanted):
                 for pid, status, settlement, settled_in in conn.execute(sa.select(
                         t.c.payment_id, t.c.status, t.c.settlement_id, t.c.settled_in).where(
-                        t.c.account == account, t.c.payment_id.in_(wanted[i:i + _ID_CHUNK]))):
+                        t.c.account == account, t.c.payment_id.in_(chunk))):
                     found[pid] = bool(status not in UNPLACED_STATUSES or settlement or settled_in)
         return found
 

@@ -291,9 +291,9 @@ class AccountReconciliation:
         """Which overdue payments are still pending on this balance (see `pending_funds`)."""
         windows, end = book.windows, amsterdam_midnight(self.period_until)
         movements = book.scan.movements
-        movements.forget(pid for pid, placed in self.ledger.placement(self.account, movements.by_payment).items()
-                         if placed)
-        if not windows or windows[-1].closes_at > end or not movements.by_payment:
+        for payment_ids in movements.payment_ids():
+            movements.forget(pid for pid, placed in self.ledger.placement(self.account, payment_ids).items() if placed)
+        if not windows or windows[-1].closes_at > end or not len(movements):
             return
         closed_at = windows[-1].closes_at
         day = closed_at.astimezone(AMSTERDAM).date()

@@ -7,7 +7,7 @@
   the captures among them (a capture no settlement lists is `capture_missing_from_settlement`);
 - movements naming a payment Mollie does not have.
 
-Only what a reconciled settlement needs and the few unplaced movements are kept.
+Only what a reconciled settlement needs is kept; the unplaced movements live outside Python's heap.
 """
 
 from __future__ import annotations
@@ -34,7 +34,11 @@ class BalanceScan:
     terms: dict[str, list[SettlementLine]] = field(default_factory=dict)
     credited: set[str] = field(default_factory=set)
     movements: UnplacedMovements = field(default_factory=UnplacedMovements)
-    unplaced_captures: dict[str, str] = field(default_factory=dict)  # payment id -> its capture
+
+    @property
+    def unplaced_captures(self) -> Mapping[str, str]:
+        """Payment id -> its capture, of the captured payments among the unplaced movements."""
+        return self.movements.captures
 
     def note(self, tx: BalanceTransaction) -> None:
         if tx.type == REVERSAL and tx.chargeback_id:
@@ -54,9 +58,7 @@ class BalanceScan:
             if last_close is None or tx.created_at >= last_close:
                 continue
             if tx.type in CREDITS and tx.payment_id and placed.get(tx.payment_id) is False:
-                self.movements.add(tx.payment_id, tx.id, tx.created_at, tx.result_amount)
-                if tx.capture_id:
-                    self.unplaced_captures.setdefault(tx.payment_id, tx.capture_id)
+                self.movements.add(tx.payment_id, tx.id, tx.created_at, tx.result_amount, tx.capture_id)
             elif tx.type in FAILURES and tx.payment_id:
                 self.movements.fail(tx.payment_id, tx.created_at)
 
