@@ -205,7 +205,8 @@ class TestCollectionsJob(CollectionsSiteCase):
 
 def _bounced_earlier(address: str) -> None:
     """Frappe's queue could not deliver the member's last email: the address bounced."""
-    frappe.sendmail(recipients=[address], subject="Nieuwsbrief", message="<p>Nieuws</p>", delayed=True)
+    frappe.sendmail(recipients=[address], subject="Nieuwsbrief", message="<p>Nieuws</p>", delayed=True,
+                    sender="penningmeester@example.org")
     name = frappe.get_all("Email Queue Recipient", filters={"recipient": address}, pluck="parent")[0]
     frappe.db.set_value("Email Queue", name, "status", "Error")
     frappe.db.commit()

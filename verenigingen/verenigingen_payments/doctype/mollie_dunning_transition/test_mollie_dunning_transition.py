@@ -43,11 +43,11 @@ class TestMollieDunningTransition(FrappeTestCase):
                            "chargeback", date(2025, 4, 3), AT, AT)
         opened, created = store.open_case(case, Transition(*case.key, "", DUE, "chargeback: MD06", AT))
         self.assertTrue(created)
-        store.save_case(*opened.moved(REMINDER_1, "contact: MD06 (Refund request by end customer)", AT,
+        store.save_case(*opened.moved(REMINDER_1, "contact: MD06 (Refund request by member)", AT,
                                       decision="contact", next_action_on=date(2025, 4, 17)))
         doc = frappe.get_doc(CASE, record_name(*case.key))
         self.assertEqual([(t.idx, t.from_state, t.to_state) for t in doc.transitions], [(1, "", DUE), (2, DUE, REMINDER_1)])
-        self.assertEqual((doc.reason, doc.decision, doc.version), ("Refund request by end customer", "contact", 1))
+        self.assertEqual((doc.reason, doc.decision, doc.version), ("Refund request by member", "contact", 1))
         doc.state, doc.note = "paid", "Gebeld: betaalt via de link."
         doc.transitions[0].cause = "rewritten"
         doc.save()

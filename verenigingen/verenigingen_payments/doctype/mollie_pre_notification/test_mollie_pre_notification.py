@@ -58,6 +58,6 @@ class TestMolliePrenotification(FrappeTestCase):
         store = FrappeCollectionStore(commit=False)
         store.add_notification(notice(1, status=EXCEPTION, detail="no email address", member="1043"))
         store.add_notification(notice(1, member="1044"))
-        self.assertEqual(frappe.get_all(NOTICE, filters={"settings_name": ACCOUNT, "status": EXCEPTION},
-                                        fields=["member_reference", "detail"], as_list=True),
-                         [("1043", "no email address")])
+        listed = frappe.get_all(NOTICE, filters={"settings_name": ACCOUNT, "status": EXCEPTION},
+                                fields=["member_reference", "detail"], as_list=True)
+        self.assertEqual([tuple(row) for row in listed], [("1043", "no email address")])

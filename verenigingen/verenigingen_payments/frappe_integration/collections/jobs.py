@@ -52,7 +52,7 @@ def run_account(account: str, *, clock: Callable[[], datetime] | None = None,
     store = store or FrappeCollectionStore()
     config = FrappeSettingsProvider().get_config(account)
     settings, policy = account_config(account)
-    postbox = FrappeEmailPostbox(sender=None, bounced=bounced_addresses())
+    postbox = FrappeEmailPostbox(sender=settings.contact, bounced=bounced_addresses())
     result = AccountDay()
     result.notices = PreNotifier(config, store, postbox, clock=clock, settings=settings).run()
     service = CollectionService(config, store, postbox, clock=clock, policy=policy, settings=settings)
