@@ -22,10 +22,7 @@ from verenigingen.verenigingen_payments.collection.dunning import STATES
 @site_command
 def collections(settings: str | None, states: tuple[str, ...], unreached: bool, run: bool):
     """Dunning cases: state, member, period, amount, reason in plain words and the next action."""
-    import frappe
-
     from verenigingen.verenigingen_payments.frappe_integration.collections.jobs import run_collections_daily
-    from verenigingen.verenigingen_payments.frappe_integration.collections.store import CASE
 
     failed = False
     if run:
@@ -41,6 +38,18 @@ def collections(settings: str | None, states: tuple[str, ...], unreached: bool, 
                        f"{outcome['retries_scheduled']} retries scheduled, {outcome['retries_sent']} sent, "
                        f"{outcome['reminders']} reminders ({outcome['unreached']} not reached), "
                        f"{outcome['recovered']} recovered, {outcome['errors']} held by a Mollie error")
+    rows = case_rows(settings, states, unreached)
+    click.echo(case_table(rows))
+    click.echo(f"{len(rows)} case(s)")
+    if failed:
+        raise SystemExit(EXIT_FAILED)
+
+
+def case_rows(settings: str | None, states: tuple[str, ...] = (), unreached: bool = False) -> list:
+    import frappe
+
+    from verenigingen.verenigingen_payments.frappe_integration.collections.store import CASE
+
     filters: dict = {}
     if settings:
         filters["settings_name"] = settings
@@ -48,14 +57,14 @@ def collections(settings: str | None, states: tuple[str, ...], unreached: bool, 
         filters["state"] = ["in", list(states)]
     if unreached:
         filters["unreached"] = 1
-    rows = frappe.get_all(CASE, filters=filters, order_by="settings_name, period, member_reference",
+    return frappe.get_all(CASE, filters=filters, order_by="settings_name, period, member_reference",
                           fields=["settings_name", "member_reference", "period", "state", "amount", "currency",
                                   "reason_code", "reason", "decision", "next_action_on", "unreached_reason"])
-    click.echo(render_table(
+
+
+def case_table(rows: list) -> str:
+    return render_table(
         ["Account", "Member", "Period", "State", "Amount", "Reason", "Decision", "Next action", "Not reached"],
         [[r.settings_name, r.member_reference, r.period, r.state, f"{r.currency} {r.amount:.2f}",
           f"{r.reason_code} {r.reason}".strip() or "—", r.decision or "", r.next_action_on or "",
-          r.unreached_reason or ""] for r in rows], right_aligned={4}))
-    click.echo(f"{len(rows)} case(s)")
-    if failed:
-        raise SystemExit(EXIT_FAILED)
+          r.unreached_reason or ""] for r in rows], right_aligned={4})

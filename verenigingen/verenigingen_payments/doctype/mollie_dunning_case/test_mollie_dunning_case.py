@@ -15,6 +15,7 @@ from datetime import date, datetime, timezone
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from verenigingen.commands.collections import case_rows, case_table
 from verenigingen.verenigingen_payments.api import collections as collections_api
 from verenigingen.verenigingen_payments.api.dashboard import get_dashboard_metrics
 from verenigingen.verenigingen_payments.cli.collections_run import charge_proof
@@ -26,6 +27,7 @@ from verenigingen.verenigingen_payments.collection.figures import monthly_figure
 from verenigingen.verenigingen_payments.collection.scoring import score_decisions
 from verenigingen.verenigingen_payments.collection.store import EXCEPTION
 from verenigingen.verenigingen_payments.core.models.money import Amount
+from verenigingen.verenigingen_payments.disputes.reason_codes import explain_reason
 from verenigingen.verenigingen_payments.frappe_integration.collections import figures
 from verenigingen.verenigingen_payments.frappe_integration.collections.jobs import run_collections_daily
 from verenigingen.verenigingen_payments.frappe_integration.collections.store import (
@@ -181,6 +183,17 @@ class TestCollectionsJob(CollectionsSiteCase):
         sent = frappe.db.count(NOTICE, {"settings_name": ACCOUNT, "status": "sent"})
         self.assertGreater(sent, 100)
         self.assertTrue(frappe.db.exists(NOTICE, {"settings_name": ACCOUNT, "payment_id": ["is", "set"]}))
+
+    def test_bench_mollie_collections_lists_the_cases_by_state_with_the_reason_in_plain_words(self):
+        rows = case_rows(ACCOUNT, ("suspended", "reminder_1", "reminder_2"))
+        self.assertEqual(len(rows), sum(1 for c in self.store.list_cases(ACCOUNT) if c.state in REMINDED))
+        table = case_table(rows).splitlines()
+        self.assertEqual(table[0].split()[:4], ["Account", "Member", "Period", "State"])
+        bounced = next(line for line in table if f" {self.bounced_member} " in line)
+        self.assertIn("email address bounced", bounced)
+        for row, line in zip(rows, table[2:]):
+            self.assertIn(f"{row.reason_code} {explain_reason(row.reason_code).title}", line)
+        self.assertEqual([r.member_reference for r in case_rows(ACCOUNT, unreached=True)], [self.bounced_member])
 
     def test_the_report_the_cards_and_the_dashboard_show_the_same_figures(self):
         expected = monthly_figures(self.store.list_cases(ACCOUNT))
