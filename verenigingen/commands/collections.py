@@ -2,7 +2,8 @@
 `--state` (repeatable) and `--unreached`, each with its member, period, amount, reason in plain words,
 decision and next action; `--run` runs the collections day first (pre-notifications due, failures,
 retries, reminders), as the daily job does, for the named account or every account with collections
-enabled. Exit 1 when a run held a member's step (a Mollie error) or an account's run failed.
+enabled (an account without collections enabled is refused, exit 3: a run may charge members). Exit 1
+when a run held a member's step (a Mollie error) or an account's run failed.
 """
 
 from __future__ import annotations
@@ -22,10 +23,15 @@ from verenigingen.verenigingen_payments.collection.dunning import STATES
 @site_command
 def collections(settings: str | None, states: tuple[str, ...], unreached: bool, run: bool):
     """Dunning cases: state, member, period, amount, reason in plain words and the next action."""
+    from verenigingen.verenigingen_payments.core.errors import ConfigurationError
+    from verenigingen.verenigingen_payments.frappe_integration.collections.account import collection_accounts
     from verenigingen.verenigingen_payments.frappe_integration.collections.jobs import run_collections_daily
 
     failed = False
     if run:
+        if settings and settings not in collection_accounts():
+            raise ConfigurationError(f"collections are not enabled for {settings!r} (Mollie Settings → Collections, "
+                                     "with its backend API on): nothing is run")
         for account, outcome in run_collections_daily([settings] if settings else None).items():
             if isinstance(outcome, str):
                 failed = True

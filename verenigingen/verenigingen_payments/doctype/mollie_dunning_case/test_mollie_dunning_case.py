@@ -231,6 +231,14 @@ def _footprint() -> tuple:
 
 
 class TestCompareAndSet(CollectionsSiteCase):
+    def test_one_accounts_failure_does_not_stop_the_others(self):
+        now = datetime.fromisoformat(self.emulator.control.now())
+        results = run_collections_daily(["_Test No Such Collections Account", ACCOUNT], clock=lambda: now)
+        self.assertEqual(results["_Test No Such Collections Account"], "ConfigurationError")
+        self.assertIsInstance(results[ACCOUNT], dict)
+        self.assertGreater(results[ACCOUNT]["pre_notifications"]["sent"], 0)
+        self.assertTrue(frappe.db.exists("Error Log", {"method": "Collections of _Test No Such Collections Account failed"}))
+
     def test_two_connections_moving_one_case_cannot_both_win(self):
         at = datetime(2025, 4, 3, 9, tzinfo=timezone.utc)
         case = DunningCase(ACCOUNT, "race-1", "2025-04", DUE, "MD06", "", Amount.of("12.50", "EUR"), "cst_race",
