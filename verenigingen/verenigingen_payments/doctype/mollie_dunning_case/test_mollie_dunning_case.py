@@ -231,6 +231,18 @@ def _footprint() -> tuple:
 
 
 class TestCompareAndSet(CollectionsSiteCase):
+    def test_a_mollie_error_while_pre_notifying_holds_the_notices_not_the_collections_day(self):
+        now = datetime.fromisoformat(self.emulator.control.now())
+        self.emulator.control.inject_fault(method="GET", path="/v2/subscriptions*", status=503, count=1)
+        try:
+            [result] = run_collections_daily([ACCOUNT], clock=lambda: now).values()
+        finally:
+            self.emulator.control.clear_faults()
+        self.assertEqual((result["pre_notifications"]["sent"], result["errors"]), (0, 1))
+        self.assertEqual(frappe.db.count(NOTICE, {"settings_name": ACCOUNT}), 0)
+        self.assertTrue(frappe.db.exists("Error Log", {"method": f"Collections of {ACCOUNT}: pre-notifications held"}))
+
+
     def test_one_accounts_failure_does_not_stop_the_others(self):
         now = datetime.fromisoformat(self.emulator.control.now())
         results = run_collections_daily(["_Test No Such Collections Account", ACCOUNT], clock=lambda: now)

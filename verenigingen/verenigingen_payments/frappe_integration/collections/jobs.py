@@ -6,7 +6,8 @@ their payday, reminders with a payment link, follow-ups), on the DocType-backed 
 Resumable: every write is committed as it is made (the store's `commit=True`), so a run that stops
 half-way leaves each case where it was and the next run takes it up; a retry sent again carries the same
 idempotency key and Mollie answers with the payment it already made. Isolated: one account's failure
-is rolled back, logged, and the others go on; one member's Mollie error holds that member's step only.
+is rolled back, logged, and the others go on; one member's Mollie error holds that member's step only, and
+a Mollie error while pre-notifying holds the pre-notifications (until the next run), not the collections day.
 Failures are looked for `LOOKBACK` days back, never before the account's "Follow Failures From".
 A member who cannot be reached (no email address, or one that bounced) is an exception on the
 pre-notification or flagged on the case, listed on the desk, and never blocks the others.
@@ -22,6 +23,7 @@ import frappe
 
 from verenigingen.verenigingen_payments.collection.prenotification import NoticeCounts, PreNotifier
 from verenigingen.verenigingen_payments.collection.service import CollectionService, DayCounts
+from verenigingen.verenigingen_payments.core.errors import MollieError
 from verenigingen.verenigingen_payments.frappe_integration.settings.provider import FrappeSettingsProvider
 
 from .account import account_config, collection_accounts, follow_from
@@ -35,6 +37,7 @@ LOOKBACK = timedelta(days=14)  # a debit fails days after it was created, a char
 class AccountDay:
     notices: NoticeCounts = field(default_factory=NoticeCounts)
     day: DayCounts = field(default_factory=DayCounts)
+    notices_held: str = ""  # the Mollie error that held today's pre-notifications, if one did
 
     def as_dict(self) -> dict:
         n, d = self.notices, self.day
@@ -42,7 +45,7 @@ class AccountDay:
                                       "exceptions": len(n.exceptions), "linked": n.linked},
                 "failures": d.failures, "retries_scheduled": d.retries_scheduled, "retries_sent": d.retries_sent,
                 "reminders": d.reminders, "recovered": d.recovered, "suspended": d.suspended, "canceled": d.canceled,
-                "unreached": len(d.exceptions), "errors": len(d.errors)}
+                "unreached": len(d.exceptions), "errors": len(d.errors) + bool(self.notices_held)}
 
 
 def run_account(account: str, *, clock: Callable[[], datetime] | None = None,
@@ -54,7 +57,13 @@ def run_account(account: str, *, clock: Callable[[], datetime] | None = None,
     settings, policy = account_config(account)
     postbox = FrappeEmailPostbox(sender=settings.contact, bounced=bounced_addresses())
     result = AccountDay()
-    result.notices = PreNotifier(config, store, postbox, clock=clock, settings=settings).run()
+    try:
+        result.notices = PreNotifier(config, store, postbox, clock=clock, settings=settings).run()
+    except MollieError as exc:  # the day's retries and reminders still go out; the notices are taken up tomorrow
+        frappe.db.rollback()  # the notices not yet committed go with their emails
+        frappe.log_error(title=f"Collections of {account}: pre-notifications held",
+                         message=f"{type(exc).__name__}: {exc}\nThe next run sends what is due then.")
+        result.notices_held = f"{type(exc).__name__}: {exc}"
     service = CollectionService(config, store, postbox, clock=clock, policy=policy, settings=settings)
     since = clock() - LOOKBACK
     start = follow_from(account)

@@ -7,7 +7,8 @@ compare-and-set on `version` under `SELECT … FOR UPDATE`, written with its tra
 transaction; with `commit=True` (the daily job, `bench mollie collections --run`) every write is
 committed at once, so a retry claimed before its payment is created stays claimed whatever happens
 next, and a worker never holds a case's row lock longer than one write. A pre-notification is named by
-its account, collection and version, so the same version is never stored (or sent) twice.
+its account, collection and version, so the same version is never stored (or sent) twice; it is committed
+with the email queue row that announces it (a second worker's insert waits on the name, then finds it).
 
 The outbox of member messages belongs outside a site: here messages go on Frappe's email queue
 (`email_postbox`), so the outbox is always empty. A member who could not be reached is flagged on the
@@ -191,8 +192,7 @@ class FrappeCollectionStore:
             doc.insert(ignore_permissions=True)
         except frappe.DuplicateEntryError:
             return False
-        self._done()
-        return True
+        return True  # not committed yet: the next commit takes it together with the email it announces
 
     def link_notification_payment(self, account: str, collection_key: str, payment_id: str) -> None:
         frappe.db.set_value(NOTICE, {"settings_name": account, "collection_key": collection_key}, "payment_id", payment_id,
