@@ -32,6 +32,8 @@ scheduler_events = {
         # Disputes (issue 9): the daily chargeback sync (one case per chargeback) and the recovery-payment follow-up.
         "verenigingen.verenigingen_payments.frappe_integration.disputes.jobs.sync_chargebacks_daily",
         "verenigingen.verenigingen_payments.frappe_integration.disputes.jobs.refresh_recovery_payments",
+        # Collections (issue 20): pre-notifications due, then the collections day of every account with collections on.
+        "verenigingen.verenigingen_payments.frappe_integration.collections.jobs.run_collections_daily",
     ],
     "cron": {
         # Reconciliation (issue 8): the deployment guide's 02:00 job, and an hourly pass for accounts whose

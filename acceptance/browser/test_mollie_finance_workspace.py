@@ -20,7 +20,7 @@ import pytest
 from acceptance.browser import desk
 
 MORNING_CARDS = ["Reconciliation (yesterday)", "Next Payout", "Webhook Backlog", "Disputes Due"]
-WORKSPACE_CARDS = 10
+WORKSPACE_CARDS = 13
 
 
 @pytest.fixture(scope="module")

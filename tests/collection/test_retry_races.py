@@ -5,7 +5,7 @@ turn a repeated retry into the payment already made."""
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from tests.collection.helpers import Clock, config_for
 from verenigingen.verenigingen_payments.clients import PaymentsClient, SubscriptionsClient
@@ -14,6 +14,7 @@ from verenigingen.verenigingen_payments.collection.failures import RETRY_METADAT
 from verenigingen.verenigingen_payments.collection.paydays import collection_period
 from verenigingen.verenigingen_payments.collection.postbox import OutboxPostbox
 from verenigingen.verenigingen_payments.collection.service import CollectionService
+from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
 from verenigingen.verenigingen_payments.store.sql.collection_store import SqlCollectionStore
 
 
@@ -165,3 +166,45 @@ def test_a_reactivation_racing_the_retry_never_charges_the_period_twice(emulator
         assert payments == [] and "membership ended" in store.transitions(*case.key)[-1].cause
     else:
         assert saved.state == RETRIED and [saved.retry_payment_id] == [p.id for p in payments]
+
+def test_a_retry_between_a_cancellation_and_the_new_membership_waits_and_goes_out_once(emulator, sql_engine):
+    """The member changes membership (the old subscription canceled, the new one made moments later) and the
+    retry runs in between: it waits a day instead of writing the period off, then goes out on the new one."""
+    config, store = config_for(emulator), SqlCollectionStore(sql_engine)
+    [subscription] = active_members(config, 1)
+    case = scheduled_retry(config, store, subscription)
+    subscriptions = SubscriptionsClient(config)
+    emulator.control.advance_clock(days=28)  # the retry's payday, 2025-04-25
+    subscriptions.cancel_subscription(subscription.customer_id, subscription.id)
+    moments_later = Clock(datetime.fromisoformat(emulator.control.now()) + timedelta(minutes=5))
+    service = CollectionService(config, store, OutboxPostbox(store, moments_later), clock=moments_later)
+    service.run_retries()
+    held = store.get_case(*case.key)
+    assert (held.state, held.next_action_on) == (RETRY_SCHEDULED, moments_later.now.astimezone(AMSTERDAM).date()
+                                                  + timedelta(days=1))
+    assert retry_payments(config, case.customer_id) == []
+    subscriptions.create_subscription(subscription.customer_id, subscription.amount, "1 month", "Contributie (termijn 2)",
+                                      start_date=date(2025, 5, 1), mandate_id=subscription.mandate_id)
+    moments_later.now += timedelta(days=1)
+    service.run_retries()
+    service.run_retries()
+    saved = store.get_case(*case.key)
+    [payment] = retry_payments(config, case.customer_id)
+    assert saved.state == RETRIED and saved.retry_payment_id == payment.id
+    assert [t.to_state for t in store.transitions(*case.key)] == ["due", RETRY_SCHEDULED, RETRIED]
+
+
+def test_a_membership_not_renewed_within_the_day_cancels_the_held_retry(emulator, sql_engine):
+    config, store = config_for(emulator), SqlCollectionStore(sql_engine)
+    [subscription] = active_members(config, 1)
+    case = scheduled_retry(config, store, subscription)
+    emulator.control.advance_clock(days=28)  # the retry's payday, 2025-04-25
+    SubscriptionsClient(config).cancel_subscription(subscription.customer_id, subscription.id)
+    clock = Clock(datetime.fromisoformat(emulator.control.now()) + timedelta(minutes=5))
+    service = CollectionService(config, store, OutboxPostbox(store, clock), clock=clock)
+    service.run_retries()
+    assert store.get_case(*case.key).state == RETRY_SCHEDULED
+    clock.now += timedelta(days=1)
+    service.run_retries()
+    assert store.get_case(*case.key).state == CANCELED
+    assert retry_payments(config, case.customer_id) == []

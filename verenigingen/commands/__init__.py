@@ -8,6 +8,7 @@ from verenigingen.commands import (
     accounts,  # noqa: F401  (registers test-connection, balances)
     adoption,  # noqa: F401  (registers adopt)
     bank,  # noqa: F401  (registers bank import|match)
+    collections,  # noqa: F401  (registers collections)
     gdpr,  # noqa: F401  (registers gdpr export|erase)
     operations,  # noqa: F401  (registers health, check-config)
     reconciliation,  # noqa: F401  (registers reconcile, sync-payments)

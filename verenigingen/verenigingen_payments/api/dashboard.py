@@ -20,6 +20,7 @@ from verenigingen.verenigingen_payments.api.conventions import (
     resolve_settings_name,
 )
 from verenigingen.verenigingen_payments.core.calendar import AMSTERDAM
+from verenigingen.verenigingen_payments.frappe_integration.collections import figures as collection_figures
 from verenigingen.verenigingen_payments.frappe_integration.common.roles import VIEW_ROLES
 from verenigingen.verenigingen_payments.frappe_integration.monitoring import morning_facts
 from verenigingen.verenigingen_payments.frappe_integration.monitoring.dashboard_site import (
@@ -40,14 +41,16 @@ from verenigingen.verenigingen_payments.monitoring.desk_cards import NO_ACCOUNT,
 @checked_arguments
 def get_dashboard_metrics(settings: str | None = None, refresh: int | str | None = None) -> dict:
     """Balances, next settlement, 30/90-day volume, fees and fee rate, refunds, chargebacks, open
-    disputes, the last reconciliation run and the subscription figures of one account, and `totals`
+    disputes, the last reconciliation run and the subscription figures of one account, its collections
+    per dues month (`collections`: at risk, recovered, recovery rate, days to recover), and `totals`
     over every enabled account (incomplete, naming the accounts missing, when one could not be read);
     money as exact strings."""
     require_role(VIEW_ROLES)
     name = resolve_settings_name(settings)
     with mollie_errors_as_http(name):
         metrics = account_metrics(name, refresh=bool(frappe.utils.cint(refresh)))
-    return {**metrics, "totals": site_totals(every_account_metrics())}
+    collections = collection_figures.as_dict(collection_figures.site_figures([name]))
+    return {**metrics, "collections": collections, "totals": site_totals(every_account_metrics())}
 
 
 def _today() -> date:

@@ -6,7 +6,9 @@ or link settles the period.
 No period is charged twice: a retry is claimed by moving its case to `retried` (compare-and-set) before
 the payment is created, and the payment carries an idempotency key derived from member, period and
 attempt, so a crashed or concurrent worker that sends it again gets Mollie's first answer back. A
-membership that ended before the retry cancels it; links are created only once retries are over.
+membership that ended before the retry cancels it — unless it ended less than a day ago (a change of
+membership cancels the old subscription before it creates the new one), then the retry waits a day and
+goes out on the new subscription, or the period is canceled; links are created only once retries are over.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from .postbox import Postbox
 from .store import CollectionStore
 
 ENDED_SUBSCRIPTIONS = ("canceled", "completed")
+RESUBSCRIBE_GRACE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,11 @@ class CollectionService:
             subscription = self._subscriptions.get_subscription(case.customer_id, case.subscription_id)
             if subscription.status.value in ENDED_SUBSCRIPTIONS:
                 successor = self._active_subscription(case.customer_id)
+                if successor is None and self._may_resubscribe(subscription):
+                    # not a move of the state machine (a retry decision is counted once): the date moves on
+                    self._save(replace(case, next_action_on=self.today() + timedelta(days=1), updated_at=self._clock()),
+                               None)
+                    return
                 if successor is None:
                     self._cancel(case, f"membership ended ({subscription.status.value}) before retry {attempt}")
                     return
@@ -159,6 +167,13 @@ class CollectionService:
                                          retries_done=attempt, mandate_id=mandate_id, next_action_on=None))
         if claimed is not None:
             self._send_retry(claimed)
+
+    def _may_resubscribe(self, subscription) -> bool:
+        """A membership canceled less than `RESUBSCRIBE_GRACE` ago may be a change of membership whose new
+        subscription is still being made (cancel, then create): the retry waits a day instead of writing
+        the period off."""
+        ended = subscription.canceled_at
+        return ended is not None and timedelta(0) <= self._clock() - ended < RESUBSCRIBE_GRACE
 
     def _active_subscription(self, customer_id: str) -> str | None:
         """A reactivated member's new subscription (it starts after the periods already charged)."""

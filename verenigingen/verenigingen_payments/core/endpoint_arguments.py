@@ -153,6 +153,7 @@ ENDPOINTS: dict[str, dict[str, Argument]] = {
     _API + "bank.payouts_at_bank": {"settings": SETTINGS, "iban": Argument(Text(IBAN, "an IBAN")), "from_date": DAY,
                                     "until_date": DAY, "business_days": Argument(WholeNumber(1, 10))},
     _API + "bank.card_payouts_at_bank": {"filters": FILTERS},
+    **{f"{_API}collections.card_{card}": {"filters": FILTERS} for card in ("dues_at_risk", "dues_recovered")},
     _API + "dashboard.get_dashboard_metrics": {"settings": SETTINGS, "refresh": FLAG},
     **{f"{_API}dashboard.card_{card}": {"filters": FILTERS} for card in _CARDS},
     _API + "disputes.request_recovery_payment": {

@@ -7,6 +7,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_url
 
+from verenigingen.verenigingen_payments.frappe_integration.collections import account as collections_account
 from verenigingen.verenigingen_payments.frappe_integration.security import audit_events
 from verenigingen.verenigingen_payments.frappe_integration.settings import rules
 from verenigingen.verenigingen_payments.frappe_integration.settings.provider import custom_base_url_allowed
@@ -28,11 +29,13 @@ class MollieSettings(Document):
             rules.api_base_url_problem(self.api_base_url, allowed=custom_base_url_allowed()),
             rules.recipients_problem(self.alert_recipients, alerts_enabled=bool(self.enable_balance_alerts)),
             *rules.number_problems({field: self.get(field) for field in NUMBER_FIELDS}),
+            *collections_account.problems(self),
         ]
         problems = [p for p in problems if p]
         if problems:
             frappe.throw("<br>".join(problems), title=_("Invalid Mollie Settings"))
         self.alert_recipients = ", ".join(rules.split_recipients(self.alert_recipients)) or None
+        collections_account.stamp_start(self)
         self._derive_mode()
 
     def before_save(self):

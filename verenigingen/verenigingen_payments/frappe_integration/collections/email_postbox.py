@@ -44,3 +44,15 @@ class FrappeEmailPostbox:
         subject, body = render_email(kind, language, message)
         frappe.sendmail(recipients=[recipient], subject=subject, message=body, sender=self._sender, delayed=True)
         return SENT, ""
+
+
+def bounced_addresses(days: int = 90) -> frozenset[str]:
+    """Addresses whose latest email of the last `days` Frappe's queue could not deliver (status Error):
+    Frappe v15 keeps no bounce list of its own, and a reminder to such an address would fail the same way."""
+    rows = frappe.db.sql(
+        """select r.recipient, q.status from `tabEmail Queue Recipient` r
+           join `tabEmail Queue` q on q.name = r.parent
+           where q.creation >= %s order by q.creation, q.name""",
+        frappe.utils.add_days(frappe.utils.now_datetime(), -days))
+    latest = {recipient.lower(): status for recipient, status in rows if recipient}
+    return frozenset(address for address, status in latest.items() if status == "Error")

@@ -3,7 +3,8 @@ the finding half of GDPR export and erasure (`gdpr.service`).
 
 A subject is found by `customer_id` and `member_reference` in the ledger and the subscriptions; the
 Mollie ids those rows carry (payments, subscriptions, mandates, chargebacks) then find the dispute
-cases and the webhook deliveries about them. Webhook rows are matched by `resource_id`/`parent_id`,
+cases and the webhook deliveries about them; the collections' dunning cases (with their transitions) and
+pre-notifications are found by customer and member. Webhook rows are matched by `resource_id`/`parent_id`,
 and by the customer id inside a body stored in clear (encrypted bodies are matched by ids only).
 Money is read as exact text (`CAST … AS CHAR`): Frappe's driver would turn DECIMAL into float.
 """
@@ -24,12 +25,17 @@ SUBSCRIPTION_DRIFT = "Mollie Subscription Drift"
 DISPUTE_CASE = "Dispute Case"
 DISPUTE_EVIDENCE = "Dispute Evidence"
 WEBHOOK_LOG = "Mollie Webhook Log"
+DUNNING_CASE = "Mollie Dunning Case"
+DUNNING_TRANSITION = "Mollie Dunning Transition"
+PRE_NOTIFICATION = "Mollie Pre-notification"
 
 MONEY_COLUMNS = {
     PAYMENT: ("amount",),
     SUBSCRIPTION: ("amount",),
     SUBSCRIPTION_PAYMENT: ("amount", "amount_charged_back", "amount_refunded"),
     DISPUTE_CASE: ("amount", "settlement_amount"),
+    DUNNING_CASE: ("amount",),
+    PRE_NOTIFICATION: ("amount",),
 }
 
 
@@ -78,9 +84,7 @@ def find_subject_records(subject: Subject) -> SubjectRecords:
     found = SubjectRecords()
     members = {subject.member_reference} - {None}
     subscriptions = _names(SUBSCRIPTION, [("customer_id", subject.customer_id), ("member_reference", members)])
-    members |= set(frappe.db.sql_list(
-        f"select distinct member_reference from `tab{SUBSCRIPTION}` where name in %(n)s", {"n": tuple(subscriptions)})
-    ) if subscriptions else set()
+    members |= _column_values(SUBSCRIPTION, subscriptions, ("member_reference",))
     payments = _names(PAYMENT, [("customer_id", subject.customer_id), ("member_reference", members)])
     sub_payments = _names(SUBSCRIPTION_PAYMENT, [("subscription", subscriptions), ("member_reference", members)])
     found.rows[PAYMENT] = payments
@@ -101,6 +105,12 @@ def find_subject_records(subject: Subject) -> SubjectRecords:
     found.rows[DISPUTE_CASE] = cases
     found.rows[DISPUTE_EVIDENCE] = _names(DISPUTE_EVIDENCE, [("dispute_case", cases)])
     found.rows[WEBHOOK_LOG] = _webhook_rows(subject.customer_id, ids)
+    dunning = _names(DUNNING_CASE, [("customer_id", subject.customer_id), ("member_reference", members)])
+    found.rows[DUNNING_CASE] = dunning
+    members |= _column_values(DUNNING_CASE, dunning, ("member_reference",))
+    found.rows[DUNNING_TRANSITION] = _names(DUNNING_TRANSITION, [("parent", dunning)])
+    found.rows[PRE_NOTIFICATION] = _names(PRE_NOTIFICATION, [("customer_id", subject.customer_id),
+                                                             ("member_reference", members)])
     found.member_references = members
     found.mollie_ids = ids
     return found

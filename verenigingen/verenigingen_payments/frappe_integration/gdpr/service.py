@@ -2,7 +2,7 @@
 file, and erase it by pseudonymisation. Both are audited in the Mollie Audit Log.
 
 Export: `gdpr_records` finds the rows (ledger, subscriptions and their payments/events/drift, dispute
-cases and evidence, webhook deliveries); `core.compliance.gdpr.build_export` adds the audit entries that
+cases and evidence, webhook deliveries, collections' dunning cases, transitions and pre-notifications); `core.compliance.gdpr.build_export` adds the audit entries that
 name the subject by pseudonym token (every audit-key version) and `encrypt_export` seals the bundle
 (canonical JSON) in an AES-GCM envelope bound to the export id; `gdpr_export_files` keeps it as a
 private File. Sealed values (webhook bodies, evidence) are opened for the bundle.
@@ -42,11 +42,15 @@ from verenigingen.verenigingen_payments.doctype.mollie_subscription.mollie_subsc
 from verenigingen.verenigingen_payments.doctype.mollie_subscription_event.mollie_subscription_event import (
     event_name,
 )
+from verenigingen.verenigingen_payments.frappe_integration.collections.store import record_name as dunning_case_name
 from verenigingen.verenigingen_payments.frappe_integration.gdpr import export_files as gdpr_export_files
 from verenigingen.verenigingen_payments.frappe_integration.gdpr.records import (
     DISPUTE_CASE,
     DISPUTE_EVIDENCE,
+    DUNNING_CASE,
+    DUNNING_TRANSITION,
     PAYMENT,
+    PRE_NOTIFICATION,
     SUBSCRIPTION,
     SUBSCRIPTION_DRIFT,
     SUBSCRIPTION_EVENT,
@@ -208,6 +212,25 @@ def _rekey_events(found, members: dict[str, str]) -> int:
     return rekeyed
 
 
+def _pseudonymise_dunning_cases(found, customer: dict[str, str], members: dict[str, str]) -> int:
+    """A dunning case is named by (account, member, period): name, key and member change together, and its
+    transition rows follow; its note becomes "[erased]"."""
+    done = 0
+    for name in found.names(DUNNING_CASE):
+        account, member, period, customer_id = frappe.db.get_value(
+            DUNNING_CASE, name, ["settings_name", "member_reference", "period", "customer_id"])
+        new_member = members.get(member, member)
+        new_name = dunning_case_name(account, new_member, period)
+        frappe.db.sql(f"""update `tab{DUNNING_CASE}` set name=%(new)s, case_key=%(new)s, member_reference=%(member)s,
+                          customer_id=%(customer)s, note=if(coalesce(note,'')='', note, %(erased)s), modified=%(at)s
+                          where name=%(old)s""",
+                      {"new": new_name, "member": new_member, "customer": customer.get(customer_id, customer_id),
+                       "erased": ERASED, "at": frappe.utils.now_datetime(), "old": name})
+        frappe.db.sql(f"update `tab{DUNNING_TRANSITION}` set parent=%s where parent=%s", (new_name, name))
+        done += 1
+    return done
+
+
 def _delete_history(doctype: str, names: list[str]) -> int:
     if not names:
         return 0
@@ -274,6 +297,10 @@ def erase_subject(customer_id: str, member_reference: str | None = None, *, acto
     done[DISPUTE_EVIDENCE] = _set(DISPUTE_EVIDENCE, evidence, "summary=%(erased)s, body=null, file_url=null",
                                   {"erased": ERASED})
     done["history_rows_deleted"] = _delete_history(DISPUTE_CASE, cases) + _delete_history(DISPUTE_EVIDENCE, evidence)
+    done["history_rows_deleted"] += _delete_history(DUNNING_CASE, found.names(DUNNING_CASE))
+    done[DUNNING_CASE] = _pseudonymise_dunning_cases(found, customer, members)
+    done[PRE_NOTIFICATION] = _replace(PRE_NOTIFICATION, found.names(PRE_NOTIFICATION), "customer_id", customer) + \
+        _replace(PRE_NOTIFICATION, found.names(PRE_NOTIFICATION), "member_reference", members)
     done[WEBHOOK_LOG] = _set(WEBHOOK_LOG, found.names(WEBHOOK_LOG),
                              "body=null, headers='{}', client_ip=null, personal_data_purged=1", {})
     done["export_files_deleted"] = _delete_earlier_exports(trail, customer_id)

@@ -5,11 +5,16 @@ both are audited; the endpoints are for managers only."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timezone
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from verenigingen.verenigingen_payments.collection.dunning import DunningCase, Transition
+from verenigingen.verenigingen_payments.collection.store import PreNotification
+from verenigingen.verenigingen_payments.core.models.money import Amount
 from verenigingen.verenigingen_payments.core.security.encryption import is_envelope
+from verenigingen.verenigingen_payments.frappe_integration.collections.store import FrappeCollectionStore
 from verenigingen.verenigingen_payments.frappe_integration.gdpr import export_files as gdpr_export_files
 from verenigingen.verenigingen_payments.frappe_integration.gdpr import service as gdpr_site
 from verenigingen.verenigingen_payments.frappe_integration.security import seams as security_seams
@@ -30,7 +35,8 @@ MEMBER = "GDPR-MEMBER-0001"
 PAY_1, PAY_2, PAY_OTHER = "tr_GdprPay00001", "tr_GdprPay00002", "tr_GdprPayOther1"
 SUBSCRIPTION = f"{SETTINGS}:{MEMBER}:1"
 LEAK_TABLES = ("Mollie Payment", "Mollie Subscription", "Mollie Subscription Payment", "Mollie Subscription Event",
-               "Dispute Case", "Dispute Evidence", "Mollie Webhook Log")
+               "Dispute Case", "Dispute Evidence", "Mollie Webhook Log", "Mollie Dunning Case",
+               "Mollie Dunning Transition", "Mollie Pre-notification")
 
 
 def _payment(payment_id, customer_id, amount, member=None):
@@ -60,7 +66,21 @@ def _subject(status="canceled"):
     case = dispute_case(SETTINGS, "DC-gdpr-000001", customer_id=CUSTOMER, payment_id=PAY_2,
                         note="Jan Gdpr called about it")
     evidence(case, "call with Jan", "Jan Gdpr says his IBAN changed")
+    _collections(MEMBER, CUSTOMER)
     return webhook
+
+
+def _collections(member, customer_id):
+    """A dunning case (with a note about the member) and a pre-notification of the subject."""
+    at = datetime(2025, 4, 3, 9, tzinfo=timezone.utc)
+    store = FrappeCollectionStore(commit=False)
+    case = DunningCase(SETTINGS, member, "2025-04", "due", "MD06", "", Amount.of("12.50", "EUR"), customer_id,
+                       PAY_2, "chargeback", date(2025, 4, 3), at, at)
+    store.open_case(case, Transition(SETTINGS, member, "2025-04", "", "due", "chargeback: MD06", at))
+    frappe.db.set_value("Mollie Dunning Case", {"member_reference": member}, "note", "Jan Gdpr belt terug")
+    store.add_notification(PreNotification(SETTINGS, "sub_GdprSub0001", "sub_GdprSub0001:2025-05", 1, member,
+                                           customer_id, date(2025, 5, 1), Amount.of("12.50", "EUR"), "mdt_GdprMandate1",
+                                           "VER-GDPR-1", "NL69ZZZ123456780000", "sent", "", at))
 
 
 def _ledger_total():
@@ -118,6 +138,10 @@ class TestGdprExport(GdprSiteCase):
         self.assertEqual(json.loads(sections["Mollie Webhook Log"][0]["body"])["customerId"], CUSTOMER)
         self.assertEqual(sections["Mollie Webhook Log"][0]["name"], webhook)
         self.assertEqual(sections["Dispute Evidence"][0]["body"], "Jan Gdpr says his IBAN changed")
+        self.assertEqual([(c["member_reference"], c["amount"]) for c in sections["Mollie Dunning Case"]],
+                         [(MEMBER, "12.500000000")])
+        self.assertEqual([t["cause"] for t in sections["Mollie Dunning Transition"]], ["chargeback: MD06"])
+        self.assertEqual([n["mandate_reference"] for n in sections["Mollie Pre-notification"]], ["VER-GDPR-1"])
         self.assertNotIn(OTHER, json.dumps(bundle))
 
     def test_export_and_opening_are_audited_and_a_later_export_lists_them(self):
