@@ -164,6 +164,40 @@ class TestEngineInsideTheSite(ReconciliationTestCase):
             t for t in truth if t["kind"] == "settlement_lines_mismatch")["amount"]["value"]))
 
 
+class TestMolliesRealFlowsInsideTheSite(ReconciliationTestCase):
+    """Mollie's real flows (holds and pending funds, failed direct debits, returned refunds, chargeback
+    reversals, returned payouts paid again, invoice compensation, manual captures, a GBP balance) on the
+    DocType stores, with the clock at the emulator's today so that the period reaches the open settlement."""
+
+    def reconcile(self, emu: MollieEmulator):
+        from verenigingen.verenigingen_payments.frappe_integration.reconciliation.stores import frappe_stores
+        from verenigingen.verenigingen_payments.workflows.reconciliation_engine import Period, reconcile_account
+
+        settings(self.account, secret_key=emu.api_key, organization_access_token=emu.organization_token,
+                 api_base_url=emu.base_url, retry_max_attempts=1, reconciliation_tolerance=0.01)
+        now = datetime.fromisoformat(emu.control.now())
+        run = reconcile_account(self.account, frappe_stores(), Period(date(2024, 12, 1), date(2025, 4, 1)),
+                                clock=lambda: now)
+        return run, self.store.list_discrepancies(self.account, run_id=run.run_id)
+
+    def test_a_clean_account_reconciles_without_a_finding_in_both_currencies(self):
+        with MollieEmulator("association-small", seed=4, discrepancies=False, flows="real") as emu:
+            run, found = self.reconcile(emu)
+        self.assertEqual((run.status, run.settlements_checked), (COMPLETED, 8))
+        self.assertEqual([(f.kind, f.ids) for f in found], [])
+        self.assertEqual({b["currency"] for b in run.totals["balances"]}, {"EUR", "GBP"})
+        self.assertTrue(any(s.get("pending") for s in run.totals["settlements"]))  # the open one: noted, never checked
+
+    def test_every_planted_kind_of_the_real_flows_is_found_exactly(self):
+        with MollieEmulator("association-small", seed=1, flows="real") as emu:
+            run, found = self.reconcile(emu)
+            truth = emu.control.ground_truth()
+        scores = score([(f.kind, f.ids) for f in found], truth)
+        self.assertEqual(len(scores), 11)
+        self.assertEqual({k: (s.precision, s.recall) for k, s in scores.items()}, {k: (1.0, 1.0) for k in scores})
+        self.assertEqual(Counter(f.kind for f in found), Counter(t["kind"] for t in truth))
+
+
 class TestScheduling(ReconciliationTestCase):
     def test_only_accounts_switched_on_and_past_their_hour_without_a_completed_run_are_due(self):
         prefix = self.account

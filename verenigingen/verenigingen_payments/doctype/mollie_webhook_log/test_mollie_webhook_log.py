@@ -180,6 +180,28 @@ class TestSiteWebhooks(WebhookAccountTestCase):
         self.assertEqual(frappe.db.get_value("Mollie Payment", f"{ACCOUNT}:{self.payment_id}", "payment_id"),
                          self.payment_id)
 
+    def test_a_chargeback_and_its_reversal_each_apply_and_the_ledger_follows_mollie(self):
+        """Paid → charged back → reversed (A → B → A): three transitions, three effects; the same state
+        delivered again is a duplicate, and the ledger ends where Mollie is (no amount charged back)."""
+        control = self.emulator.control
+        payment = next(p for p in PaymentsClient(ACCOUNT).list_payments(max_items=250)
+                       if str(p.status) == "paid" and p.amount_charged_back is None and p.amount_refunded is None
+                       and p.id != self.payment_id)
+        name = f"{ACCOUNT}:{payment.id}"
+        answers = [self.classic(payment_id=payment.id).body["status"]]
+        chargeback = control.trigger("payment.chargeback", payment.id, amount=str(payment.amount.value),
+                                     reason="MD06")["chargeback"]
+        answers.append(self.classic(payment_id=payment.id).body["status"])
+        self.assertEqual(frappe.db.get_value("Mollie Payment", name, "amount_charged_back"),
+                         str(payment.amount.value))
+        control.advance_clock(days=1)
+        control.trigger("chargeback.reverse", chargeback["id"])
+        answers.append(self.classic(payment_id=payment.id).body["status"])
+        answers.append(self.classic(payment_id=payment.id).body["status"])
+        self.assertEqual(answers, ["processed", "processed", "processed", "duplicate"])
+        self.assertFalse(frappe.db.get_value("Mollie Payment", name, "amount_charged_back"))
+        self.assertIsNone(PaymentsClient(ACCOUNT).get_payment(payment.id).amount_charged_back)
+
     def test_a_wrong_secret_is_refused_with_a_rejected_row(self):
         earlier = {r.name for r in self.rows(status="rejected")}  # a site may hold real refusals already
         answer = self.classic(secret="not-the-secret")
