@@ -185,8 +185,8 @@ class TestSiteWebhooks(WebhookAccountTestCase):
         delivered again is a duplicate, and the ledger ends where Mollie is (no amount charged back)."""
         control = self.emulator.control
         payment = next(p for p in PaymentsClient(ACCOUNT).list_payments(max_items=250)
-                       if str(p.status) == "paid" and p.amount_charged_back is None and p.amount_refunded is None
-                       and p.id != self.payment_id)
+                       if p.status.value == "paid" and p.amount_charged_back is None
+                       and not (p.amount_refunded and p.amount_refunded.value) and p.id != self.payment_id)
         name = f"{ACCOUNT}:{payment.id}"
         answers = [self.classic(payment_id=payment.id).body["status"]]
         chargeback = control.trigger("payment.chargeback", payment.id, amount=str(payment.amount.value),
