@@ -87,16 +87,14 @@ def due_window(windows: list[SettlementWindow], payment: LedgerPayment, holds: H
 
 @dataclass
 class PendingPayments:
-    """Paid payments not yet in a closed settlement, summed per currency (settlement amounts)."""
+    """Paid payments not yet in a closed settlement, summed per currency (settlement amounts). Each
+    payment is added once: the ledger streams it once and it reaches one balance, so no ids are kept
+    (the open settlement of a collection day holds tens of thousands)."""
 
     count: int = 0
     by_currency: dict[str, Amount] = field(default_factory=dict)
-    ids: set[str] = field(default_factory=set)
 
     def add(self, payment: LedgerPayment) -> None:
-        if payment.id in self.ids:
-            return
-        self.ids.add(payment.id)
         amount = payment.settlement_amount or payment.amount
         self.count += 1
         self.by_currency[amount.currency] = self.by_currency.get(amount.currency, Amount.zero(amount.currency)) + amount
