@@ -147,6 +147,7 @@ def main() -> None:
         "floor_seconds": round(floor["seconds"], 2), "reconcile_seconds": round(rec["seconds"], 2),
         "ratio": round(rec["seconds"] / floor["seconds"], 2), "goal_ratio": 2.0,
         "floor_peak_rss_mb": round(floor["peak_rss_mb"], 1), "reconcile_peak_rss_mb": round(rec["peak_rss_mb"], 1),
+        "memory_ratio": round(rec["peak_rss_mb"] / floor["peak_rss_mb"], 3), "goal_memory_ratio": 2.0,
         "items_paged": floor["items"], "ledger_rows": rec["ledger_rows"], "status": rec["status"],
         "min_precision": min((s["precision"] for s in rec["scores"].values()), default=None),
         "min_recall": min((s["recall"] for s in rec["scores"].values()), default=None),
