@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 
 import frappe
 from frappe.model.document import Document
+from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.core.security.encryption import ENCRYPTION_KEYS_SITE_CONFIG
 from verenigingen.verenigingen_payments.core.security.keys import generate_key_spec
@@ -138,6 +139,34 @@ def make_settings(name: str) -> str:
                         "profile_id": "pfl_Gdpr12345", "enable_backend_api": 0, "enable_encryption": 1,
                         "enable_audit_trail": 1}).insert(ignore_permissions=True)
     return name
+
+
+class SettingsRecordTestCase(FrappeTestCase):
+    """A committed Mollie Settings record `account` (`make_settings`) for the class, removed after it with
+    what `remove_records` removes; each test's own writes are rolled back."""
+
+    account: str
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        make_settings(cls.account)
+        frappe.db.commit()
+
+    @classmethod
+    def remove_records(cls) -> None:
+        """Records of the account that outlive a test (none unless a class says so)."""
+
+    @classmethod
+    def tearDownClass(cls):
+        frappe.db.rollback()
+        cls.remove_records()
+        frappe.delete_doc("Mollie Settings", cls.account, force=True, ignore_permissions=True)
+        frappe.db.commit()
+        super().tearDownClass()
+
+    def tearDown(self):
+        frappe.db.rollback()
 
 
 def encrypted_webhook_row(account: str, resource_id: str, body: str, *, parent_id: str | None = None) -> str:

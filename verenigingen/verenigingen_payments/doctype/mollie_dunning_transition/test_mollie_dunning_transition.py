@@ -7,35 +7,20 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.collection.dunning import DUE, REMINDER_1, DunningCase, Transition
 from verenigingen.verenigingen_payments.core.models.money import Amount
 from verenigingen.verenigingen_payments.frappe_integration.collections.store import (
     CASE, FrappeCollectionStore, record_name,
 )
-from verenigingen.verenigingen_payments.frappe_integration.testing import make_settings
+from verenigingen.verenigingen_payments.frappe_integration.testing import SettingsRecordTestCase
 
 ACCOUNT = "_Test Dunning History Account"
 AT = datetime(2025, 4, 3, 9, tzinfo=timezone.utc)
 
 
-class TestMollieDunningTransition(FrappeTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        make_settings(ACCOUNT)
-        frappe.db.commit()
-
-    @classmethod
-    def tearDownClass(cls):
-        frappe.db.rollback()
-        frappe.delete_doc("Mollie Settings", ACCOUNT, force=True, ignore_permissions=True)
-        frappe.db.commit()
-        super().tearDownClass()
-
-    def tearDown(self):
-        frappe.db.rollback()
+class TestMollieDunningTransition(SettingsRecordTestCase):
+    account = ACCOUNT
 
     def test_the_history_is_kept_in_order_and_the_desk_changes_only_the_note(self):
         store = FrappeCollectionStore(commit=False)

@@ -7,12 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.verenigingen_payments.collection.store import EXCEPTION, SENT, PreNotification
 from verenigingen.verenigingen_payments.core.models.money import Amount
 from verenigingen.verenigingen_payments.frappe_integration.collections.store import NOTICE, FrappeCollectionStore
-from verenigingen.verenigingen_payments.frappe_integration.testing import make_settings
+from verenigingen.verenigingen_payments.frappe_integration.testing import SettingsRecordTestCase
 
 ACCOUNT = "_Test Pre-notification Account"
 AT = datetime(2025, 4, 17, 9, tzinfo=timezone.utc)
@@ -25,23 +24,12 @@ def notice(version: int, amount: str = "12.50", status: str = SENT, change: str 
                            detail)
 
 
-class TestMolliePrenotification(FrappeTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        make_settings(ACCOUNT)
-        frappe.db.commit()
+class TestMolliePrenotification(SettingsRecordTestCase):
+    account = ACCOUNT
 
     @classmethod
-    def tearDownClass(cls):
-        frappe.db.rollback()
+    def remove_records(cls) -> None:
         frappe.db.delete(NOTICE, {"settings_name": ACCOUNT})
-        frappe.delete_doc("Mollie Settings", ACCOUNT, force=True, ignore_permissions=True)
-        frappe.db.commit()
-        super().tearDownClass()
-
-    def tearDown(self):
-        frappe.db.rollback()
 
     def test_a_version_is_stored_once_and_a_change_is_the_next_version(self):
         store = FrappeCollectionStore(commit=False)
