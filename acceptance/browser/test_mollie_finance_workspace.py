@@ -7,7 +7,14 @@ repository, `python -m pytest acceptance/browser` with Chromium, chromedriver an
 The site is given by the environment (skipped otherwise, and without Chromium):
 VERENIGINGEN_DESK_URL (e.g. http://site.localhost:8100), VERENIGINGEN_DESK_USER and
 VERENIGINGEN_DESK_PASSWORD (a user holding only the viewer role); VERENIGINGEN_DESK_SCREENSHOT
-optionally names the screenshot file.
+optionally names the screenshot file. The URL must be a server that also serves `/assets` (in a bench:
+`bench serve --port 8100`; gunicorn alone serves none, and the login page then never logs in), on a
+site whose setup wizard is completed, e.g.:
+
+    bench --site S execute frappe.desk.page.setup_wizard.setup_wizard.setup_complete --kwargs \
+        '{"args": {"language": "English", "country": "Netherlands", "timezone": "Europe/Amsterdam",
+                   "currency": "EUR", "full_name": "Penningmeester", "email": "...", "password": "..."}}'
+    bench --site S add-user viewer@example.com --first-name Viewer --password ... --add-role "Mollie Finance Viewer"
 """
 
 from __future__ import annotations
