@@ -16,12 +16,12 @@ import sqlalchemy as sa
 from ...bank.statement import BankLine, BankStatement
 from ..bank_statements import ImportOutcome
 from .engine import serialised_write
+from .in_lists import padded_chunks
 from .retry import retry_on_lock_conflict
 from .schema import ensure_schema
 from .tables.bank_statements import bank_statement as st, bank_statement_line as ln
 
 TABLES_MODULE = "verenigingen.verenigingen_payments.store.sql.tables.bank_statements"
-_REF_CHUNK = 500
 
 
 class SqlBankStatementStore:
@@ -82,8 +82,7 @@ class SqlBankStatementStore:
 
 def _held_refs(conn: sa.Connection, iban: str, refs: list[str]) -> set[str]:
     held: set[str] = set()
-    for i in range(0, len(refs), _REF_CHUNK):
-        chunk = refs[i:i + _REF_CHUNK]
+    for chunk in padded_chunks(refs):
         held.update(conn.execute(sa.select(ln.c.entry_ref).where(ln.c.iban == iban, ln.c.entry_ref.in_(chunk)))
                     .scalars())
     return held

@@ -19,7 +19,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 from itertools import combinations
 
 from ...core.models.money import Amount
@@ -71,7 +70,7 @@ class UnplacedMovements:
         self._db.executemany("DELETE FROM movement WHERE payment_id = ?", ((pid,) for pid in payment_ids))
 
     def payment_ids(self, chunk: int = 500) -> Iterator[list[str]]:
-        """The payments with a movement, `chunk` at a time (a snapshot: forgetting meanwhile is safe)."""
+        """The payments with a movement, `chunk` at a time in id order (forgetting ids already given is safe)."""
         last = ""
         while True:
             rows = self._db.execute("SELECT payment_id FROM movement WHERE payment_id > ? ORDER BY payment_id LIMIT ?",
@@ -85,7 +84,7 @@ class UnplacedMovements:
         """The payment's movement: its transaction id and result amount."""
         row = self._db.execute("SELECT transaction_id, value, currency FROM movement WHERE payment_id = ?",
                                (payment_id,)).fetchone()
-        return None if row is None else (row[0], Amount(Decimal(row[1]), row[2]))
+        return None if row is None else (row[0], Amount.of(row[1], row[2]))
 
     def __len__(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM movement").fetchone()[0]
@@ -96,7 +95,7 @@ class UnplacedMovements:
             "SELECT m.payment_id, m.value, m.currency FROM movement m LEFT JOIN failure f USING (payment_id)"
             " WHERE m.created_us >= ? AND m.created_us < ? AND (f.failed_us IS NULL OR f.failed_us >= ?)"
             " ORDER BY m.created_us, m.payment_id", (_micros(since), _micros(until), _micros(until)))
-        return [(pid, Amount(Decimal(value), currency)) for pid, value, currency in rows if pid not in excluding]
+        return [(pid, Amount.of(value, currency)) for pid, value, currency in rows if pid not in excluding]
 
 
 class UnplacedCaptures(Mapping[str, str]):
