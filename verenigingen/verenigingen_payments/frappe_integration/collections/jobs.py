@@ -24,6 +24,7 @@ import frappe
 from verenigingen.verenigingen_payments.collection.prenotification import NoticeCounts, PreNotifier
 from verenigingen.verenigingen_payments.collection.service import CollectionService, DayCounts
 from verenigingen.verenigingen_payments.core.errors import MollieError
+from verenigingen.verenigingen_payments.frappe_integration.common.account_jobs import for_each_account
 from verenigingen.verenigingen_payments.frappe_integration.settings.provider import FrappeSettingsProvider
 
 from .account import account_config, collection_accounts, follow_from
@@ -79,14 +80,5 @@ def run_account(account: str, *, clock: Callable[[], datetime] | None = None,
 def run_collections_daily(accounts: Iterable[str] | None = None, *,
                           clock: Callable[[], datetime] | None = None) -> dict[str, dict | str]:
     """hooks.py, daily: every account with collections enabled; each account's figures (or its error's name)."""
-    results: dict[str, dict | str] = {}
-    for name in (list(accounts) if accounts is not None else collection_accounts()):
-        try:
-            results[name] = run_account(name, clock=clock).as_dict()
-            frappe.db.commit()
-        except Exception as exc:  # noqa: BLE001 - one account's failure never stops the others
-            frappe.db.rollback()
-            frappe.log_error(title=f"Collections of {name} failed")
-            frappe.db.commit()
-            results[name] = type(exc).__name__
-    return results
+    return for_each_account(list(accounts) if accounts is not None else collection_accounts(),
+                            lambda name: run_account(name, clock=clock).as_dict(), "Collections")

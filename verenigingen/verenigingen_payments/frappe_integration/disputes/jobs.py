@@ -21,6 +21,7 @@ from verenigingen.verenigingen_payments.disputes.recovery import RecoveryService
 from verenigingen.verenigingen_payments.disputes.sync import ChargebackSync
 from verenigingen.verenigingen_payments.disputes.webhook_handler import ChargebackCaseHandler
 from verenigingen.verenigingen_payments.doctype.dispute_evidence.dispute_evidence import sealer_for
+from verenigingen.verenigingen_payments.frappe_integration.common.account_jobs import for_each_account
 from verenigingen.verenigingen_payments.frappe_integration.disputes.store import FrappeDisputeStore
 from verenigingen.verenigingen_payments.frappe_integration.settings.provider import FrappeSettingsProvider
 
@@ -40,16 +41,9 @@ def sync_chargebacks_daily(accounts: Iterable[str] | None = None, *,
 
     Returns each account's sync report as a plain dict (or the error's name), so `bench execute`
     and the scheduler's log can print it."""
-    results: dict[str, dict | str] = {}
-    for name in _accounts(accounts):
-        try:
-            results[name] = asdict(ChargebackSync(dispute_service(name, clock), name, clock=clock).sync())
-            frappe.db.commit()
-        except Exception as exc:  # noqa: BLE001 - one account's failure never stops the others
-            frappe.db.rollback()
-            frappe.log_error(title=f"Chargeback sync of {name} failed")
-            results[name] = type(exc).__name__
-    return results
+    return for_each_account(
+        _accounts(accounts), lambda name: asdict(ChargebackSync(dispute_service(name, clock), name, clock=clock).sync()),
+        "Chargeback sync")
 
 
 def refresh_recovery_payments(accounts: Iterable[str] | None = None) -> dict[str, int]:
